@@ -1,0 +1,1 @@
+"""Static-site generator for a public Posyandu directory and Tim Pembina training material."""

@@ -1,0 +1,60 @@
+"""Command line: ``python -m generator build|check``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import Options, build, load, plan
+from .problems import BuildError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator",
+                                     description="Build the Posyandu directory site.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("build", "build the site into --out"),
+                       ("check", "validate the input without building")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
+                         help="site settings (default: config.yaml)")
+        cmd.add_argument("--data", type=Path, action="append",
+                         help="registry YAML file; repeat for several (default: data/posyandu.yaml)")
+        cmd.add_argument("--content", type=Path, default=Path("content"),
+                         help="training modules (default: content)")
+        cmd.add_argument("--templates", type=Path, default=Path("templates"),
+                         help="Jinja2 templates (default: templates)")
+        cmd.add_argument("--out", type=Path, default=Path("site"), help="output (default: site)")
+        cmd.add_argument("--base-url", help="public address of the site, e.g. https://x.github.io/repo/")
+        if name == "build":
+            cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 problems in the input)."""
+    args = _parser().parse_args(argv)
+    opts = Options(config=args.config, data=tuple(args.data or [Path("data/posyandu.yaml")]),
+                   content=args.content, templates=args.templates, out=args.out,
+                   base_url=args.base_url, search=not getattr(args, "no_search", False))
+    try:
+        if args.command == "check":
+            registry = load(opts)
+            pages = plan(registry)
+            print(f"ok: {len(registry.posyandu)} Posyandu, {len(pages)} pages planned")
+            return 0
+        result = build(opts)
+    except BuildError as exc:
+        problems = exc.problems.sorted()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found; nothing was written to {opts.out}/",
+              file=sys.stderr)
+        return 1
+    print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
+          f"in {result.seconds:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The build, as a short list of steps: load, validate, plan, render, write, export, index, check."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from . import export, links, search, validate
+from .load import load_yaml
+from .models import Registry
+from .plan import Page, directory_pages
+from .problems import BuildError, Problems
+from .render import environment, render
+from .write import Staging
+
+
+@dataclass
+class Options:
+    """Where the inputs are and where the site goes."""
+
+    config: Path = Path("config.yaml")
+    data: tuple[Path, ...] = (Path("data/posyandu.yaml"),)
+    content: Path = Path("content")
+    templates: Path = Path("templates")
+    out: Path = Path("site")
+    base_url: str | None = None
+    search: bool = True
+
+
+@dataclass
+class Result:
+    """What a build produced."""
+
+    pages: int
+    posyandu: int
+    seconds: float
+
+
+def load(opts: Options, today: dt.date | None = None) -> Registry:
+    """Load and validate every input; raises BuildError with all problems found."""
+    problems = Problems()
+    settings = validate.settings(load_yaml(opts.config, problems), str(opts.config), problems,
+                                 opts.base_url)
+    if settings is None or problems:
+        raise BuildError(problems)
+    region_path = opts.config.parent / settings.wilayah
+    region = validate.region(load_yaml(region_path, problems), str(region_path), problems,
+                             settings.kabupaten)
+    if region is None or problems:
+        raise BuildError(problems)
+    checker = validate.RegistryValidator(region, problems, today or dt.date.today())
+    registry = Registry(settings, region)
+    for path in opts.data:
+        registry.posyandu.extend(checker.file(load_yaml(path, problems), str(path)))
+    if problems:
+        raise BuildError(problems)
+    return registry
+
+
+def plan(registry: Registry) -> list[Page]:
+    """Every page of the site."""
+    return directory_pages(registry)
+
+
+def build(opts: Options) -> Result:
+    """Build the site into ``opts.out``; the previous output survives any failure."""
+    started = time.perf_counter()
+    registry = load(opts)
+    pages = plan(registry)
+    problems = Problems()
+    env = environment(opts.templates)
+    base_path = urlsplit(registry.settings.base_url).path or "/"
+    site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
+            "training": False}
+    staging = Staging(opts.out)
+    try:
+        for page in pages:
+            html = render(env, page, site, problems, opts.templates)
+            if html is not None:
+                staging.write(page.output, html)
+        if problems:
+            raise BuildError(problems)
+        staging.copy_tree(opts.templates / "assets", "assets")
+        staging.write("data/posyandu.json", export.to_json(registry))
+        staging.write("data/posyandu.csv", export.to_csv(registry))
+        staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
+        staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
+                                    f"{registry.settings.base_url}sitemap.xml\n")
+        if opts.search:
+            search.index(staging.dir, problems)
+        links.check_links(staging.dir, base_path, problems)
+        if problems:
+            raise BuildError(problems)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+
+
+def _sitemap(base_url: str, pages: list[Page]) -> str:
+    urls = "".join(f"<url><loc>{escape(base_url + p.url)}</loc></url>\n"
+                   for p in sorted(pages, key=lambda p: p.url) if p.kind != "404")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
+

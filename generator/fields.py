@@ -1,0 +1,176 @@
+"""Typed access to the fields of one YAML mapping, recording a precise problem for each misuse."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any, Iterable
+
+from .load import YamlList, YamlMap, line_of
+from .problems import Problems
+
+_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+               dt.date: "a date (YYYY-MM-DD)", list: "a list", dict: "a mapping of fields"}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint for ``word`` among ``choices``, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class Fields:
+    """A YAML mapping read field by field; every wrong, missing or unknown field becomes a problem."""
+
+    def __init__(self, data: Any, path: str, where: str, problems: Problems,
+                 line: int = 1) -> None:
+        self.path, self.where, self.problems = path, where, problems
+        self.ok = isinstance(data, YamlMap)
+        if not self.ok and data is not None:
+            self.problems.add(path, getattr(data, "line", line), where,
+                              f"expected a mapping of fields, found {_describe(data)}",
+                              "write the fields as 'name: value' lines, indented under this one")
+        self.data: YamlMap = data if self.ok else YamlMap()
+        if not self.ok:
+            self.data.line, self.data.lines = getattr(data, "line", line), {}
+        self.line = self.data.line
+
+    def name(self, key: str) -> str:
+        """The dotted name of field ``key`` for messages."""
+        return f"{self.where}.{key}" if self.where else key
+
+    def line_of(self, key: str) -> int:
+        """The line where ``key`` is given (or where the mapping starts)."""
+        return line_of(self.data, key)
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        """Record a problem on field ``key``."""
+        self.problems.add(self.path, self.line_of(key), self.name(key), message, hint)
+
+    def reject_unknown(self, allowed: Iterable[str]) -> None:
+        """Report every field not in ``allowed``, suggesting the nearest known one."""
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                hint = suggest(key, allowed) or "known fields: " + ", ".join(allowed)
+                self.error(key, f"unknown field '{key}'", hint)
+
+    def get(self, key: str, kind: type, required: bool = False, hint: str = "") -> Any:
+        """The value of ``key`` if it has type ``kind``; None (and a problem) otherwise."""
+        value = self.data.get(key)
+        if value is None:
+            if required and self.ok:
+                self.problems.add(self.path, self.line, self.name(key), "is missing",
+                                  hint or f"add '{key}:' with {_TYPE_NAMES[kind]}")
+            return None
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if kind is dt.date and isinstance(value, dt.datetime):
+            value = value.date()
+        if kind is list and isinstance(value, YamlList):
+            return value
+        if kind is dict and isinstance(value, YamlMap):
+            return value
+        if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) \
+                and not (kind is dt.date and isinstance(value, dt.datetime)):
+            return value
+        self.error(key, f"expected {_TYPE_NAMES[kind]}, found {_describe(value)}",
+                   hint or _type_hint(kind, value))
+        return None
+
+    def text(self, key: str, required: bool = False, pattern: str | None = None,
+             hint: str = "") -> str | None:
+        """A non-empty text field, optionally matching ``pattern``."""
+        value = self.get(key, str, required, hint)
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            self.error(key, "is empty", hint or "write a value or remove the line")
+            return None
+        if pattern and not re.fullmatch(pattern, value):
+            self.error(key, f"'{value}' is not in the expected form", hint)
+            return None
+        return value
+
+    def choice(self, key: str, choices: Iterable[str], required: bool = False) -> str | None:
+        """A text field that must be one of ``choices``."""
+        choices = list(choices)
+        value = self.get(key, str, required, "one of: " + ", ".join(choices))
+        if value is None:
+            return None
+        if value not in choices:
+            quoted = ", ".join(f"'{c}'" for c in choices)
+            self.error(key, f"'{value}' is not one of {quoted}", suggest(value, choices))
+            return None
+        return value
+
+    def number(self, key: str, kind: type = int, low: float | None = None,
+               high: float | None = None, required: bool = False) -> Any:
+        """A number within [low, high]."""
+        value = self.get(key, kind, required)
+        if value is None:
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            self.error(key, f"{value} is out of range", f"the value must be {bounds}")
+            return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        """An optional true/false field, false when absent."""
+        return bool(self.get(key, bool))
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """An optional list of non-empty texts."""
+        items = self.get(key, list)
+        if items is None:
+            return ()
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                self.problems.add(self.path, line_of(items, i), f"{self.name(key)}[{i}]",
+                                  f"expected text, found {_describe(item)}",
+                                  "write each item as text; quote it if it looks like a number")
+            else:
+                out.append(item.strip())
+        return tuple(out)
+
+    def sub(self, key: str, required: bool = False) -> "Fields":
+        """The nested mapping under ``key``."""
+        value = self.get(key, dict, required)
+        return Fields(value, self.path, self.name(key), self.problems, self.line_of(key))
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is given with a value."""
+        return self.data.get(key) is not None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "nothing"
+
+
+def _type_hint(kind: type, value: Any) -> str:
+    if kind is str and isinstance(value, bool):
+        return "YAML reads yes/no/on/off/true/false as a yes/no value: put the text in quotes"
+    if kind is str:
+        return "put the value in quotes so that it is read as text"
+    if kind is dt.date:
+        return "write the date as YYYY-MM-DD without quotes, e.g. 2025-03-14"
+    if kind is bool:
+        return "write true or false"
+    if kind in (int, float):
+        return "write a number without quotes"
+    return f"expected {_TYPE_NAMES[kind]}"

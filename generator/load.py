@@ -1,0 +1,207 @@
+"""Read YAML files, keeping the line of every key and item so that problems can name it.
+
+YAML is composed with libyaml's C parser where available, then turned into plain Python values
+by hand: that is where duplicate keys, anchors/aliases and non-standard tags are caught, which
+PyYAML's own loaders silently accept.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python fallback
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .problems import Problems
+
+MAX_YAML_BYTES = 64 * 1024 * 1024
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
+}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+class YamlMap(dict):
+    """A mapping read from YAML; ``line`` is where it starts, ``lines`` where each key is."""
+
+    line: int
+    lines: dict[Any, int]
+
+
+class YamlList(list):
+    """A sequence read from YAML; ``line`` is where it starts, ``lines`` where each item is."""
+
+    line: int
+    lines: list[int]
+
+
+def line_of(container: Any, key: Any) -> int:
+    """The line of ``key`` inside ``container`` (falls back to the container's own line)."""
+    if isinstance(container, YamlMap):
+        return container.lines.get(key, container.line)
+    if isinstance(container, YamlList) and isinstance(key, int) and 0 <= key < len(container.lines):
+        return container.lines[key]
+    return getattr(container, "line", 1)
+
+
+class _Converter:
+    """Turns a composed YAML node tree into YamlMap/YamlList/scalars, recording problems."""
+
+    def __init__(self, path: str, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node, where: str, at: int = 0) -> Any:
+        """Convert ``node``; ``at`` is the line that refers to it (reported for an alias)."""
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:
+            self.problems.add(
+                self.path, at or line, where, "YAML anchors and aliases (&name, *name) are not supported",
+                "write the value out in full instead of referring to an anchor",
+            )
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where, line)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node, where, line)
+        return self._scalar(node, where, line)
+
+    def _mapping(self, node: yaml.MappingNode, where: str, line: int) -> YamlMap | None:
+        if node.tag != "tag:yaml.org,2002:map":
+            return self._bad_tag(node, where, line)
+        result = YamlMap()
+        result.line, result.lines = line, {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.add(self.path, key_line, where, "YAML merge keys (<<) are not supported",
+                                  "write the fields out in full")
+                continue
+            key = self.convert(key_node, where)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.problems.add(self.path, key_line, where, "a key must be a plain word",
+                                  "keys are field names such as 'nama' or 'alamat'")
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            child = f"{where}.{key}" if where else key
+            if key in result:
+                self.problems.add(
+                    self.path, key_line, child,
+                    f"duplicate key '{key}' (first given on line {result.lines[key]})",
+                    "remove one of the two; YAML would silently keep only the last",
+                )
+                continue
+            result.lines[key] = key_line
+            result[key] = self.convert(value_node, child, key_line)
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode, where: str, line: int) -> YamlList | None:
+        if node.tag != "tag:yaml.org,2002:seq":
+            return self._bad_tag(node, where, line)
+        result = YamlList()
+        result.line, result.lines = line, []
+        for i, item in enumerate(node.value):
+            result.lines.append(item.start_mark.line + 1)
+            result.append(self.convert(item, f"{where}[{i}]", result.line))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, where: str, line: int) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return self._bad_tag(node, where, line)
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError) as exc:
+            self.problems.add(self.path, line, where, f"'{node.value}' cannot be read: {exc}",
+                              "put the value in quotes if it is meant as text")
+            return None
+
+    def _bad_tag(self, node: yaml.Node, where: str, line: int) -> None:
+        self.problems.add(
+            self.path, line, where or "(document)", f"the YAML tag '{node.tag}' is not allowed",
+            "remove the tag (the word starting with '!'); only plain text, numbers, dates, "
+            "true/false, lists and mappings are read",
+        )
+        return None
+
+
+def read_text(path: Path, problems: Problems, shown: str | None = None) -> str | None:
+    """Read a UTF-8 text file, tolerating a byte-order mark and CRLF line ends."""
+    name = shown or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
+        return None
+    if size > MAX_YAML_BYTES:
+        problems.add(
+            name, 1, "(file)",
+            f"is {size / 1048576:.0f} MB, over the limit of {MAX_YAML_BYTES // 1048576} MB",
+            "split the registry into several files (for example one per kecamatan)",
+        )
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(name, line, "(file)", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                     "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) -> Any:
+    """Parse YAML text into YamlMap/YamlList/scalars; ``first_line`` offsets reported lines."""
+    if "\t" in text:
+        for number, content in enumerate(text.split("\n"), start=first_line):
+            indent = content[: len(content) - len(content.lstrip(" \t"))]
+            if "\t" in indent:
+                problems.add(name, number, "(indentation)", "a tab is used for indentation",
+                             "YAML allows only spaces for indentation: replace the tab with spaces")
+                return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        quoted = bool(exc.context and "quoted" in exc.context)
+        mark = (exc.context_mark if quoted else exc.problem_mark) or exc.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        what = "a quote opened here is never closed" if quoted else exc.problem or exc.context
+        problems.add(name, line, "(syntax)", f"YAML syntax error: {what}",
+                     "check the indentation and that every quote is closed on this line or above")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(name, first_line, "(syntax)", f"YAML error: {exc}", "check the file's syntax")
+        return None
+    if node is None:
+        return None
+    if first_line != 1:
+        _shift_marks(node, first_line - 1)
+    return _Converter(name, problems).convert(node, "")
+
+
+def _shift_marks(root: yaml.Node, offset: int) -> None:
+    """Move every node's line by ``offset`` (for YAML embedded in a larger file)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark.line += offset
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:
+    """Read and parse one YAML file; problems are recorded, None is returned on failure."""
+    text = read_text(path, problems, shown)
+    return None if text is None else parse_yaml(text, shown or str(path), problems)

@@ -1,0 +1,160 @@
+"""Typed records that flow through the pipeline: settings, regions, Posyandu, modules."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# The six SPM fields of PP 2/2018 that Permendagri 13/2024 assigns to the Posyandu, in fixed order:
+# (key in the registry, name on the site).
+SPM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("pendidikan", "Pendidikan"),
+    ("kesehatan", "Kesehatan"),
+    ("pekerjaan_umum", "Pekerjaan Umum"),
+    ("perumahan_rakyat", "Perumahan Rakyat dan Kawasan Permukiman"),
+    ("trantibumlinmas", "Ketenteraman dan Ketertiban Umum serta Pelindungan Masyarakat"),
+    ("sosial", "Sosial"),
+)
+SPM_LABELS = dict(SPM_FIELDS)
+REGISTRATION_STATUSES = ("terdaftar", "dalam verifikasi", "belum terdaftar")
+WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The site's settings (config.yaml)."""
+
+    judul: str
+    base_url: str
+    kabupaten: str
+    target_registrasi: int
+    zona_waktu: str
+    data_contoh: bool
+    deskripsi: str
+    wilayah: str  # path of the region table, relative to the config file
+
+
+@dataclass(frozen=True)
+class Desa:
+    """A desa or kelurahan, keyed by its Kemendagri code."""
+
+    kode: str
+    nama: str
+    jenis: str  # "desa" or "kelurahan"
+    lat: float
+    lon: float
+    kecamatan_kode: str
+
+    @property
+    def label(self) -> str:
+        """Name with its kind, e.g. "Kelurahan Handil Baru"."""
+        return f"{self.jenis.capitalize()} {self.nama}"
+
+
+@dataclass(frozen=True)
+class Kecamatan:
+    """A kecamatan with its villages."""
+
+    kode: str
+    nama: str
+    lat: float
+    lon: float
+    desa: tuple[Desa, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    """The region table of one kabupaten."""
+
+    kode: str
+    nama: str
+    provinsi_kode: str
+    provinsi: str
+    kecamatan: tuple[Kecamatan, ...]
+    bbox: tuple[float, float, float, float]  # south, west, north, east
+
+    def desa_by_code(self) -> dict[str, Desa]:
+        """Every village by its code."""
+        return {d.kode: d for k in self.kecamatan for d in k.desa}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a Posyandu opens: a day of the month, or a weekday (every week or the n-th)."""
+
+    tanggal: int | None
+    hari: str | None
+    minggu_ke: int | None
+    jam_mulai: str
+    jam_selesai: str
+
+    def words(self, zona: str) -> str:
+        """The schedule in plain Indonesian, e.g. "Selasa minggu ke-2 setiap bulan"."""
+        if self.tanggal is not None:
+            when = f"Setiap tanggal {self.tanggal} tiap bulan"
+        elif self.minggu_ke is None:
+            when = f"Setiap hari {self.hari.capitalize()}"  # type: ignore[union-attr]
+        elif self.minggu_ke == -1:
+            when = f"{self.hari.capitalize()} terakhir setiap bulan"  # type: ignore[union-attr]
+        else:
+            when = f"{self.hari.capitalize()} minggu ke-{self.minggu_ke} setiap bulan"  # type: ignore[union-attr]
+        return f"{when}, pukul {self.jam_mulai}–{self.jam_selesai} {zona}"
+
+
+@dataclass(frozen=True)
+class SpmService:
+    """One SPM field at one Posyandu."""
+
+    key: str
+    berjalan: bool
+    kegiatan: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The field's full name."""
+        return SPM_LABELS[self.key]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A Posyandu's registration with Kemendagri."""
+
+    status: str
+    nomor: str | None
+    tanggal: dt.date | None
+
+
+@dataclass(frozen=True)
+class Posyandu:
+    """The public record of one Posyandu. Private fields are never copied in here."""
+
+    id: str
+    nama: str
+    desa: Desa
+    alamat: str | None
+    lat: float | None
+    lon: float | None
+    jadwal: Schedule | None
+    telepon: str | None
+    email: str | None
+    jumlah_kader: int | None
+    registrasi: Registration
+    spm: tuple[SpmService, ...]
+    lokus_stunting: bool
+    lokus_kemiskinan: bool
+    percontohan: bool
+    prestasi: tuple[str, ...]
+    diperbarui: dt.date
+
+    @property
+    def spm_running(self) -> tuple[SpmService, ...]:
+        """The SPM fields this Posyandu runs."""
+        return tuple(s for s in self.spm if s.berjalan)
+
+
+@dataclass
+class Registry:
+    """Everything the directory is built from."""
+
+    settings: Settings
+    region: Region
+    posyandu: list[Posyandu] = field(default_factory=list)

@@ -1,0 +1,161 @@
+"""Plan every page before rendering: its URL, output file, template and data."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .models import REGISTRATION_STATUSES, SPM_FIELDS, Desa, Kecamatan, Posyandu, Registry
+from .slugs import code_slug
+
+
+@dataclass
+class Page:
+    """One output file: ``url`` is relative to the site root ("" is the home page)."""
+
+    url: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: list[tuple[str, str]] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def output(self) -> str:
+        """The file this page is written to, relative to the site root."""
+        return self.url if not self.url.endswith("/") and self.url else self.url + "index.html"
+
+    @property
+    def root(self) -> str:
+        """The relative path from this page back to the site root."""
+        return "../" * self.output.count("/")
+
+
+@dataclass
+class Stats:
+    """Counts over a set of Posyandu: by registration status and by SPM field."""
+
+    total: int = 0
+    status: Counter = field(default_factory=Counter)
+    spm: Counter = field(default_factory=Counter)
+
+    def add(self, p: Posyandu) -> None:
+        """Count one Posyandu."""
+        self.total += 1
+        self.status[p.registrasi.status] += 1
+        for s in p.spm_running:
+            self.spm[s.key] += 1
+
+    @property
+    def registered(self) -> int:
+        """How many are registered with Kemendagri."""
+        return self.status["terdaftar"]
+
+    def percent(self, part: int, whole: int | None = None) -> float:
+        """``part`` as a percentage of ``whole`` (default: the total), one decimal."""
+        whole = self.total if whole is None else whole
+        return round(100 * part / whole, 1) if whole else 0.0
+
+
+def kecamatan_url(k: Kecamatan) -> str:
+    """URL of a kecamatan page."""
+    return f"kecamatan/{code_slug(k.nama, k.kode)}/"
+
+
+def desa_url(d: Desa) -> str:
+    """URL of a desa/kelurahan page."""
+    return f"desa/{code_slug(d.nama, d.kode)}/"
+
+
+def posyandu_url(p: Posyandu) -> str:
+    """URL of a Posyandu profile (its id is a stable ASCII slug)."""
+    return f"posyandu/{p.id}/"
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def directory_pages(reg: Registry) -> list[Page]:
+    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages."""
+    by_desa: dict[str, list[Posyandu]] = {}
+    for p in sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
+        by_desa.setdefault(p.desa.kode, []).append(p)
+    total = Stats()
+    kec_stats: dict[str, Stats] = {}
+    desa_stats: dict[str, Stats] = {}
+    for k in reg.region.kecamatan:
+        kec_stats[k.kode] = Stats()
+        for d in k.desa:
+            desa_stats[d.kode] = Stats()
+            for p in by_desa.get(d.kode, []):
+                for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
+                    s.add(p)
+    home = ("Beranda", "")
+    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES}
+    pages = [
+        Page("", "home.html", reg.settings.judul, kind="beranda",
+             context={**common, "stats": total, "kecamatan": reg.region.kecamatan,
+                      "kec_stats": kec_stats, "kecamatan_url": kecamatan_url}),
+        Page("spm/", "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
+             context=common),
+        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari", context=common),
+        Page("404.html", "404.html", "Halaman tidak ditemukan", kind="404"),
+    ]
+    for k in reg.region.kecamatan:
+        crumbs = [home]
+        pages.append(Page(kecamatan_url(k), "kecamatan.html", f"Kecamatan {k.nama}", crumbs=crumbs,
+                          kind="kecamatan",
+                          context={**common, "kec": k, "stats": kec_stats[k.kode],
+                                   "desa_stats": desa_stats, "desa_url": desa_url}))
+        kec_crumb = crumbs + [(f"Kecamatan {k.nama}", kecamatan_url(k))]
+        for d in k.desa:
+            members = by_desa.get(d.kode, [])
+            pages.append(Page(desa_url(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
+                              crumbs=kec_crumb, kind="desa",
+                              context={**common, "kec": k, "desa": d, "posyandu": members,
+                                       "stats": desa_stats[d.kode], "posyandu_url": posyandu_url}))
+            desa_crumb = kec_crumb + [(d.label, desa_url(d))]
+            for p in members:
+                pages.append(Page(posyandu_url(p), "posyandu.html",
+                                  f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
+                                  context={**common, "p": p, "kec": k,
+                                           "jsonld": json_ld(_posyandu_ld(p, k, reg))}))
+    return pages
+
+
+def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
+    """schema.org description of a Posyandu profile."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CivicStructure",
+        "identifier": p.id,
+        "name": p.nama,
+        "url": reg.settings.base_url + posyandu_url(p),
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": p.alamat or "",
+            "addressLocality": p.desa.label,
+            "addressRegion": f"Kecamatan {k.nama}, Kabupaten {reg.region.nama}, "
+                             f"{reg.region.provinsi}",
+            "addressCountry": "ID",
+        },
+        "amenityFeature": [
+            {"@type": "LocationFeatureSpecification", "name": s.label, "value": s.berjalan}
+            for s in p.spm
+        ],
+    }
+    if p.lat is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": p.lat, "longitude": p.lon}
+    if p.telepon:
+        data["telephone"] = p.telepon
+    if p.email:
+        data["email"] = p.email
+    if p.jadwal:
+        data["openingHours"] = p.jadwal.words(reg.settings.zona_waktu)
+    return data

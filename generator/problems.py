@@ -1,0 +1,49 @@
+"""Problems found in the input: each names file, line and field, and says how to fix it."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, printed as ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+@dataclass
+class Problems:
+    """Collects every problem of one run, so that all are reported together."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        """Record one problem."""
+        self.items.append(Problem(str(path), line, field_, message, hint))
+
+    def extend(self, other: "Problems") -> None:
+        """Take over the problems of another collection."""
+        self.items.extend(other.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def sorted(self) -> list[Problem]:
+        """Problems sorted by file and line, duplicates removed."""
+        return sorted(set(self.items))
+
+
+class BuildError(Exception):
+    """Raised when the input has problems; carries all of them."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems.items)} problem(s)")

@@ -1,0 +1,74 @@
+"""Render pages with Jinja2: autoescaping everywhere, strict undefined, Indonesian formatting."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError)
+
+from .plan import Page
+from .problems import Problems
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+
+
+def tanggal(value: dt.date) -> str:
+    """A date in Indonesian, e.g. "14 Maret 2025"."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def angka(value: float, decimals: int = 0) -> str:
+    """A number in Indonesian notation: 1.234 and 12,5."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def environment(templates: Path) -> Environment:
+    """The Jinja2 environment for one template folder."""
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["tanggal"] = tanggal
+    env.filters["angka"] = angka
+    return env
+
+
+def render(env: Environment, page: Page, site: dict[str, Any], problems: Problems,
+           templates: Path) -> str | None:
+    """Render one page; a template error becomes a problem naming the template and line."""
+    try:
+        template = env.get_template(page.template)
+        root = site["base_path"] if page.kind == "404" else page.root
+        return template.render(site=site, page=page, root=root, **page.context)
+    except TemplateSyntaxError as exc:
+        problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,
+                     "(template)", exc.message or str(exc), "fix the template syntax")
+    except TemplateError as exc:
+        name, line = _template_frame(templates, page.template)
+        problems.add(name, line, "(template)", f"{exc} (while rendering /{page.url})",
+                     "every variable a template uses must exist; check its spelling")
+    return None
+
+
+def _shown(filename: str | None, templates: Path, fallback: str) -> str:
+    if not filename:
+        return str(templates / fallback)
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return filename
+
+
+def _template_frame(templates: Path, fallback: str) -> tuple[str, int]:
+    """The innermost template file and line of the exception being handled."""
+    root = str(templates.resolve())
+    found = (str(templates / fallback), 1)
+    for frame in traceback.extract_tb(sys.exc_info()[2]):
+        if frame.filename.startswith(root):
+            found = (_shown(frame.filename, templates, fallback), frame.lineno or 1)
+    return found

@@ -1,0 +1,308 @@
+"""Pure checks: raw YAML values in, typed models and every problem out."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .fields import Fields, suggest
+from .load import YamlList, line_of
+from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
+                     Region, Registration, Schedule, Settings, SpmService)
+from .problems import Problems
+
+ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+DESA_CODE = r"\d{2}\.\d{2}\.\d{2}\.\d{4}"
+KECAMATAN_CODE = r"\d{2}\.\d{2}\.\d{2}"
+_TIME = r"([01]?\d|2[0-3])[.:]([0-5]\d)"
+_HOURS = re.compile(rf"{_TIME}\s*[-–]\s*{_TIME}")
+# Margin around the villages' centre points when checking a Posyandu's coordinates (degrees,
+# about 33 km): centre points are polygon centroids, so a real location may lie well beyond them.
+BBOX_MARGIN = 0.3
+POSYANDU_FIELDS = (
+    "id", "nama", "kode_wilayah", "alamat", "koordinat", "jadwal", "kontak", "jumlah_kader_aktif",
+    "registrasi", "spm", "lokus_stunting", "lokus_kemiskinan", "percontohan_6spm", "prestasi",
+    "diperbarui", "privat",
+)
+SPM_KEYS = [key for key, _ in SPM_FIELDS]
+
+
+def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> Settings | None:
+    """Validate config.yaml."""
+    f = Fields(data, path, "", problems)
+    f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
+                      "zona_waktu", "data_contoh", "wilayah"])
+    result = Settings(
+        judul=f.text("judul", required=True) or "",
+        deskripsi=f.text("deskripsi") or "",
+        base_url=base_url or f.text("base_url", required=True, pattern=r"https?://\S+",
+                                    hint="a full address such as https://example.org/posyandu/") or "",
+        kabupaten=f.text("kabupaten", required=True, pattern=r"\d{2}\.\d{2}",
+                         hint='the kabupaten code in quotes, e.g. "64.02"') or "",
+        target_registrasi=f.number("target_registrasi", low=0, required=True) or 0,
+        zona_waktu=f.choice("zona_waktu", ["WIB", "WITA", "WIT"], required=True) or "",
+        data_contoh=f.flag("data_contoh"),
+        wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
+        or "",
+    )
+    if not result.base_url.endswith("/"):
+        result = Settings(**{**result.__dict__, "base_url": result.base_url + "/"})
+    return result
+
+
+def region(data: Any, path: str, problems: Problems, kabupaten: str) -> Region | None:
+    """Validate the region table (data/wilayah.yaml) of one kabupaten."""
+    f = Fields(data, path, "", problems)
+    f.reject_unknown(["kabupaten", "provinsi", "kecamatan"])
+    kab, prov = f.sub("kabupaten", required=True), f.sub("provinsi", required=True)
+    kode = kab.text("kode", required=True, pattern=r"\d{2}\.\d{2}")
+    if kode and kabupaten and kode != kabupaten:
+        kab.error("kode", f"the region table is for {kode}, but config.yaml names {kabupaten}",
+                  "point config.yaml's 'wilayah' at the table of the right kabupaten")
+    kecamatan: list[Kecamatan] = []
+    items = f.get("kecamatan", list, required=True) or []
+    for i, item in enumerate(items):
+        k = Fields(item, path, f"kecamatan[{i}]", problems, line_of(items, i))
+        kec_kode = k.text("kode", required=True, pattern=KECAMATAN_CODE)
+        lat, lon = _point(k)
+        villages = []
+        desa_items = k.get("desa", list, required=True) or []
+        for j, d_item in enumerate(desa_items):
+            d = Fields(d_item, path, f"kecamatan[{i}].desa[{j}]", problems, line_of(desa_items, j))
+            d.reject_unknown(["kode", "nama", "jenis", "pusat"])
+            d_kode = d.text("kode", required=True, pattern=DESA_CODE)
+            d_lat, d_lon = _point(d)
+            villages.append(Desa(d_kode or "", d.text("nama", required=True) or "",
+                                 d.choice("jenis", ["desa", "kelurahan"], required=True) or "desa",
+                                 d_lat, d_lon, kec_kode or ""))
+        kecamatan.append(Kecamatan(kec_kode or "", k.text("nama", required=True) or "", lat, lon,
+                                   tuple(villages)))
+    points = [(d.lat, d.lon) for k in kecamatan for d in k.desa] or [(0.0, 0.0)]
+    bbox = (min(p[0] for p in points) - BBOX_MARGIN, min(p[1] for p in points) - BBOX_MARGIN,
+            max(p[0] for p in points) + BBOX_MARGIN, max(p[1] for p in points) + BBOX_MARGIN)
+    return Region(kode or "", kab.text("nama", required=True) or "",
+                  prov.text("kode", required=True) or "", prov.text("nama", required=True) or "",
+                  tuple(kecamatan), bbox)
+
+
+def _point(f: Fields) -> tuple[float, float]:
+    pusat = f.get("pusat", list, required=True)
+    if pusat is None or len(pusat) != 2 or not all(isinstance(v, (int, float)) for v in pusat):
+        if pusat is not None:
+            f.error("pusat", "expected [latitude, longitude]", "e.g. pusat: [-0.52, 116.41]")
+        return 0.0, 0.0
+    return float(pusat[0]), float(pusat[1])
+
+
+class RegistryValidator:
+    """Validates the Posyandu entries of one or more registry files against a region table."""
+
+    def __init__(self, region_: Region, problems: Problems, today: dt.date) -> None:
+        self.region, self.problems, self.today = region_, problems, today
+        self.desa = region_.desa_by_code()
+        self.kecamatan = {k.kode: k for k in region_.kecamatan}
+        self.ids: dict[str, tuple[str, int]] = {}
+
+    def file(self, data: Any, path: str) -> list[Posyandu]:
+        """Validate one registry file: a mapping with a 'posyandu' list."""
+        f = Fields(data, path, "", self.problems)
+        if data is None:
+            self.problems.add(path, 1, "posyandu", "the registry file is empty",
+                              "start the file with 'posyandu:' followed by the entries")
+            return []
+        f.reject_unknown(["posyandu"])
+        entries = f.get("posyandu", list, required=True) or YamlList()
+        result = []
+        for i, entry in enumerate(entries):
+            posyandu = self.entry(Fields(entry, path, f"posyandu[{i}]", self.problems,
+                                         line_of(entries, i)))
+            if posyandu:
+                result.append(posyandu)
+        return result
+
+    def entry(self, f: Fields) -> Posyandu | None:
+        """Validate one Posyandu; None when it has problems."""
+        before = len(self.problems.items)
+        f.reject_unknown(POSYANDU_FIELDS)
+        pid = f.text("id", required=True, pattern=ID_PATTERN,
+                     hint="lowercase letters, digits and single hyphens, e.g. samboja-handil-baru-melati")
+        if pid:
+            if pid in self.ids:
+                first_path, first_line = self.ids[pid]
+                f.error("id", f"duplicate id '{pid}' (also used at {first_path}:{first_line})",
+                        "every Posyandu needs its own id: change one of them")
+            else:
+                self.ids[pid] = (f.path, f.line_of("id"))
+        nama = f.text("nama", required=True)
+        desa = self.desa_code(f)
+        lat, lon = self.coordinates(f.sub("koordinat"))
+        kontak = f.sub("kontak")
+        kontak.reject_unknown(["telepon", "email"])
+        telepon = kontak.text("telepon", pattern=r"\+?[0-9][0-9 ()-]{5,20}",
+                              hint="digits, spaces and hyphens, e.g. 0541-661234; quote it")
+        email = kontak.text("email", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
+                            hint="an address such as posyandu.melati@example.org")
+        jumlah = f.number("jumlah_kader_aktif", low=0)
+        registrasi = self.registration(f.sub("registrasi", required=True))
+        spm = self.spm(f.sub("spm", required=True))
+        diperbarui = self.past_date(f, "diperbarui", required=True)
+        privat = f.data.get("privat")
+        if privat is not None and not isinstance(privat, dict):
+            f.error("privat", "expected a mapping of private fields",
+                    "put private data (kader phone numbers, NIK, notes) as fields under 'privat:'")
+        result = Posyandu(
+            id=pid or "", nama=nama or "", desa=desa,  # type: ignore[arg-type]
+            alamat=f.text("alamat"), lat=lat, lon=lon, jadwal=self.schedule(f.sub("jadwal")),
+            telepon=telepon, email=email, jumlah_kader=jumlah, registrasi=registrasi,  # type: ignore[arg-type]
+            spm=spm, lokus_stunting=f.flag("lokus_stunting"),
+            lokus_kemiskinan=f.flag("lokus_kemiskinan"), percontohan=f.flag("percontohan_6spm"),
+            prestasi=f.texts("prestasi"), diperbarui=diperbarui,  # type: ignore[arg-type]
+        )
+        return result if len(self.problems.items) == before else None
+
+    def desa_code(self, f: Fields) -> Desa | None:
+        """The desa/kelurahan named by 'kode_wilayah'."""
+        code = f.get("kode_wilayah", str, required=True,
+                     hint='the desa/kelurahan code in quotes, e.g. "64.02.13.1012"')
+        if code is None:
+            return None
+        code = code.strip()
+        if code in self.desa:
+            return self.desa[code]
+        if re.fullmatch(KECAMATAN_CODE, code):
+            kec = self.kecamatan.get(code)
+            where = f"Kecamatan {kec.nama}" if kec else "a kecamatan"
+            f.error("kode_wilayah", f"'{code}' is the code of {where}, not of a desa/kelurahan",
+                    "give the 10-digit code of the desa/kelurahan the Posyandu serves, "
+                    "e.g. 64.02.13.1012")
+        elif not re.fullmatch(DESA_CODE, code):
+            f.error("kode_wilayah", f"'{code}' is not a desa/kelurahan code",
+                    "the form is PP.KK.CC.VVVV, e.g. 64.02.13.1012")
+        elif not code.startswith(self.region.kode + "."):
+            f.error("kode_wilayah", f"'{code}' lies outside Kabupaten {self.region.nama} "
+                    f"({self.region.kode})", f"codes in this registry start with {self.region.kode}.")
+        else:
+            kec = self.kecamatan.get(code[:8])
+            if kec is None:
+                f.error("kode_wilayah", f"'{code}' names a kecamatan ({code[:8]}) that does not exist",
+                        suggest(code[:8], self.kecamatan) or "see data/wilayah.yaml for the codes")
+            else:
+                names = [f"{d.kode} {d.nama}" for d in kec.desa]
+                close = suggest(code, [d.kode for d in kec.desa])
+                f.error("kode_wilayah", f"'{code}' is not a desa/kelurahan of Kecamatan {kec.nama}",
+                        close or "its codes: " + ", ".join(names[:6]) + ("…" if len(names) > 6 else ""))
+        return None
+
+    def coordinates(self, f: Fields) -> tuple[float | None, float | None]:
+        """Latitude and longitude, checked to lie in the kabupaten."""
+        if not f.ok:
+            return None, None
+        f.reject_unknown(["lat", "lon"])
+        lat = f.number("lat", float, -90, 90, required=True)
+        lon = f.number("lon", float, -180, 180, required=True)
+        if lat is None or lon is None:
+            return None, None
+        south, west, north, east = self.region.bbox
+        inside = south <= lat <= north and west <= lon <= east
+        if not inside:
+            swapped = south <= lon <= north and west <= lat <= east
+            hint = ("latitude and longitude look swapped: lat is the smaller number here"
+                    if swapped else f"Kabupaten {self.region.nama} lies within lat {south:.2f} to "
+                    f"{north:.2f}, lon {west:.2f} to {east:.2f}")
+            f.problems.add(f.path, f.line_of("lat"), f.name("lat"),
+                           f"({lat}, {lon}) lies outside Kabupaten {self.region.nama}", hint)
+            return None, None
+        return lat, lon
+
+    def schedule(self, f: Fields) -> Schedule | None:
+        """Opening schedule: 'tanggal' (day of month), or 'hari' with optional 'minggu_ke'."""
+        if not f.ok:
+            return None
+        f.reject_unknown(["tanggal", "hari", "minggu_ke", "jam"])
+        tanggal = f.number("tanggal", low=1, high=31)
+        hari = f.choice("hari", WEEKDAYS)
+        minggu_ke = f.get("minggu_ke", int)
+        if minggu_ke is not None and minggu_ke not in (1, 2, 3, 4, -1):
+            f.error("minggu_ke", f"{minggu_ke} is not a week of the month",
+                    "1, 2, 3 or 4, or -1 for the last week")
+            minggu_ke = None
+        if f.has("tanggal") == f.has("hari"):
+            f.problems.add(f.path, f.line, f.where, "give either 'tanggal' or 'hari', not both"
+                           if f.has("tanggal") else "give either 'tanggal' or 'hari'",
+                           "tanggal: 10 opens on the 10th of each month; hari: selasa with "
+                           "minggu_ke: 2 opens on the second Tuesday")
+        if f.has("minggu_ke") and not f.has("hari"):
+            f.error("minggu_ke", "is given without 'hari'", "add the weekday, e.g. hari: selasa")
+        jam_raw = f.data.get("jam")
+        if isinstance(jam_raw, int) and not isinstance(jam_raw, bool):
+            f.error("jam", f"was read as the number {jam_raw}",
+                    'write the hours in quotes, e.g. jam: "08.00-11.00"')
+            return None
+        jam = f.text("jam", required=True, hint='opening hours, e.g. jam: "08.00-11.00"')
+        match = _HOURS.fullmatch(jam) if jam else None
+        if jam and not match:
+            f.error("jam", f"'{jam}' is not a range of hours", 'the form is "08.00-11.00"')
+        if not match or (tanggal is None and hari is None):
+            return None
+        start, end = f"{int(match[1]):02d}.{match[2]}", f"{int(match[3]):02d}.{match[4]}"
+        if end <= start:
+            f.error("jam", f"closes ({end}) before it opens ({start})", "check the two times")
+            return None
+        return Schedule(tanggal, hari, minggu_ke if hari else None, start, end)
+
+    def registration(self, f: Fields) -> Registration | None:
+        """Registration with Kemendagri: status, number and date must agree."""
+        f.reject_unknown(["status", "nomor", "tanggal"])
+        status = f.choice("status", REGISTRATION_STATUSES, required=True)
+        nomor = f.get("nomor", str, hint="write the registration number in quotes")
+        if isinstance(nomor, str):
+            nomor = nomor.strip() or None
+        tanggal = self.past_date(f, "tanggal")
+        if status == "terdaftar":
+            if nomor is None and not f.has("nomor"):
+                f.problems.add(f.path, f.line, f.name("nomor"), "a registered Posyandu needs its "
+                               "registration number", "add 'nomor:' with the number from Kemendagri, "
+                               "or set the status to 'dalam verifikasi'")
+            if tanggal is None and not f.has("tanggal"):
+                f.problems.add(f.path, f.line, f.name("tanggal"), "a registered Posyandu needs the "
+                               "date of registration", "add 'tanggal: YYYY-MM-DD'")
+        elif status and nomor is not None:
+            f.error("nomor", f"a Posyandu with status '{status}' cannot have a registration number",
+                    "set the status to 'terdaftar' or remove the number")
+        if status is None:
+            return None
+        return Registration(status, nomor, tanggal)
+
+    def spm(self, f: Fields) -> tuple[SpmService, ...]:
+        """The six SPM fields, in fixed order; a field left out does not run."""
+        for key in f.data:
+            if key not in SPM_KEYS:
+                close = suggest(key, SPM_KEYS)
+                f.error(key, f"'{key}' is not one of the six SPM fields",
+                        (close + " " if close else "") + "the six are: " + ", ".join(SPM_KEYS))
+        services = []
+        for key in SPM_KEYS:
+            sub = f.sub(key)
+            if not sub.ok:
+                services.append(SpmService(key, False, ()))
+                continue
+            sub.reject_unknown(["berjalan", "kegiatan"])
+            berjalan = sub.get("berjalan", bool, required=True)
+            kegiatan = sub.texts("kegiatan")
+            if berjalan and not kegiatan:
+                sub.problems.add(sub.path, sub.line, sub.name("kegiatan"),
+                                 "a field that runs needs at least one activity",
+                                 "list the activities, e.g. kegiatan: [Kelas PAUD]")
+            if berjalan is False and kegiatan:
+                sub.error("kegiatan", "lists activities, but 'berjalan' is false",
+                          "set berjalan: true, or remove the activities")
+            services.append(SpmService(key, bool(berjalan), kegiatan))
+        return tuple(services)
+
+    def past_date(self, f: Fields, key: str, required: bool = False) -> dt.date | None:
+        """A date that is not in the future."""
+        value = f.get(key, dt.date, required)
+        if value is not None and value > self.today:
+            f.error(key, f"{value.isoformat()} is in the future", "check the year and month")
+            return None
+        return value

@@ -1,0 +1,19 @@
+// Starts the Pagefind search UI on the search page. Paths are worked out from the page's own
+// address, so the site works under any sub-path (e.g. https://x.github.io/repo/).
+window.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("cari");
+  var base = new URL(el.dataset.root, window.location.href).pathname;
+  var ui = new PagefindUI({
+    element: "#cari",
+    bundlePath: base + "pagefind/",
+    baseUrl: base,
+    showSubResults: true,
+    showImages: false,
+    resetStyles: false,
+    autofocus: true,
+  });
+  var q = new URLSearchParams(window.location.search).get("q");
+  if (q) {
+    ui.triggerSearch(q);
+  }
+});
