@@ -1,0 +1,73 @@
+"""`python -m generator check` and `build` on broken input: every problem, with file and line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def broken_copy(tmp_path: Path, *edits: tuple[str, str]) -> tuple[Path, str]:
+    """A copy of the sample registry with text replacements applied (each once)."""
+    text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "posyandu.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def line_and_index(text: str, marker: str) -> tuple[int, int]:
+    """The line of ``marker`` and the index of the entry that contains it."""
+    before = text[: text.index(marker)]
+    return before.count("\n") + 1, before.count("\n  - id: ") - 1
+
+
+def test_check_passes_on_the_sample():
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: 827 Posyandu")
+
+
+def test_check_reports_every_problem_with_file_and_line(tmp_path: Path):
+    path, text = broken_copy(
+        tmp_path,
+        ("      status: terdaftar\n", "      status: terdaftr\n"),
+        ("    jumlah_kader_aktif: 6\n", "    jumlah_kader_aktif: -6\n"),
+        ('kode_wilayah: "64.02.05.2002"', 'kode_wilayah: "64.02.05.2099"'),
+        ("    alamat:", "    alamt:"),
+    )
+    result = run("check", "--data", str(path))
+    assert result.returncode == 1
+    err = result.stderr
+    line, index = line_and_index(text, "status: terdaftr")
+    assert (f"{path}:{line}: posyandu[{index}].registrasi.status: 'terdaftr' is not one of "
+            "'terdaftar', 'dalam verifikasi', 'belum terdaftar'\n    hint: did you mean 'terdaftar'?") in err
+    line, index = line_and_index(text, "jumlah_kader_aktif: -6")
+    assert f"{path}:{line}: posyandu[{index}].jumlah_kader_aktif: -6 is out of range" in err
+    line, index = line_and_index(text, "64.02.05.2099")
+    assert (f"{path}:{line}: posyandu[{index}].kode_wilayah: '64.02.05.2099' is not a "
+            "desa/kelurahan of Kecamatan Muara Badak") in err
+    line, index = line_and_index(text, "alamt:")
+    assert f"{path}:{line}: posyandu[{index}].alamt: unknown field 'alamt'\n    hint: did you mean 'alamat'?" in err
+    assert "4 problem(s) found" in err
+    assert "Traceback" not in err
+
+
+def test_failed_build_leaves_the_previous_site_alone(tmp_path: Path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("previous", encoding="utf-8")
+    path, _ = broken_copy(tmp_path, ("    nama: ", "    nama: \n    nama: "))
+    result = run("build", "--data", str(path), "--out", str(out), "--no-search")
+    assert result.returncode == 1 and "duplicate key 'nama'" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous"
+    assert not list(tmp_path.glob(".site.*"))
