@@ -39,9 +39,11 @@ def main(argv: list[str] | None = None) -> int:
                    base_url=args.base_url, search=not getattr(args, "no_search", False))
     try:
         if args.command == "check":
-            registry = load(opts)
-            pages = plan(registry)
-            print(f"ok: {len(registry.posyandu)} Posyandu, {len(pages)} pages planned")
+            inputs = load(opts)
+            pages = plan(inputs)
+            modules = len(inputs.training.modules) if inputs.training else 0
+            print(f"ok: {len(inputs.registry.posyandu)} Posyandu, {modules} training modules, "
+                  f"{len(pages)} pages planned")
             return 0
         result = build(opts)
     except BuildError as exc:

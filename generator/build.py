@@ -11,9 +11,10 @@ from xml.sax.saxutils import escape
 from . import export, links, search, validate
 from .load import load_yaml
 from .models import Registry
-from .plan import Page, directory_pages
+from .plan import Page, directory_pages, training_pages
 from .problems import BuildError, Problems
 from .render import environment, render
+from .training import MEDIA, Training, load_training
 from .write import Staging
 
 
@@ -39,7 +40,15 @@ class Result:
     seconds: float
 
 
-def load(opts: Options, today: dt.date | None = None) -> Registry:
+@dataclass
+class Inputs:
+    """The validated inputs of one build."""
+
+    registry: Registry
+    training: Training | None
+
+
+def load(opts: Options, today: dt.date | None = None) -> Inputs:
     """Load and validate every input; raises BuildError with all problems found."""
     problems = Problems()
     settings = validate.settings(load_yaml(opts.config, problems), str(opts.config), problems,
@@ -55,26 +64,31 @@ def load(opts: Options, today: dt.date | None = None) -> Registry:
     registry = Registry(settings, region)
     for path in opts.data:
         registry.posyandu.extend(checker.file(load_yaml(path, problems), str(path)))
+    training = load_training(opts.content, problems)
     if problems:
         raise BuildError(problems)
-    return registry
+    return Inputs(registry, training)
 
 
-def plan(registry: Registry) -> list[Page]:
+def plan(inputs: Inputs) -> list[Page]:
     """Every page of the site."""
-    return directory_pages(registry)
+    pages = directory_pages(inputs.registry)
+    if inputs.training:
+        pages += training_pages(inputs.training)
+    return pages
 
 
 def build(opts: Options) -> Result:
     """Build the site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    registry = load(opts)
-    pages = plan(registry)
+    inputs = load(opts)
+    registry = inputs.registry
+    pages = plan(inputs)
     problems = Problems()
     env = environment(opts.templates)
     base_path = urlsplit(registry.settings.base_url).path or "/"
     site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
-            "training": False}
+            "training": inputs.training is not None}
     staging = Staging(opts.out)
     try:
         for page in pages:
@@ -84,6 +98,8 @@ def build(opts: Options) -> Result:
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
+        for name, path in (inputs.training.images.items() if inputs.training else ()):
+            staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         staging.write("data/posyandu.json", export.to_json(registry))
         staging.write("data/posyandu.csv", export.to_csv(registry))
         staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))

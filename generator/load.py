@@ -158,8 +158,9 @@ def read_text(path: Path, problems: Problems, shown: str | None = None) -> str |
 
 def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) -> Any:
     """Parse YAML text into YamlMap/YamlList/scalars; ``first_line`` offsets reported lines."""
+    text = "\n" * (first_line - 1) + text  # so that every mark carries its line in the file
     if "\t" in text:
-        for number, content in enumerate(text.split("\n"), start=first_line):
+        for number, content in enumerate(text.split("\n"), start=1):
             indent = content[: len(content) - len(content.lstrip(" \t"))]
             if "\t" in indent:
                 problems.add(name, number, "(indentation)", "a tab is used for indentation",
@@ -170,7 +171,7 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) ->
     except yaml.MarkedYAMLError as exc:
         quoted = bool(exc.context and "quoted" in exc.context)
         mark = (exc.context_mark if quoted else exc.problem_mark) or exc.context_mark
-        line = (mark.line + first_line) if mark else first_line
+        line = (mark.line + 1) if mark else first_line
         what = "a quote opened here is never closed" if quoted else exc.problem or exc.context
         problems.add(name, line, "(syntax)", f"YAML syntax error: {what}",
                      "check the indentation and that every quote is closed on this line or above")
@@ -180,25 +181,7 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) ->
         return None
     if node is None:
         return None
-    if first_line != 1:
-        _shift_marks(node, first_line - 1)
     return _Converter(name, problems).convert(node, "")
-
-
-def _shift_marks(root: yaml.Node, offset: int) -> None:
-    """Move every node's line by ``offset`` (for YAML embedded in a larger file)."""
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        node.start_mark.line += offset
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                stack.extend((k, v))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
 
 
 def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from markupsafe import Markup
 
 from .models import REGISTRATION_STATUSES, SPM_FIELDS, Desa, Kecamatan, Posyandu, Registry
 from .slugs import code_slug
+from .training import AUDIENCES, Training
 
 
 @dataclass
@@ -159,3 +161,36 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
     if p.jadwal:
         data["openingHours"] = p.jadwal.words(reg.settings.zona_waktu)
     return data
+
+
+def training_pages(training: Training) -> list[Page]:
+    """The study section: curriculum, one page per module, glossary, printable handbook."""
+    home = ("Beranda", "")
+    section = ("Pelatihan", "pelatihan/")
+    modules = training.modules
+    groups = [(key, label, [m for m in modules if key in m.sasaran])
+              for key, label in AUDIENCES.items()]
+    common = {"training": training, "audiences": AUDIENCES}
+    pages = [Page("pelatihan/", "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
+                  crumbs=[home], kind="pelatihan", context={**common, "groups": groups})]
+    for i, m in enumerate(modules):
+        pages.append(Page(f"pelatihan/{m.slug}/", "module.html", m.judul, crumbs=[home, section],
+                          kind="modul",
+                          context={**common, "m": m,
+                                   "prev": modules[i - 1] if i > 0 else None,
+                                   "next": modules[i + 1] if i + 1 < len(modules) else None}))
+    if training.glossary:
+        pages.append(Page("pelatihan/istilah/", "glossary.html", training.glossary.judul,
+                          crumbs=[home, section], kind="istilah",
+                          context={**common, "glossary": training.glossary}))
+    pages.append(Page("pelatihan/cetak/", "handbook.html", "Buku pegangan (cetak)",
+                      crumbs=[home, section], kind="cetak",
+                      context={**common, "modules": [(m, prefix_ids(m.html, f"m{m.urutan}-"))
+                                                     for m in modules]}))
+    return pages
+
+
+def prefix_ids(html: str, prefix: str) -> Markup:
+    """Give every id and in-page #link of a module a prefix, so modules can share one page."""
+    html = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', html)
+    return Markup(re.sub(r'\shref="#([^"]+)"', lambda m: f' href="#{prefix}{m.group(1)}"', html))

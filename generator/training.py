@@ -1,0 +1,287 @@
+"""Training modules and the glossary: read Markdown with YAML front matter, validate, convert."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from .fields import Fields, suggest
+from .load import line_of, parse_yaml, read_text
+from .markup import convert
+from .problems import Problems
+from .slugs import slugify
+
+AUDIENCES = {"kabupaten": "Tim Pembina Posyandu Kabupaten",
+             "kecamatan": "Tim Pembina Posyandu Kecamatan",
+             "desa": "Tim Pembina Posyandu Desa/Kelurahan"}
+MODULE_FIELDS = ("judul", "urutan", "sasaran", "durasi_jpl", "tujuan", "sumber", "latihan")
+MODULE_NAME = re.compile(r"(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
+GLOSSARY = "istilah.md"
+IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
+MEDIA = "media"  # images are published at pelatihan/media/<name>
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One self-check question with its answer."""
+
+    soal: str
+    jawaban: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A training module: a lesson for Tim Pembina Posyandu."""
+
+    file: str
+    slug: str
+    judul: str
+    urutan: int
+    sasaran: tuple[str, ...]
+    durasi_jpl: int
+    tujuan: tuple[str, ...]
+    sumber: tuple[str, ...]
+    latihan: tuple[Exercise, ...]
+    html: Markup
+    toc: tuple[tuple[int, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry."""
+
+    istilah: str
+    anchor: str
+    arti: str
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The glossary page."""
+
+    judul: str
+    terms: tuple[Term, ...]
+    html: Markup
+
+
+@dataclass
+class Training:
+    """Everything in content/."""
+
+    modules: list[Module]
+    glossary: Glossary | None
+    images: dict[str, Path]  # published name -> source file
+
+    @property
+    def total_jpl(self) -> int:
+        """Total duration of the curriculum in JPL."""
+        return sum(m.durasi_jpl for m in self.modules)
+
+
+@dataclass
+class _Source:
+    path: Path
+    shown: str
+    front: Fields
+    body: str
+    body_line: int
+
+
+def _split(path: Path, shown: str, problems: Problems) -> _Source | None:
+    """Split a Markdown file into front matter (parsed) and body."""
+    text = read_text(path, problems, shown)
+    if text is None:
+        return None
+    match = re.match(r"---\n(.*?\n)?---\n", text, re.S)
+    if not match:
+        problems.add(shown, 1, "(front matter)", "the file does not start with front matter",
+                     "start the file with a line '---', the fields (judul: ..., urutan: ...), "
+                     "and another line '---'")
+        return None
+    data = parse_yaml(match.group(1) or "", shown, problems, first_line=2)
+    body_line = text[: match.end()].count("\n") + 1
+    return _Source(path, shown, Fields(data, shown, "", problems), text[match.end():], body_line)
+
+
+def _line_of_link(source: _Source, target: str) -> int:
+    """The line of the body where ``target`` is linked (the body's first line if not found)."""
+    for number, line in enumerate(source.body.split("\n"), start=source.body_line):
+        if f"]({target}" in line or f"]: {target}" in line:
+            return number
+    return source.body_line
+
+
+class _Resolver:
+    """Maps links written in content to site URLs, recording what must exist."""
+
+    def __init__(self, content: Path, module_dir: Path, module_files: dict[str, str]) -> None:
+        self.content, self.module_dir, self.module_files = content, module_dir, module_files
+        self.pending: list[tuple[_Source, str, str, str]] = []  # source, written, file, anchor
+        self.anchors: dict[str, set[str]] = {}  # file name -> ids of its headings or terms
+        self.orders: dict[int, str] = {}  # urutan -> file that has it
+        self.images: dict[str, Path] = {}
+        self.source: _Source | None = None
+        self.problems: Problems | None = None
+
+    def rewrite(self, target: str) -> str:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith("#"):
+            return target
+        name = parts.path
+        if name.endswith(".md"):
+            self.pending.append((self.source, target, name, parts.fragment))  # type: ignore[arg-type]
+            page = "istilah" if name == GLOSSARY else self.module_files.get(name, "")
+            return f"../{page}/" + (f"#{parts.fragment}" if parts.fragment else "")
+        return self._image(target, name)
+
+    def _image(self, target: str, name: str) -> str:
+        source, problems = self.source, self.problems
+        assert source is not None and problems is not None
+        line = _line_of_link(source, target)
+        path = (self.module_dir / name)
+        if name.startswith("/") or ".." in Path(name).parts:
+            problems.add(source.shown, line, "(image)", f"'{target}' points outside content/",
+                         "put the image beside the module and link it by its file name")
+            return ""
+        if path.is_symlink():
+            problems.add(source.shown, line, "(image)", f"'{target}' is a symbolic link",
+                         "copy the image itself beside the module")
+            return ""
+        if not path.is_file():
+            problems.add(source.shown, line, "(link)", f"'{target}' does not exist",
+                         suggest(name, [p.name for p in self.module_dir.iterdir()])
+                         or "put the image beside the module, or fix the file name")
+            return ""
+        if path.suffix.lower() not in IMAGE_TYPES or not MODULE_NAME.fullmatch(
+                path.stem.lower() + ".md"):
+            problems.add(source.shown, line, "(link)", f"'{target}' is not an image this site "
+                         "publishes", "use .svg, .png, .jpg or .webp, named with lowercase "
+                         "letters, digits and hyphens")
+            return ""
+        self.images[path.name] = path
+        return f"../{MEDIA}/{path.name}"
+
+
+def load_training(content: Path, problems: Problems) -> Training | None:
+    """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
+    module_dir = content / "modul"
+    if not module_dir.is_dir():
+        return None
+    files = sorted(p for p in module_dir.iterdir() if p.suffix == ".md")
+    module_files: dict[str, str] = {}
+    for path in files:
+        match = MODULE_NAME.fullmatch(path.name)
+        if not match or path.is_symlink():
+            problems.add(str(path), 1, "(file name)", f"'{path.name}' would make an unsafe URL"
+                         if not path.is_symlink() else f"'{path.name}' is a symbolic link",
+                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens")
+            continue
+        if match.group(1) in module_files.values() or match.group(1) in ("istilah", "cetak", MEDIA):
+            problems.add(str(path), 1, "(file name)", f"'{path.name}' gives the URL "
+                         f"pelatihan/{match.group(1)}/, which another page already uses",
+                         "rename the file")
+            continue
+        module_files[path.name] = match.group(1)
+    resolver = _Resolver(content, module_dir, module_files)
+    modules = [m for m in (_module(p, module_files[p.name], resolver, problems)
+                           for p in files if p.name in module_files) if m]
+    glossary = _glossary(content / GLOSSARY, resolver, problems)
+    _check_links(resolver, problems)
+    modules.sort(key=lambda m: (m.urutan, m.slug))
+    return Training(modules, glossary, dict(sorted(resolver.images.items())))
+
+
+def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> Module | None:
+    source = _split(path, str(path), problems)
+    if source is None:
+        return None
+    f = source.front
+    before = len(problems.items)
+    f.reject_unknown(MODULE_FIELDS)
+    judul = f.text("judul", required=True)
+    urutan = f.number("urutan", low=1, required=True)
+    if urutan in resolver.orders:
+        f.error("urutan", f"{urutan} is also the order of {resolver.orders[urutan]}",
+                "give every module its own order number")
+    elif urutan is not None:
+        resolver.orders[urutan] = source.shown
+    sasaran = f.texts("sasaran")
+    for i, value in enumerate(sasaran):
+        if value not in AUDIENCES:
+            problems.add(source.shown, line_of(f.data.get("sasaran"), i), f"sasaran[{i}]",
+                         f"'{value}' is not one of " + ", ".join(f"'{a}'" for a in AUDIENCES),
+                         suggest(value, AUDIENCES))
+    durasi = f.number("durasi_jpl", low=1, required=True)
+    lists = {key: f.texts(key) for key in ("sasaran", "tujuan", "sumber")}
+    for key, values in lists.items():
+        if not values and not f.has(key) and f.ok:
+            problems.add(source.shown, f.line, key, "is missing",
+                         f"add '{key}:' with a list of at least one item")
+    latihan = _exercises(f, problems)
+    resolver.source, resolver.problems = source, problems
+    converted = convert(source.body, resolver.rewrite)
+    resolver.anchors[path.name] = {anchor for _, anchor, _ in converted.toc}
+    if len(problems.items) != before:
+        return None
+    return Module(str(path), slug, judul or "", urutan or 0, sasaran, durasi or 0,
+                  lists["tujuan"], lists["sumber"], latihan, Markup(converted.html),
+                  tuple(converted.toc))
+
+
+def _exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
+    items = f.get("latihan", list, required=True) or []
+    out = []
+    for i, item in enumerate(items):
+        e = Fields(item, f.path, f"latihan[{i}]", problems, line_of(items, i))
+        e.reject_unknown(["soal", "jawaban"])
+        soal, jawaban = e.text("soal", required=True), e.text("jawaban", required=True)
+        if soal and jawaban:
+            out.append(Exercise(soal, jawaban))
+    if f.has("latihan") and not items:
+        f.error("latihan", "is empty", "add at least one question with soal and jawaban")
+    return tuple(out)
+
+
+def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary | None:
+    if not path.exists():
+        return None
+    source = _split(path, str(path), problems)
+    if source is None:
+        return None
+    f = source.front
+    f.reject_unknown(["judul", "istilah"])
+    items = f.get("istilah", list, required=True) or []
+    terms, seen = [], {}
+    for i, item in enumerate(items):
+        t = Fields(item, source.shown, f"istilah[{i}]", problems, line_of(items, i))
+        t.reject_unknown(["istilah", "arti"])
+        name, arti = t.text("istilah", required=True), t.text("arti", required=True)
+        if name and arti:
+            anchor = slugify(name)
+            if anchor in seen:
+                t.error("istilah", f"'{name}' is already defined (line {seen[anchor]})",
+                        "define each term once")
+            seen[anchor] = t.line
+            terms.append(Term(name, anchor, arti))
+    resolver.anchors[GLOSSARY] = set(seen)
+    resolver.source, resolver.problems = source, problems
+    converted = convert(source.body, resolver.rewrite)
+    terms.sort(key=lambda t: t.istilah.lower())
+    return Glossary(f.text("judul", required=True) or "", tuple(terms), Markup(converted.html))
+
+
+def _check_links(resolver: _Resolver, problems: Problems) -> None:
+    """Every link to a module or glossary term must name an existing file and anchor."""
+    for source, written, name, anchor in resolver.pending:
+        line = _line_of_link(source, written)
+        if name not in resolver.anchors:
+            problems.add(source.shown, line, "(link)", f"'{written}' links to a module that does "
+                         "not exist", suggest(name, resolver.anchors)
+                         or "link to a file in content/modul/")
+        elif anchor and anchor not in resolver.anchors[name]:
+            problems.add(source.shown, line, "(link)", f"'{written}': there is no heading "
+                         f"#{anchor} in {name}", suggest(anchor, resolver.anchors[name])
+                         or "link to the slug of an existing heading")

@@ -1,0 +1,152 @@
+"""Broken training content: each case is reported with file, line and field, all in one run."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.problems import Problems
+from generator.training import load_training
+
+GOOD_ONE = """---
+judul: Modul Satu
+urutan: 1
+sasaran: [kabupaten, desa]
+durasi_jpl: 2
+tujuan:
+  - Memahami satu hal.
+sumber:
+  - "Permendagri Nomor 13 Tahun 2024."
+latihan:
+  - soal: Apa?
+    jawaban: Itu.
+---
+## Bagian Pertama
+
+Lihat [modul dua](02-dua.md#bagian-kedua) dan [kader](istilah.md#kader).
+
+![Bagan](bagan.svg)
+"""
+GOOD_TWO = GOOD_ONE.replace("Modul Satu", "Modul Dua").replace("urutan: 1", "urutan: 2").replace(
+    "## Bagian Pertama", "## Bagian Kedua").replace("02-dua.md#bagian-kedua", "01-satu.md")
+GLOSSARY = """---
+judul: Daftar Istilah
+istilah:
+  - istilah: Kader
+    arti: Relawan Posyandu.
+---
+Istilah yang dipakai.
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg"><title>Bagan</title></svg>'
+
+
+def make(tmp_path: Path, **files: str) -> Path:
+    content = tmp_path / "content"
+    (content / "modul").mkdir(parents=True)
+    base = {"modul/01-satu.md": GOOD_ONE, "modul/02-dua.md": GOOD_TWO, "istilah.md": GLOSSARY,
+            "modul/bagan.svg": SVG}
+    base.update({k.replace("__", "/"): v for k, v in files.items()})
+    for name, text in base.items():
+        if text is not None:
+            (content / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def problems_of(content: Path) -> list[str]:
+    problems = Problems()
+    load_training(content, problems)
+    return [str(p).replace(str(content) + "/", "") for p in problems.sorted()]
+
+
+def test_good_content_has_no_problems(tmp_path: Path):
+    content = make(tmp_path)
+    problems = Problems()
+    training = load_training(content, problems)
+    assert not problems
+    assert [m.slug for m in training.modules] == ["satu", "dua"]
+    assert training.total_jpl == 4
+    assert training.images == {"bagan.svg": content / "modul" / "bagan.svg"}
+    first = training.modules[0]
+    assert 'href="../dua/#bagian-kedua"' in first.html
+    assert 'href="../istilah/#kader"' in first.html and 'src="../media/bagan.svg"' in first.html
+    assert first.toc == ((2, "bagian-pertama", "Bagian Pertama"),)
+
+
+CASES = [
+    ("no front matter", {"modul__01-satu.md": "## Tanpa front matter\n"},
+     ["modul/01-satu.md:1: (front matter): the file does not start with front matter"]),
+    ("front matter not closed", {"modul__01-satu.md": "---\njudul: X\n## Isi\n"},
+     ["modul/01-satu.md:1: (front matter): the file does not start with front matter"]),
+    ("bad YAML in front matter", {"modul__01-satu.md": GOOD_ONE.replace("durasi_jpl: 2", "durasi_jpl: [2")},
+     ["modul/01-satu.md:6: (syntax): YAML syntax error"]),
+    ("missing title", {"modul__01-satu.md": GOOD_ONE.replace("judul: Modul Satu\n", "")},
+     ["modul/01-satu.md:2: judul: is missing"]),
+    ("duration not a number", {"modul__01-satu.md": GOOD_ONE.replace("durasi_jpl: 2", "durasi_jpl: dua")},
+     ["modul/01-satu.md:5: durasi_jpl: expected a whole number, found the text 'dua'"]),
+    ("unknown audience", {"modul__01-satu.md": GOOD_ONE.replace("[kabupaten, desa]", "[kabupaten, kecamtan]")},
+     ["modul/01-satu.md:4: sasaran[1]: 'kecamtan' is not one of 'kabupaten', 'kecamatan', 'desa'\n"
+      "    hint: did you mean 'kecamatan'?"]),
+    ("misspelt field", {"modul__01-satu.md": GOOD_ONE.replace("tujuan:", "tujuann:")},
+     ["modul/01-satu.md:2: tujuan: is missing", "modul/01-satu.md:6: tujuann: unknown field 'tujuann'\n"
+      "    hint: did you mean 'tujuan'?"]),
+    ("duplicate order", {"modul__02-dua.md": GOOD_TWO.replace("urutan: 2", "urutan: 1")},
+     ["modul/02-dua.md:3: urutan: 1 is also the order of modul/01-satu.md"]),
+    ("link to a missing module", {"modul__01-satu.md": GOOD_ONE.replace("02-dua.md#bagian-kedua", "03-tiga.md")},
+     ["modul/01-satu.md:16: (link): '03-tiga.md' links to a module that does not exist"]),
+    ("link to a missing anchor", {"modul__01-satu.md": GOOD_ONE.replace("#bagian-kedua", "#bagian-ketiga")},
+     ["modul/01-satu.md:16: (link): '02-dua.md#bagian-ketiga': there is no heading #bagian-ketiga in 02-dua.md\n"
+      "    hint: did you mean 'bagian-kedua'?"]),
+    ("link to a missing glossary term", {"modul__01-satu.md": GOOD_ONE.replace("#kader", "#pengurus")},
+     ["modul/01-satu.md:16: (link): 'istilah.md#pengurus': there is no heading #pengurus in istilah.md"]),
+    ("missing image", {"modul__01-satu.md": GOOD_ONE.replace("bagan.svg", "bagan2.svg")},
+     ["modul/01-satu.md:18: (link): 'bagan2.svg' does not exist\n    hint: did you mean 'bagan.svg'?"]),
+    ("image escaping content", {"modul__01-satu.md": GOOD_ONE.replace("bagan.svg", "../../etc/passwd")},
+     ["modul/01-satu.md:18: (image): '../../etc/passwd' points outside content/"]),
+    ("absolute image path", {"modul__01-satu.md": GOOD_ONE.replace("bagan.svg", "/etc/passwd")},
+     ["modul/01-satu.md:18: (image): '/etc/passwd' points outside content/"]),
+    ("unsafe file name", {"modul__03-Modul Tiga!.md": GOOD_ONE.replace("urutan: 1", "urutan: 3")},
+     ["modul/03-Modul Tiga!.md:1: (file name): '03-Modul Tiga!.md' would make an unsafe URL"]),
+    ("colliding file name", {"modul__05-satu.md": GOOD_ONE.replace("urutan: 1", "urutan: 5")},
+     ["modul/05-satu.md:1: (file name): '05-satu.md' gives the URL pelatihan/satu/, which another page already uses"]),
+    ("empty exercise answer", {"modul__01-satu.md": GOOD_ONE.replace("jawaban: Itu.", "jawaban: ''")},
+     ["modul/01-satu.md:12: latihan[0].jawaban: is empty"]),
+]
+
+
+@pytest.mark.parametrize("name, files, expected", CASES, ids=[c[0] for c in CASES])
+def test_broken_module_is_reported_with_file_and_line(tmp_path: Path, name, files, expected):
+    found = problems_of(make(tmp_path, **files))
+    for message in expected:
+        assert any(p.startswith(message) for p in found), (message, found)
+
+
+def test_symlinked_image_is_refused(tmp_path: Path):
+    content = make(tmp_path, **{"modul__bagan.svg": None})
+    (content / "modul" / "bagan.svg").symlink_to("/etc/hostname")
+    assert problems_of(content) == [
+        f"modul/{name}:18: (image): 'bagan.svg' is a symbolic link\n"
+        "    hint: copy the image itself beside the module" for name in ("01-satu.md", "02-dua.md")]
+
+
+def test_all_problems_of_all_files_come_in_one_run(tmp_path: Path):
+    content = make(tmp_path, **{
+        "modul__01-satu.md": GOOD_ONE.replace("durasi_jpl: 2", "durasi_jpl: -1").replace(
+            "bagan.svg", "hilang.svg"),
+        "modul__02-dua.md": GOOD_TWO.replace("urutan: 2", "urutan: 1"),
+    })
+    found = problems_of(content)
+    assert [p.split(":")[0:2] for p in found] == [
+        ["modul/01-satu.md", "5"], ["modul/01-satu.md", "18"], ["modul/02-dua.md", "3"]]
+
+
+def test_raw_html_and_script_links_are_sanitised(tmp_path: Path):
+    body = ('\n<script>alert(1)</script><img src=x onerror="alert(2)">\n\n'
+            '[klik](javascript:alert(3)) [data](data:text/html,hi) <a href="https://ok.example">ok</a>\n')
+    content = make(tmp_path, **{"modul__01-satu.md": GOOD_ONE + body})
+    problems = Problems()
+    training = load_training(content, problems)
+    html = str(training.modules[0].html)
+    assert "<script" not in html and "onerror" not in html and "alert(" not in html.replace(
+        "alert(1)", "")
+    assert "javascript:" not in html and "data:text" not in html
+    assert '<a href="https://ok.example">ok</a>' in html
