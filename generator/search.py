@@ -1,11 +1,23 @@
-"""Index the staged site with Pagefind."""
+"""Index the staged site with Pagefind, then make its output byte-identical between runs.
+
+Pagefind (1.5) writes its filter index in hash-map order, so two runs over the same pages give
+filter files (and the metadata naming them) with different bytes and names. ``canonicalize``
+sorts them and renames them by content.
+"""
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import cbor2
+
 from .problems import Problems
+
+SIGNATURE = b"pagefind_dcd"
 
 
 def index(site: Path, problems: Problems) -> None:
@@ -18,3 +30,41 @@ def index(site: Path, problems: Problems) -> None:
         problems.add(str(site), 1, "(search)", "Pagefind failed to index the site: "
                      + (result.stderr or result.stdout).strip()[-500:],
                      "install it with: pip install 'pagefind[bin]'")
+        return
+    canonicalize(site / "pagefind")
+
+
+def _read(path: Path) -> object:
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(SIGNATURE), f"{path} is not a Pagefind file"
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _write(folder: Path, template: str, value: object, digits: int) -> str:
+    """Write ``value`` gzip-compressed under a name made from its content; returns the hash."""
+    data = gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+    digest = "id_" + hashlib.sha256(data).hexdigest()[:digits]
+    (folder / template.format(digest)).write_bytes(data)
+    return digest
+
+
+def canonicalize(bundle: Path) -> None:
+    """Sort the filter index and rename filter and metadata files by their content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        filters = []
+        for name, digest in meta[3]:
+            path = bundle / "filter" / f"{digest}.pf_filter"
+            filter_name, values = _read(path)
+            path.unlink()
+            sorted_values = sorted(values, key=lambda v: v[0])
+            filters.append([name, _write(bundle / "filter", "{}.pf_filter",
+                                         [filter_name, sorted_values], 7)])
+        meta[3] = sorted(filters)
+        meta_path.unlink()
+        language["hash"] = _write(bundle, "pagefind.{}.pf_meta", meta, 10)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")

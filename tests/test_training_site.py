@@ -1,0 +1,140 @@
+"""The study section as built from content/: curriculum, modules, glossary, handbook, search."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+
+from conftest import ROOT
+
+RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+@pytest.fixture(scope="module")
+def modules() -> list[dict]:
+    found = []
+    for path in sorted((ROOT / "content" / "modul").glob("*.md")):
+        data = front_matter(path)
+        data["slug"] = re.sub(r"^\d+-", "", path.stem)
+        found.append(data)
+    return sorted(found, key=lambda m: m["urutan"])
+
+
+def test_curriculum_has_at_least_eight_modules_and_totals_their_jpl(sample_pages, modules):
+    assert len(modules) >= 8
+    page = sample_pages["pelatihan/index.html"]
+    total = sum(m["durasi_jpl"] for m in modules)
+    assert f"total {total} JPL" in page.select_one("p.big").get_text(" ", strip=True)
+    for key in ("kabupaten", "kecamatan", "desa"):
+        listed = [a["href"] for a in page.select(f"#sasaran-{key} ~ ol.modules h3 a")]
+        expected = [f"../pelatihan/{m['slug']}/" for m in modules if key in m["sasaran"]]
+        assert listed == expected
+
+
+def test_module_pages_show_duration_objectives_and_closed_answers(sample_pages, modules):
+    for m in modules:
+        page = sample_pages[f"pelatihan/{m['slug']}/index.html"]
+        assert page.h1.get_text() == m["judul"]
+        assert page.select_one(".meta .jpl").get_text() == f"{m['durasi_jpl']} JPL"
+        assert [li.get_text() for li in page.select("section.tujuan li")] == m["tujuan"]
+        assert [li.get_text() for li in page.select("section.sumber li")] == m["sumber"]
+        items = page.select("section.latihan > ol > li")
+        assert len(items) == len(m["latihan"]) >= 1
+        for li, exercise in zip(items, m["latihan"]):
+            details = li.find("details")
+            assert details is not None and not details.has_attr("open")
+            assert details.summary.get_text() == "Lihat jawaban"
+            assert details.find("p").get_text() == exercise["jawaban"]
+            assert li.p.get_text() == exercise["soal"]
+        ids = {tag["id"] for tag in page.find_all(id=True)}
+        toc = [a["href"] for a in page.select("nav.toc a")]
+        assert len(toc) >= 5 and all(h.startswith("#") and h[1:] in ids for h in toc)
+        assert page.select(".body .footnote li"), f"{m['slug']} cites no source in its body"
+        filters = {(t["data-pagefind-filter"], t["content"]) for t in page.select("meta[data-pagefind-filter]")}
+        assert ("jenis[content]", "Modul pelatihan") in filters
+
+
+def test_previous_next_chain_covers_every_module_once(sample_pages, modules):
+    slugs = [m["slug"] for m in modules]
+    seen, current = [], slugs[0]
+    while current:
+        seen.append(current)
+        nxt = sample_pages[f"pelatihan/{current}/index.html"].select_one("a[rel=next]")
+        current = nxt["href"].split("/")[-2] if nxt else None
+    assert seen == slugs
+    back, current = [], slugs[-1]
+    while current:
+        back.append(current)
+        prev = sample_pages[f"pelatihan/{current}/index.html"].select_one("a[rel=prev]")
+        current = prev["href"].split("/")[-2] if prev else None
+    assert back == slugs[::-1]
+
+
+def test_glossary_terms_have_anchors(sample_pages):
+    glossary = front_matter(ROOT / "content" / "istilah.md")
+    page = sample_pages["pelatihan/istilah/index.html"]
+    terms = {dt.get_text(): dt["id"] for dt in page.select("dl.glossary dt")}
+    assert sorted(terms) == sorted(t["istilah"] for t in glossary["istilah"])
+    assert all(re.fullmatch(r"[a-z0-9-]+", anchor) for anchor in terms.values())
+    for required in ("SPM", "Kemendagri", "DPMD", "Kader", "JPL"):
+        assert required in terms
+
+
+def test_handbook_holds_every_module_with_unique_ids(sample_pages, modules):
+    page = sample_pages["pelatihan/cetak/index.html"]
+    titles = [h.get_text() for h in page.select("article.chapter > h1")]
+    assert titles == [f"Modul {m['urutan']}. {m['judul']}" for m in modules]
+    ids = Counter(tag["id"] for tag in page.find_all(id=True))
+    assert [i for i, n in ids.items() if n > 1] == []
+    answers = page.select("article.chapter .answer")
+    assert len(answers) == sum(len(m["latihan"]) for m in modules)
+
+
+def test_module_prints_without_navigation(sample_site: Path):
+    css = (sample_site / "assets" / "situs.css").read_text(encoding="utf-8")
+    print_css = css[css.index("@media print"):]
+    for hidden in (".top nav", ".crumbs", ".toc", ".prevnext"):
+        assert hidden in print_css
+
+
+def unique_module_word(sample_pages, modules) -> tuple[str, dict]:
+    """A long word that occurs in exactly one module's body and on no other indexed page."""
+    words_by_page = {rel: set(re.findall(r"[a-z]{9,}", page.main.get_text(" ").lower()))
+                     for rel, page in sample_pages.items()
+                     if page.main and page.main.has_attr("data-pagefind-body")}
+    for m in modules:
+        rel = f"pelatihan/{m['slug']}/index.html"
+        body = sample_pages[rel].select_one(".body").get_text(" ").lower()
+        others = set().union(*(w for r, w in words_by_page.items() if r != rel))
+        unique = sorted(set(re.findall(r"[a-z]{9,}", body)) - others)
+        if unique:
+            return unique[0], m
+    raise AssertionError("no module has a word of its own")
+
+
+def test_search_for_a_word_of_one_module_finds_that_module(page: Page, site_url: str,
+                                                          sample_pages, modules):
+    word, module = unique_module_word(sample_pages, modules)
+    page.goto(site_url + "cari/")
+    page.get_by_placeholder("Cari").fill(word)
+    first = page.locator(RESULT_LINK).first
+    expect(first).to_have_text(module["judul"])
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("1 hasil")
+    nested = page.locator(".pagefind-ui__result-nested .pagefind-ui__result-link").first
+    if nested.count():
+        href = nested.get_attribute("href")
+        assert f"pelatihan/{module['slug']}/#" in href
+        nested.click()
+        anchor = href.split("#", 1)[1]
+        expect(page.locator(f"[id='{anchor}']")).to_be_in_viewport()
+    else:
+        first.click()
+    expect(page.locator("h1")).to_have_text(module["judul"])
