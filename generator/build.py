@@ -12,6 +12,7 @@ from . import export, links, search, validate
 from .load import load_yaml
 from .models import Registry
 from .plan import Page, directory_pages, training_pages
+from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .render import environment, render
 from .training import MEDIA, Training, load_training
@@ -88,7 +89,7 @@ def build(opts: Options) -> Result:
     env = environment(opts.templates)
     base_path = urlsplit(registry.settings.base_url).path or "/"
     site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
-            "training": inputs.training is not None}
+            "training": inputs.training is not None, "csp": CSP}
     staging = Staging(opts.out)
     try:
         for page in pages:
@@ -103,11 +104,13 @@ def build(opts: Options) -> Result:
         staging.write("data/posyandu.json", export.to_json(registry))
         staging.write("data/posyandu.csv", export.to_csv(registry))
         staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
+        staging.write("_headers", headers_file())
         staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
                                     f"{registry.settings.base_url}sitemap.xml\n")
         if opts.search:
             search.index(staging.dir, problems)
-        links.check_links(staging.dir, base_path, problems)
+        links.check_links(staging.dir, base_path, problems, opts.out.name,
+                          () if opts.search else ("pagefind/",))
         if problems:
             raise BuildError(problems)
         staging.commit()

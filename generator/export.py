@@ -70,7 +70,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    text = str(value)
+    text = "; ".join(value) if isinstance(value, list) else str(value)
     return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
@@ -83,8 +83,7 @@ def to_csv(reg: Registry) -> str:
     spm_keys = [key for key, _ in SPM_FIELDS]
     writer.writerow(["data_contoh", *keys, *(f"spm_{key}" for key in spm_keys)])
     for rec in rows:
-        spm = ["; ".join(rec["spm"][k]["kegiatan"]) if rec["spm"][k]["berjalan"] else ""
-               for k in spm_keys]
+        spm = [rec["spm"][k]["kegiatan"] for k in spm_keys]
         writer.writerow([_cell(reg.settings.data_contoh), *(_cell(rec[k]) for k in keys),
                          *(_cell(v) for v in spm)])
     return out.getvalue()

@@ -12,8 +12,13 @@ _ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
 _SITE = "http://site.invalid"
 
 
-def check_links(site: Path, base_path: str, problems: Problems) -> int:
-    """Check every href/src of every HTML page under ``site``; returns how many were checked."""
+def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
+                absent: tuple[str, ...] = ()) -> int:
+    """Check every href/src of every HTML page under ``site``; returns how many were checked.
+
+    Problems name pages as ``shown/<path>``; targets under the ``absent`` prefixes (such as a
+    search bundle that was not built) are not checked.
+    """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     ids: dict[str, set[str]] = {}
     links: list[tuple[str, str]] = []
@@ -33,17 +38,19 @@ def check_links(site: Path, base_path: str, problems: Problems) -> int:
             continue  # another host, mailto:, tel:, data:
         parts = urlsplit(url)
         if not url.startswith(prefix):
-            problems.add(f"site/{rel}", 1, "(link)", f"'{link}' points outside the site",
+            problems.add(f"{shown}/{rel}", 1, "(link)", f"'{link}' points outside the site",
                          "links must stay under the base URL")
             continue
         target = unquote(parts.path[len(base_path):])
+        if target.startswith(absent) and absent:
+            continue
         if target == "" or target.endswith("/"):
             target += "index.html"
         if target not in files:
-            problems.add(f"site/{rel}", 1, "(link)", f"'{link}' leads to a page that does not exist",
+            problems.add(f"{shown}/{rel}", 1, "(link)", f"'{link}' leads to a page that does not exist",
                          "check the template or content that writes this link")
         elif parts.fragment and target.endswith(".html") and parts.fragment not in ids.get(target, ()):
-            problems.add(f"site/{rel}", 1, "(link)",
+            problems.add(f"{shown}/{rel}", 1, "(link)",
                          f"'{link}': the anchor #{parts.fragment} does not exist in {target}",
                          "link to a heading that exists")
     return len(links)

@@ -1,0 +1,150 @@
+"""Builds that cannot half-succeed, are reproducible, and publish nothing unsafe."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, options
+from generator.build import build
+from generator.problems import BuildError
+from helpers import html_pages, soup
+
+HOSTILE = """"><script>alert('x')</script><img src=x onerror=alert(1)> '&amp; </title></script>"""
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)],
+                            cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
+    first = run_build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"})
+    second = run_build(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Asia/Makassar",
+                                        "LC_ALL": "C.UTF-8", "LANG": "id_ID.UTF-8"})
+    assert first.wait() == 0 and second.wait() == 0
+    a, b = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "b")
+    assert len(a) > 1000 and any(k.startswith("pagefind/filter/") for k in a)
+    assert a == b
+
+
+@pytest.mark.parametrize("stage", ["rendering", "indexing"])
+def test_killed_build_leaves_the_previous_site_intact(tmp_path: Path, sample_site: Path, stage):
+    out = tmp_path / "site"
+    shutil.copytree(sample_site, out)
+    before = tree_digest(out)
+    proc = run_build(out, start_new_session=True)
+    deadline = time.monotonic() + 60
+    staging = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = list(tmp_path.glob(".site.staging-*"))
+        if found:
+            staging = found[0]
+            if stage == "rendering" and len(list(staging.rglob("*.html"))) > 200:
+                break
+            if stage == "indexing" and (staging / "pagefind").exists():
+                break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert staging is not None
+    assert tree_digest(out) == before
+    again = run_build(out)
+    assert again.wait() == 0
+    assert not list(tmp_path.glob(".site.*")), "stale staging folders are cleaned up"
+
+
+def test_undefined_template_variable_fails_with_template_and_line(tmp_path: Path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "posyandu.html"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(20, "<p>{{ p.nomor_telepon_kader }}</p>")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(options(tmp_path / "site", templates=templates, search=False))
+    messages = {str(p).split("\n")[0].split(" (while")[0] for p in caught.value.problems.sorted()}
+    assert messages == {f"{page}:21: (template): 'generator.models.Posyandu object' has no "
+                        "attribute 'nomor_telepon_kader'"}
+    assert not (tmp_path / "site").exists()
+
+
+def hostile_registry(tmp_path: Path) -> Path:
+    text = f"""posyandu:
+  - id: hostile-1
+    nama: {json.dumps(HOSTILE)}
+    kode_wilayah: "64.02.13.1012"
+    alamat: {json.dumps(HOSTILE)}
+    koordinat: {{lat: -1.03, lon: 117.05}}
+    jadwal: {{hari: selasa, minggu_ke: 2, jam: "08.00-11.00"}}
+    registrasi: {{status: terdaftar, nomor: {json.dumps(HOSTILE)}, tanggal: 2025-01-02}}
+    spm:
+      kesehatan: {{berjalan: true, kegiatan: [{json.dumps(HOSTILE)}]}}
+    prestasi: [{json.dumps(HOSTILE)}]
+    diperbarui: 2025-02-03
+  - id: hostile-2
+    nama: "=HYPERLINK(\\"http://evil.example\\",\\"klik\\")"
+    kode_wilayah: "64.02.13.1012"
+    registrasi: {{status: belum terdaftar}}
+    spm: {{}}
+    prestasi: ["+1+1", "-2", "@SUM(A1)"]
+    diperbarui: 2025-02-03
+"""
+    path = tmp_path / "posyandu.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_hostile_text_stays_inert_everywhere(tmp_path: Path):
+    out = tmp_path / "site"
+    build(options(out, data=(hostile_registry(tmp_path),), search=False))
+    allowed_scripts = {None, "../../pagefind/pagefind-ui.js", "../../assets/cari.js",
+                       "../pagefind/pagefind-ui.js", "../assets/cari.js"}
+    for path in html_pages(out):
+        page = soup(path)
+        for script in page.find_all("script"):
+            assert script.get("src") in allowed_scripts, (path, script)
+            assert script.get("src") or script.get("type") == "application/ld+json", (path, script)
+        for tag in page.find_all(True):
+            assert not [a for a in tag.attrs if a.lower().startswith("on")], (path, tag)
+        assert not page.find("img", src="x")
+    profile = soup(out / "posyandu" / "hostile-1" / "index.html")
+    assert profile.h1.get_text() == HOSTILE
+    assert profile.title.get_text().startswith(HOSTILE)
+    data = json.loads(profile.find("script", type="application/ld+json").string)
+    assert data["name"] == HOSTILE and data["address"]["streetAddress"] == HOSTILE
+    raw = (out / "posyandu" / "hostile-1" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in raw and "</title></script>" not in raw
+    doc = json.loads((out / "data" / "posyandu.json").read_text(encoding="utf-8"))
+    assert {r["nama"] for r in doc["posyandu"]} >= {HOSTILE}
+    with (out / "data" / "posyandu.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert rows["hostile-2"]["nama"].startswith("'=HYPERLINK(")
+    assert rows["hostile-2"]["prestasi"].startswith("'+1+1")
+    for row in rows.values():
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+
+
+def test_headers_file_sends_the_same_policy_as_the_pages(sample_site: Path, sample_pages):
+    headers = (sample_site / "_headers").read_text(encoding="utf-8")
+    policy = sample_pages["index.html"].find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert f"Content-Security-Policy: {policy}; frame-ancestors 'none'" in headers
+    assert "script-src 'self' 'wasm-unsafe-eval'" in policy and "default-src 'self'" in policy
+    for rel, page in sample_pages.items():
+        assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == policy
