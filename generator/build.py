@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
                                  opts.base_url)
     if settings is None or problems:
         raise BuildError(problems)
-    region_path = opts.config.parent / settings.wilayah
+    region_path = Path(os.path.normpath(opts.config.parent / settings.wilayah))
     region = validate.region(load_yaml(region_path, problems), str(region_path), problems,
                              settings.kabupaten)
     if region is None or problems:

@@ -6,7 +6,7 @@ import difflib
 import re
 from typing import Any, Iterable
 
-from .load import YamlList, YamlMap, line_of
+from .load import INVALID, YamlInt, YamlList, YamlMap, line_of
 from .problems import Problems
 
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
@@ -26,7 +26,7 @@ class Fields:
                  line: int = 1) -> None:
         self.path, self.where, self.problems = path, where, problems
         self.ok = isinstance(data, YamlMap)
-        if not self.ok and data is not None:
+        if not self.ok and data is not None and data is not INVALID:
             self.problems.add(path, getattr(data, "line", line), where,
                               f"expected a mapping of fields, found {_describe(data)}",
                               "write the fields as 'name: value' lines, indented under this one")
@@ -58,6 +58,8 @@ class Fields:
     def get(self, key: str, kind: type, required: bool = False, hint: str = "") -> Any:
         """The value of ``key`` if it has type ``kind``; None (and a problem) otherwise."""
         value = self.data.get(key)
+        if value is INVALID:
+            return None
         if value is None:
             if required and self.ok:
                 self.problems.add(self.path, self.line, self.name(key), "is missing",
@@ -128,6 +130,8 @@ class Fields:
             return ()
         out = []
         for i, item in enumerate(items):
+            if item is INVALID:
+                continue
             if not isinstance(item, str) or not item.strip():
                 self.problems.add(self.path, line_of(items, i), f"{self.name(key)}[{i}]",
                                   f"expected text, found {_describe(item)}",
@@ -149,6 +153,8 @@ class Fields:
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, YamlInt):
+        return f"the number {value.raw} (read as {value})"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, dt.date):
@@ -173,4 +179,6 @@ def _type_hint(kind: type, value: Any) -> str:
         return "write true or false"
     if kind in (int, float):
         return "write a number without quotes"
-    return f"expected {_TYPE_NAMES[kind]}"
+    if kind is list:
+        return "write each item on its own line, starting with '- '"
+    return "write the fields as 'name: value' lines, indented under this one"

@@ -25,6 +25,22 @@ _SCALAR_TAGS = {
 _constructor = yaml.constructor.SafeConstructor()
 
 
+class Invalid:
+    """Stands for a value that could not be read; its problem is already recorded."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = Invalid()
+
+
+class YamlInt(int):
+    """An integer read from YAML, keeping the text it was written as (e.g. 0541661234)."""
+
+    raw: str
+
+
 class YamlMap(dict):
     """A mapping read from YAML; ``line`` is where it starts, ``lines`` where each key is."""
 
@@ -55,16 +71,20 @@ class _Converter:
         self.path = path
         self.problems = problems
         self.seen: set[int] = set()
+        self.reported: set[int] = set()
 
     def convert(self, node: yaml.Node, where: str, at: int = 0) -> Any:
         """Convert ``node``; ``at`` is the line that refers to it (reported for an alias)."""
         line = node.start_mark.line + 1
         if id(node) in self.seen:
-            self.problems.add(
-                self.path, at or line, where, "YAML anchors and aliases (&name, *name) are not supported",
-                "write the value out in full instead of referring to an anchor",
-            )
-            return None
+            if id(node) not in self.reported:  # once per anchor, however often it is used
+                self.reported.add(id(node))
+                self.problems.add(
+                    self.path, at or line, where,
+                    "YAML anchors and aliases (&name, *name) are not supported",
+                    "write the value out in full instead of referring to an anchor",
+                )
+            return INVALID
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, where, line)
@@ -72,7 +92,7 @@ class _Converter:
             return self._sequence(node, where, line)
         return self._scalar(node, where, line)
 
-    def _mapping(self, node: yaml.MappingNode, where: str, line: int) -> YamlMap | None:
+    def _mapping(self, node: yaml.MappingNode, where: str, line: int) -> YamlMap | Invalid:
         if node.tag != "tag:yaml.org,2002:map":
             return self._bad_tag(node, where, line)
         result = YamlMap()
@@ -101,7 +121,7 @@ class _Converter:
             result[key] = self.convert(value_node, child, key_line)
         return result
 
-    def _sequence(self, node: yaml.SequenceNode, where: str, line: int) -> YamlList | None:
+    def _sequence(self, node: yaml.SequenceNode, where: str, line: int) -> YamlList | Invalid:
         if node.tag != "tag:yaml.org,2002:seq":
             return self._bad_tag(node, where, line)
         result = YamlList()
@@ -115,19 +135,23 @@ class _Converter:
         if node.tag not in _SCALAR_TAGS:
             return self._bad_tag(node, where, line)
         try:
-            return _constructor.construct_object(node)
+            value = _constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
             self.problems.add(self.path, line, where, f"'{node.value}' cannot be read: {exc}",
                               "put the value in quotes if it is meant as text")
-            return None
+            return INVALID
+        if type(value) is int and node.value != str(value):
+            value = YamlInt(value)
+            value.raw = node.value
+        return value
 
-    def _bad_tag(self, node: yaml.Node, where: str, line: int) -> None:
+    def _bad_tag(self, node: yaml.Node, where: str, line: int) -> Invalid:
         self.problems.add(
             self.path, line, where or "(document)", f"the YAML tag '{node.tag}' is not allowed",
             "remove the tag (the word starting with '!'); only plain text, numbers, dates, "
             "true/false, lists and mappings are read",
         )
-        return None
+        return INVALID
 
 
 def read_text(path: Path, problems: Problems, shown: str | None = None) -> str | None:
@@ -165,7 +189,7 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) ->
             if "\t" in indent:
                 problems.add(name, number, "(indentation)", "a tab is used for indentation",
                              "YAML allows only spaces for indentation: replace the tab with spaces")
-                return None
+                return INVALID
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -175,16 +199,17 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) ->
         what = "a quote opened here is never closed" if quoted else exc.problem or exc.context
         problems.add(name, line, "(syntax)", f"YAML syntax error: {what}",
                      "check the indentation and that every quote is closed on this line or above")
-        return None
+        return INVALID
     except yaml.YAMLError as exc:
         problems.add(name, first_line, "(syntax)", f"YAML error: {exc}", "check the file's syntax")
-        return None
+        return INVALID
     if node is None:
         return None
     return _Converter(name, problems).convert(node, "")
 
 
 def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:
-    """Read and parse one YAML file; problems are recorded, None is returned on failure."""
+    """Read and parse one YAML file; problems are recorded, INVALID is returned on failure and
+    None for a file with no content."""
     text = read_text(path, problems, shown)
-    return None if text is None else parse_yaml(text, shown or str(path), problems)
+    return INVALID if text is None else parse_yaml(text, shown or str(path), problems)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from .fields import Fields, suggest
-from .load import YamlList, line_of
+from .load import INVALID, YamlList, line_of
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      Region, Registration, Schedule, Settings, SpmService)
 from .problems import Problems
@@ -45,6 +46,9 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
     )
+    if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
+        f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
+                "give its path relative to this file, e.g. data/wilayah.yaml")
     if not result.base_url.endswith("/"):
         result = Settings(**{**result.__dict__, "base_url": result.base_url + "/"})
     return result
@@ -57,8 +61,8 @@ def region(data: Any, path: str, problems: Problems, kabupaten: str) -> Region |
     kab, prov = f.sub("kabupaten", required=True), f.sub("provinsi", required=True)
     kode = kab.text("kode", required=True, pattern=r"\d{2}\.\d{2}")
     if kode and kabupaten and kode != kabupaten:
-        kab.error("kode", f"the region table is for {kode}, but config.yaml names {kabupaten}",
-                  "point config.yaml's 'wilayah' at the table of the right kabupaten")
+        kab.error("kode", f"the region table is for {kode}, but the settings name {kabupaten}",
+                  "point the setting 'wilayah' at the table of the right kabupaten")
     kecamatan: list[Kecamatan] = []
     items = f.get("kecamatan", list, required=True) or []
     for i, item in enumerate(items):
@@ -106,6 +110,8 @@ class RegistryValidator:
     def file(self, data: Any, path: str) -> list[Posyandu]:
         """Validate one registry file: a mapping with a 'posyandu' list."""
         f = Fields(data, path, "", self.problems)
+        if data is INVALID:
+            return []
         if data is None:
             self.problems.add(path, 1, "posyandu", "the registry file is empty",
                               "start the file with 'posyandu:' followed by the entries")
@@ -147,7 +153,7 @@ class RegistryValidator:
         spm = self.spm(f.sub("spm", required=True))
         diperbarui = self.past_date(f, "diperbarui", required=True)
         privat = f.data.get("privat")
-        if privat is not None and not isinstance(privat, dict):
+        if privat is not None and privat is not INVALID and not isinstance(privat, dict):
             f.error("privat", "expected a mapping of private fields",
                     "put private data (kader phone numbers, NIK, notes) as fields under 'privat:'")
         result = Posyandu(
@@ -198,21 +204,23 @@ class RegistryValidator:
         if not f.ok:
             return None, None
         f.reject_unknown(["lat", "lon"])
-        lat = f.number("lat", float, -90, 90, required=True)
-        lon = f.number("lon", float, -180, 180, required=True)
+        lat, lon = f.get("lat", float, required=True), f.get("lon", float, required=True)
         if lat is None or lon is None:
             return None, None
         south, west, north, east = self.region.bbox
-        inside = south <= lat <= north and west <= lon <= east
-        if not inside:
-            swapped = south <= lon <= north and west <= lat <= east
-            hint = ("latitude and longitude look swapped: lat is the smaller number here"
-                    if swapped else f"Kabupaten {self.region.nama} lies within lat {south:.2f} to "
-                    f"{north:.2f}, lon {west:.2f} to {east:.2f}")
-            f.problems.add(f.path, f.line_of("lat"), f.name("lat"),
-                           f"({lat}, {lon}) lies outside Kabupaten {self.region.nama}", hint)
-            return None, None
-        return lat, lon
+        if south <= lat <= north and west <= lon <= east:
+            return lat, lon
+        if south <= lon <= north and west <= lat <= east:
+            f.error("lat", f"({lat}, {lon}) has latitude and longitude swapped",
+                    f"write lat: {lon}, lon: {lat}")
+        elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            f.error("lat", f"({lat}, {lon}) is not a point on Earth",
+                    "latitude runs from -90 to 90, longitude from -180 to 180")
+        else:
+            f.error("lat", f"({lat}, {lon}) lies outside Kabupaten {self.region.nama}",
+                    f"Kabupaten {self.region.nama} lies within lat {south:.2f} to {north:.2f}, "
+                    f"lon {west:.2f} to {east:.2f}")
+        return None, None
 
     def schedule(self, f: Fields) -> Schedule | None:
         """Opening schedule: 'tanggal' (day of month), or 'hari' with optional 'minggu_ke'."""
@@ -279,7 +287,8 @@ class RegistryValidator:
             if key not in SPM_KEYS:
                 close = suggest(key, SPM_KEYS)
                 f.error(key, f"'{key}' is not one of the six SPM fields",
-                        (close + " " if close else "") + "the six are: " + ", ".join(SPM_KEYS))
+                        (close + " " if close else "") + "Permendagri 13/2024 names six: "
+                        + ", ".join(SPM_KEYS))
         services = []
         for key in SPM_KEYS:
             sub = f.sub(key)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.load import load_yaml, parse_yaml
+from generator.load import INVALID, load_yaml, parse_yaml
 from generator.problems import Problems
 
 
@@ -53,5 +53,5 @@ def test_bytes_that_are_not_utf8_name_the_line(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_bytes(b"a: 1\nb: caf\xe9\n")
     problems = Problems()
-    assert load_yaml(path, problems) is None
+    assert load_yaml(path, problems) is INVALID
     assert str(problems.sorted()[0]).startswith(f"{path}:2: (file): byte 0xe9 is not valid UTF-8")
