@@ -1,5 +1,5 @@
 # make site   - create .venv, install the generator and build site/
-# make test   - create .venv with the test tools and run the whole test suite
+# make test   - create .venv and node_modules with the test tools, run the whole test suite
 # make serve  - serve site/ on http://127.0.0.1:8000/ (after make site)
 PYTHON ?= python3
 VENV := .venv
@@ -19,11 +19,15 @@ site: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) -m generator check
 
-test: $(VENV)/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) -m pytest -q
 
 serve: site
 	$(PY) -m http.server --directory site --bind 127.0.0.1 8000
 
 clean:
-	rm -rf site .site.staging-* $(VENV)
+	rm -rf site .site.staging-* $(VENV) node_modules

@@ -148,3 +148,13 @@ def test_headers_file_sends_the_same_policy_as_the_pages(sample_site: Path, samp
     assert "script-src 'self' 'wasm-unsafe-eval'" in policy and "default-src 'self'" in policy
     for rel, page in sample_pages.items():
         assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == policy
+
+
+def test_every_page_is_valid_html(sample_site: Path):
+    jar = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    assert jar.exists(), "run: npm ci (the Nu HTML Checker comes from the vnu-jar package)"
+    pages = [str(p) for p in html_pages(sample_site)]
+    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *pages],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[:3000]
+    assert len(pages) > 1000

@@ -58,8 +58,9 @@ def test_module_pages_show_duration_objectives_and_closed_answers(sample_pages, 
         toc = [a["href"] for a in page.select("nav.toc a")]
         assert len(toc) >= 5 and all(h.startswith("#") and h[1:] in ids for h in toc)
         assert page.select(".body .footnote li"), f"{m['slug']} cites no source in its body"
-        filters = {(t["data-pagefind-filter"], t["content"]) for t in page.select("meta[data-pagefind-filter]")}
-        assert ("jenis[content]", "Modul pelatihan") in filters
+        assert page.main["data-pagefind-filter"] == "jenis:Modul pelatihan"
+        audiences = [s.get_text() for s in page.select(".meta [data-pagefind-filter=sasaran]")]
+        assert len(audiences) == len(m["sasaran"])
 
 
 def test_previous_next_chain_covers_every_module_once(sample_pages, modules):
