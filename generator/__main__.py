@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         problems = exc.problems.sorted()
         for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found; nothing was written to {opts.out}/",
-              file=sys.stderr)
+        written = "" if args.command == "check" else f"; nothing was written to {opts.out}/"
+        print(f"{len(problems)} problem(s) found{written}", file=sys.stderr)
         return 1
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
           f"in {result.seconds:.2f} s")
