@@ -42,6 +42,9 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
         "percontohan_6spm": p.percontohan,
         "prestasi": list(p.prestasi),
         "diperbarui": p.diperbarui.isoformat(),
+        "diverifikasi": p.verifikasi.tanggal.isoformat() if p.verifikasi else None,
+        "diverifikasi_oleh": p.verifikasi.oleh if p.verifikasi else None,
+        "kelengkapan_persen": p.completeness,
     }
 
 

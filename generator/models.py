@@ -28,6 +28,7 @@ class Settings:
     kabupaten: str
     target_registrasi: int
     zona_waktu: str
+    koreksi: str  # mailto: or form URL for correction requests; {id} is replaced by the id
     data_contoh: bool
     deskripsi: str
     wilayah: str  # path of the region table, relative to the config file
@@ -124,6 +125,14 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """When the entry was last checked, and by whom (a Tim Pembina Posyandu)."""
+
+    tanggal: dt.date
+    oleh: str
+
+
+@dataclass(frozen=True)
 class Posyandu:
     """The public record of one Posyandu. Private fields are never copied in here."""
 
@@ -144,6 +153,14 @@ class Posyandu:
     percontohan: bool
     prestasi: tuple[str, ...]
     diperbarui: dt.date
+    verifikasi: Verification | None
+
+    @property
+    def completeness(self) -> int:
+        """How complete the public record is, in percent of the optional facts given."""
+        facts = (self.alamat, self.lat, self.jadwal, self.telepon or self.email, self.jumlah_kader,
+                 self.verifikasi, any(s.berjalan for s in self.spm))
+        return round(100 * sum(f is not None and f is not False for f in facts) / len(facts))
 
     @property
     def spm_running(self) -> tuple[SpmService, ...]:

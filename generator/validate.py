@@ -9,7 +9,7 @@ from typing import Any
 from .fields import Fields, suggest
 from .load import INVALID, YamlList, line_of
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
-                     Region, Registration, Schedule, Settings, SpmService)
+                     Region, Registration, Schedule, Settings, SpmService, Verification)
 from .problems import Problems
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -23,7 +23,7 @@ BBOX_MARGIN = 0.3
 POSYANDU_FIELDS = (
     "id", "nama", "kode_wilayah", "alamat", "koordinat", "jadwal", "kontak", "jumlah_kader_aktif",
     "registrasi", "spm", "lokus_stunting", "lokus_kemiskinan", "percontohan_6spm", "prestasi",
-    "diperbarui", "privat",
+    "diperbarui", "verifikasi", "privat",
 )
 SPM_KEYS = [key for key, _ in SPM_FIELDS]
 
@@ -32,7 +32,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     """Validate config.yaml."""
     f = Fields(data, path, "", problems)
     f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
-                      "zona_waktu", "data_contoh", "wilayah"])
+                      "zona_waktu", "data_contoh", "wilayah", "koreksi"])
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
@@ -42,6 +42,9 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
                          hint='the kabupaten code in quotes, e.g. "64.02"') or "",
         target_registrasi=f.number("target_registrasi", low=0, required=True) or 0,
         zona_waktu=f.choice("zona_waktu", ["WIB", "WITA", "WIT"], required=True) or "",
+        koreksi=f.text("koreksi", pattern=r"(mailto:[^@\s]+@[^@\s]+|https://\S+)",
+                       hint="an e-mail link such as mailto:dpmd@example.go.id or a form address "
+                       "https://...; {id} is replaced by the Posyandu's id") or "",
         data_contoh=f.flag("data_contoh"),
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
@@ -163,6 +166,7 @@ class RegistryValidator:
             spm=spm, lokus_stunting=f.flag("lokus_stunting"),
             lokus_kemiskinan=f.flag("lokus_kemiskinan"), percontohan=f.flag("percontohan_6spm"),
             prestasi=f.texts("prestasi"), diperbarui=diperbarui,  # type: ignore[arg-type]
+            verifikasi=self.verification(f.sub("verifikasi")),
         )
         return result if len(self.problems.items) == before else None
 
@@ -307,6 +311,16 @@ class RegistryValidator:
                           "set berjalan: true, or remove the activities")
             services.append(SpmService(key, bool(berjalan), kegiatan))
         return tuple(services)
+
+    def verification(self, f: Fields) -> Verification | None:
+        """The last check of the entry: a date and the Tim Pembina that did it."""
+        if not f.ok:
+            return None
+        f.reject_unknown(["tanggal", "oleh"])
+        tanggal = self.past_date(f, "tanggal", required=True)
+        oleh = f.text("oleh", required=True,
+                      hint="the team that checked it, e.g. Tim Pembina Posyandu Kecamatan Samboja")
+        return Verification(tanggal, oleh) if tanggal and oleh else None
 
     def past_date(self, f: Fields, key: str, required: bool = False) -> dt.date | None:
         """A date that is not in the future."""

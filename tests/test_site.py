@@ -60,6 +60,14 @@ def test_profile_shows_every_public_field(sample_site: Path, registry):
             assert "Belum berjalan" in li.get_text()
     crumbs = [a.get_text() for a in page.select("nav.crumbs a")]
     assert crumbs == ["Beranda", "Kecamatan Samboja", "Kelurahan Handil Baru"]
+    trust = page.select_one("section.trust").get_text(" ", strip=True)
+    if "verifikasi" in entry:
+        assert entry["verifikasi"]["oleh"] in trust
+    else:
+        assert "Belum diverifikasi" in trust
+    assert re.search(r"Kelengkapan data \d+% dari data publik terisi", trust)
+    link = page.select_one("section.trust a.button")["href"]
+    assert link == f"mailto:dpmd.posyandu@example.go.id?subject=Koreksi%20data%20Posyandu%20{entry['id']}"
     data = json.loads(page.find("script", type="application/ld+json").string)
     assert data["@type"] == "CivicStructure" and data["name"] == "Posyandu Melati"
     assert data["address"]["addressLocality"] == "Kelurahan Handil Baru"

@@ -105,6 +105,11 @@ def entry(rng: random.Random, pid: str, nama: str, kec: dict, desa: dict, flags:
     lines.extend(extra)
     updated = dt.date(2025, 6, 1) + dt.timedelta(days=rng.randint(0, 530))
     lines.append(f"    diperbarui: {updated.isoformat()}")
+    if rng.random() < 0.75:
+        checked = updated + dt.timedelta(days=rng.randint(0, 60))
+        lines.append("    verifikasi:")
+        lines.append(f"      tanggal: {min(checked, dt.date(2026, 11, 1)).isoformat()}")
+        lines.append(f"      oleh: Tim Pembina Posyandu Kecamatan {kec['nama']}")
     lines.append("    privat:")
     lines.append("      kader:")
     for _ in range(2):
