@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .build import Options, build, load, plan
 from .problems import BuildError
+from .qr import QrCache
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--base-url", help="public address of the site, e.g. https://x.github.io/repo/")
         if name == "build":
             cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+            cmd.add_argument("--cache", type=Path, default=Path(".cache"),
+                             help="folder kept between builds to make them faster (default: .cache)")
     return parser
 
 
@@ -36,11 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     opts = Options(config=args.config, data=tuple(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,
-                   base_url=args.base_url, search=not getattr(args, "no_search", False))
+                   base_url=args.base_url, search=not getattr(args, "no_search", False),
+                   cache=getattr(args, "cache", None))
     try:
         if args.command == "check":
             inputs = load(opts)
-            pages = plan(inputs)
+            pages = plan(inputs, QrCache(None))
             modules = len(inputs.training.modules) if inputs.training else 0
             print(f"ok: {len(inputs.registry.posyandu)} Posyandu, {modules} training modules, "
                   f"{len(pages)} pages planned")

@@ -15,6 +15,7 @@ from .models import Registry
 from .plan import Page, directory_pages, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
+from .qr import QrCache
 from .render import environment, render
 from .training import MEDIA, Training, load_training
 from .write import Staging
@@ -31,6 +32,7 @@ class Options:
     out: Path = Path("site")
     base_url: str | None = None
     search: bool = True
+    cache: Path | None = Path(".cache")  # kept between builds; None: no cache
 
 
 @dataclass
@@ -72,9 +74,9 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     return Inputs(registry, training)
 
 
-def plan(inputs: Inputs) -> list[Page]:
+def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     """Every page of the site."""
-    pages = directory_pages(inputs.registry)
+    pages = directory_pages(inputs.registry, qr)
     if inputs.training:
         pages += training_pages(inputs.training)
     return pages
@@ -85,7 +87,8 @@ def build(opts: Options) -> Result:
     started = time.perf_counter()
     inputs = load(opts)
     registry = inputs.registry
-    pages = plan(inputs)
+    qr = QrCache(opts.cache / "qr.json" if opts.cache else None)
+    pages = plan(inputs, qr)
     problems = Problems()
     env = environment(opts.templates)
     base_path = urlsplit(registry.settings.base_url).path or "/"
@@ -115,6 +118,7 @@ def build(opts: Options) -> Result:
         if problems:
             raise BuildError(problems)
         staging.commit()
+        qr.save()
     except BaseException:
         staging.discard()
         raise

@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .models import REGISTRATION_STATUSES, SPM_FIELDS, Desa, Kecamatan, Posyandu, Registry
+from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
 
@@ -83,7 +84,7 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def directory_pages(reg: Registry) -> list[Page]:
+def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
     """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages."""
     by_desa: dict[str, list[Posyandu]] = {}
     for p in sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
@@ -128,6 +129,12 @@ def directory_pages(reg: Registry) -> list[Page]:
                                   f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
                                   context={**common, "p": p, "kec": k,
                                            "jsonld": json_ld(_posyandu_ld(p, k, reg))}))
+                profile = reg.settings.base_url + posyandu_url(p)
+                pages.append(Page(posyandu_url(p) + "poster/", "poster.html",
+                                  f"Poster {p.nama}, {d.label}",
+                                  crumbs=desa_crumb + [(p.nama, posyandu_url(p))], kind="poster",
+                                  context={**common, "p": p, "kec": k, "profile": profile,
+                                           "qr": qr.svg(profile, f"Kode QR ke halaman {p.nama}")}))
     return pages
 
 
