@@ -17,6 +17,7 @@ SPM_FIELDS: tuple[tuple[str, str], ...] = (
 SPM_LABELS = dict(SPM_FIELDS)
 REGISTRATION_STATUSES = ("terdaftar", "dalam verifikasi", "belum terdaftar")
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+ZONE_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}  # hours ahead of UTC, no daylight saving
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ class Schedule:
     minggu_ke: int | None
     jam_mulai: str
     jam_selesai: str
+
+    @property
+    def weekday_number(self) -> int:
+        """The weekday as JavaScript numbers it: Sunday (minggu) 0, Monday (senin) 1, ..."""
+        return (WEEKDAYS.index(self.hari) + 1) % 7  # type: ignore[arg-type]
 
     def words(self, zona: str) -> str:
         """The schedule in plain Indonesian, e.g. "Selasa minggu ke-2 setiap bulan"."""

@@ -9,7 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .models import REGISTRATION_STATUSES, SPM_FIELDS, Desa, Kecamatan, Posyandu, Registry
+from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
+                     Registry)
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
@@ -100,7 +101,8 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                 for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
                     s.add(p)
     home = ("Beranda", "")
-    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES}
+    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES,
+              "zone_offsets": ZONE_OFFSETS}
     pages = [
         Page("", "home.html", reg.settings.judul, kind="beranda",
              context={**common, "stats": total, "kecamatan": reg.region.kecamatan,

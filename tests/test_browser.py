@@ -1,7 +1,14 @@
 """A resident searches the site in a real headless Chromium, served under a sub-path."""
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
+import yaml
+
 from playwright.sync_api import Page, expect
+
+from conftest import ROOT
 
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"
@@ -54,3 +61,41 @@ def test_search_by_spm_field_filter(page: Page, site_url: str):
     page.wait_for_timeout(300)
     page.locator(RESULT_LINK).first.click()
     expect(page.locator("ul.spm > li.on h3", has_text="Perumahan Rakyat")).to_be_visible()
+
+
+def expected_next(jadwal: dict, today: dt.date) -> dt.date:
+    """The next opening on or after ``today``, worked out independently of the site's script."""
+    days = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
+    for offset in range(400):
+        day = today + dt.timedelta(days=offset)
+        if "tanggal" in jadwal:
+            if day.day == jadwal["tanggal"]:
+                return day
+            continue
+        if day.weekday() != days.index(jadwal["hari"]):
+            continue
+        week = jadwal.get("minggu_ke")
+        last = calendar.monthrange(day.year, day.month)[1]
+        if week is None or (week == -1 and day.day + 7 > last) or (week > 0 and (day.day - 1) // 7 + 1 == week):
+            return day
+    raise AssertionError(jadwal)
+
+
+def test_profile_shows_the_next_opening_day(page: Page, site_url: str):
+    registry = yaml.safe_load((ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8"))["posyandu"]
+    kinds = {}
+    for entry in registry:
+        j = entry["jadwal"]
+        kind = "tanggal" if "tanggal" in j else f"minggu_ke={j.get('minggu_ke')}"
+        kinds.setdefault(kind, entry)
+    assert {"tanggal", "minggu_ke=None", "minggu_ke=-1", "minggu_ke=2"} <= set(kinds)
+    months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+              "September", "Oktober", "November", "Desember"]
+    today = dt.date(2026, 11, 22)
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.timezone.utc))
+    for entry in kinds.values():
+        page.goto(site_url + f"posyandu/{entry['id']}/")
+        due = expected_next(entry["jadwal"], today)
+        when = page.locator(".next-open time")
+        expect(when).to_have_attribute("datetime", due.isoformat())
+        assert f"{due.day} {months[due.month - 1]} {due.year}" in when.inner_text()
