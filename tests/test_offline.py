@@ -1,0 +1,35 @@
+"""The training section keeps working offline after one visit (service worker)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from conftest import options, serve
+from generator.build import build
+from test_training_check import make
+
+
+def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):
+    out = tmp_path / "site"
+    build(options(out, content=make(tmp_path), search=False, cache=None))
+    worker = (out / "pelatihan" / "sw.js").read_text(encoding="utf-8")
+    assert '"dua/"' in worker and '"../assets/situs.css"' in worker and '"media/bagan.svg"' in worker
+    server, url = serve(out, tmp_path)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + "pelatihan/")
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function("async () => (await caches.keys()).length > 0 && "
+                               "(await (await caches.open((await caches.keys())[0])).keys()).length >= 6")
+        context.set_offline(True)
+        page.goto(url + "pelatihan/dua/")
+        expect(page.locator("h1")).to_have_text("Modul Dua")
+        assert page.evaluate("() => getComputedStyle(document.body).maxWidth") != "none"
+        page.goto(url + "pelatihan/istilah/#kader")
+        expect(page.locator("#kader")).to_have_text("Kader")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
