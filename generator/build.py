@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import export, links, offline, search, validate
+from . import export, links, offline, pdf, search, validate
 from .load import load_yaml
 from .models import Registry
 from .plan import Page, directory_pages, training_pages
@@ -106,6 +106,9 @@ def build(opts: Options) -> Result:
         for name, path in (inputs.training.images.items() if inputs.training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         if inputs.training:
+            handbook = pdf.handbook_pdf(staging.dir, opts.cache, problems)
+            if handbook:
+                staging.write(pdf.HANDBOOK_PDF, handbook)
             staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
         staging.write("data/posyandu.json", export.to_json(registry))
         staging.write("data/posyandu.csv", export.to_csv(registry))

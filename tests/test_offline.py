@@ -1,6 +1,7 @@
 """The training section keeps working offline after one visit (service worker)."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -33,3 +34,15 @@ def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def test_handbook_pdf_holds_every_module(tmp_path: Path):
+    out = tmp_path / "site"
+    build(options(out, content=make(tmp_path), search=False, cache=tmp_path / "cache"))
+    data = (out / "pelatihan" / "buku-pegangan-pelatihan.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+    text = text.decode("utf-8")
+    assert "Modul 1. Modul Satu" in text and "Modul 2. Modul Dua" in text and "Jawaban:" in text
+    cached = list((tmp_path / "cache").glob("handbook-*.pdf"))
+    assert len(cached) == 1 and cached[0].read_bytes() == data

@@ -1,0 +1,37 @@
+"""The curriculum as a downloadable PDF handbook (WeasyPrint), cached by its inputs."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from .problems import Problems
+
+HANDBOOK_PAGE = "pelatihan/cetak/index.html"
+HANDBOOK_PDF = "pelatihan/buku-pegangan-pelatihan.pdf"
+
+
+def handbook_pdf(site: Path, cache: Path | None, problems: Problems) -> bytes | None:
+    """Print the handbook page of ``site`` to PDF, reusing a cached copy for the same inputs."""
+    page = site / HANDBOOK_PAGE
+    digest = hashlib.sha256(page.read_bytes())
+    for extra in sorted((site / "assets").glob("*.css")) + sorted((site / "pelatihan" / "media").glob("*")):
+        digest.update(extra.name.encode() + extra.read_bytes())
+    cached = cache / f"handbook-{digest.hexdigest()[:20]}.pdf" if cache else None
+    if cached and cached.exists():
+        return cached.read_bytes()
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the system lacks Pango
+        problems.add(HANDBOOK_PAGE, 1, "(pdf)", f"WeasyPrint cannot run: {exc}",
+                     "install it with pip install weasyprint, and Pango (Debian: libpango-1.0-0 "
+                     "libpangoft2-1.0-0)")
+        return None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    data = weasyprint.HTML(filename=str(page)).write_pdf()
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for old in cached.parent.glob("handbook-*.pdf"):
+            old.unlink()
+        cached.write_bytes(data)
+    return data
