@@ -12,6 +12,13 @@ window.addEventListener("DOMContentLoaded", function () {
     resetStyles: false,
     autofocus: true,
   });
+  // Screen readers hear the result count: copy Pagefind's message into a polite live region.
+  var status = document.getElementById("cari-status");
+  new MutationObserver(function () {
+    var message = el.querySelector(".pagefind-ui__message");
+    var text = message ? message.textContent.trim() : "";
+    if (text && status.textContent !== text) status.textContent = text;
+  }).observe(el, { childList: true, subtree: true, characterData: true });
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) {
     ui.triggerSearch(q);

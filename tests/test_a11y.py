@@ -1,0 +1,87 @@
+"""Accessibility: axe-core finds no WCAG 2.1 A/AA violation on any kind of page; search results
+are announced; the site works by keyboard; a profile page stays light."""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def kinds_of_page(site: Path) -> list[str]:
+    """One page of every kind the site has."""
+    pages = ["", "kecamatan/samboja-640213/", "desa/handil-baru-6402131012/",
+             "posyandu/samboja-handil-baru-melati/", "posyandu/samboja-handil-baru-melati/poster/",
+             "spm/", "cari/?q=Handil+Baru", "404.html"]
+    if (site / "pelatihan").exists():
+        module = sorted(p.parent.name for p in (site / "pelatihan").glob("*/index.html")
+                        if p.parent.name not in ("istilah", "cetak"))[0]
+        pages += ["pelatihan/", f"pelatihan/{module}/", "pelatihan/istilah/", "pelatihan/cetak/"]
+    return pages
+
+
+def axe_violations(page: Page) -> list[tuple[str, str, int]]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test, outside the page's CSP
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: tags})", WCAG)
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]]
+
+
+def test_no_wcag_violation_on_any_kind_of_page(page: Page, site_url: str, sample_site: Path):
+    assert AXE.exists(), "run: npm ci"
+    found = {}
+    for path in kinds_of_page(sample_site):
+        page.goto(site_url + path)
+        if "cari/" in path:
+            expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+        violations = axe_violations(page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+
+
+def test_search_results_are_announced(page: Page, site_url: str):
+    page.goto(site_url + "cari/")
+    page.get_by_placeholder("Cari").fill("Giri Agung")
+    status = page.locator("[role=status][aria-live=polite]")
+    expect(status).to_have_count(1)
+    expect(status).to_have_text(re.compile(r"Ditemukan \d+ hasil untuk Giri Agung"))
+
+
+def test_everything_works_by_keyboard(page: Page, site_url: str):
+    page.goto(site_url)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Langsung ke isi")
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#isi")
+    page.locator("#q").focus()
+    page.keyboard.type("Handil Baru")
+    page.keyboard.press("Enter")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    page.locator(".pagefind-ui__search-input").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.classList.contains('pagefind-ui__result-link')"):
+            break
+    else:
+        pytest.fail("no search result could be reached with Tab")
+    target = page.evaluate("() => document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target.rstrip("/"))))
+
+
+def test_profile_page_is_light(sample_site: Path):
+    html = (sample_site / "posyandu" / "samboja-handil-baru-melati" / "index.html").read_bytes()
+    css = (sample_site / "assets" / "situs.css").read_bytes()
+    js = (sample_site / "assets" / "jadwal.js").read_bytes()
+    total = len(gzip.compress(html, 9)) + len(gzip.compress(css, 9))
+    assert total < 20 * 1024, total
+    assert len(gzip.compress(js, 9)) < 2 * 1024
