@@ -15,6 +15,7 @@ from .models import Registry
 from .plan import Page, directory_pages, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
+from .progress import Progress
 from .qr import QrCache
 from .render import environment, render
 from .training import MEDIA, Training, load_training
@@ -95,11 +96,13 @@ def build(opts: Options) -> Result:
     site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
             "training": inputs.training is not None, "csp": CSP}
     staging = Staging(opts.out)
+    progress = Progress()
     try:
-        for page in pages:
+        for number, page in enumerate(pages, start=1):
             html = render(env, page, site, problems, opts.templates)
             if html is not None:
                 staging.write(page.output, html)
+            progress.update("rendering", number, len(pages))
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
@@ -117,6 +120,7 @@ def build(opts: Options) -> Result:
         staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
                                     f"{registry.settings.base_url}sitemap.xml\n")
         if opts.search:
+            progress.update("indexing for search", 0, 1)
             search.index(staging.dir, problems)
         links.check_links(staging.dir, base_path, problems, opts.out.name,
                           () if opts.search else ("pagefind/",))
@@ -127,6 +131,8 @@ def build(opts: Options) -> Result:
     except BaseException:
         staging.discard()
         raise
+    finally:
+        progress.done()
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
 
 

@@ -1,11 +1,13 @@
 """`python -m generator check` and `build` on broken input: every problem, with file and line."""
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import ROOT
+from generator.progress import Progress
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -71,3 +73,23 @@ def test_failed_build_leaves_the_previous_site_alone(tmp_path: Path):
     assert [p.name for p in out.iterdir()] == ["index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
     assert not list(tmp_path.glob(".site.*"))
+
+
+def test_progress_shows_on_a_terminal_and_not_in_ci(tmp_path: Path, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    shown = Terminal()
+    progress = Progress(shown)
+    for i in range(1, 4):
+        progress.update("rendering", i, 3)
+    progress.done()
+    assert "\rrendering 3/3" in shown.getvalue()
+    monkeypatch.setenv("CI", "true")
+    quiet = Terminal()
+    Progress(quiet).update("rendering", 3, 3)
+    assert quiet.getvalue() == ""
+    result = run("build", "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 0 and "\r" not in result.stderr  # not a terminal: no progress
