@@ -27,10 +27,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="Jinja2 templates (default: templates)")
         cmd.add_argument("--out", type=Path, default=Path("site"), help="output (default: site)")
         cmd.add_argument("--base-url", help="public address of the site, e.g. https://x.github.io/repo/")
+        cmd.add_argument("--cache", type=Path, default=Path(".cache"),
+                         help="folder kept between runs to make them faster (default: .cache)")
+        cmd.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
         if name == "build":
             cmd.add_argument("--no-search", action="store_true", help="skip the search index")
-            cmd.add_argument("--cache", type=Path, default=Path(".cache"),
-                             help="folder kept between builds to make them faster (default: .cache)")
     return parser
 
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(config=args.config, data=tuple(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
-                   cache=getattr(args, "cache", None))
+                   cache=None if args.no_cache else args.cache)
     try:
         if args.command == "check":
             inputs = load(opts)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from . import export, links, offline, pdf, search, validate
+from .cache import EntryCache, code_digest
 from .load import load_yaml
 from .models import Registry
 from .plan import Page, directory_pages, training_pages
@@ -67,11 +69,15 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
         raise BuildError(problems)
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
     registry = Registry(settings, region)
-    for path in opts.data:
-        registry.posyandu.extend(checker.file(load_yaml(path, problems), str(path)))
+    salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
+    caches = [EntryCache(opts.cache, str(path.resolve()), salt) for path in opts.data]
+    for path, cache in zip(opts.data, caches):
+        registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems)
     if problems:
         raise BuildError(problems)
+    for cache in caches:
+        cache.save()
     return Inputs(registry, training)
 
 
@@ -95,7 +101,7 @@ def build(opts: Options) -> Result:
     base_path = urlsplit(registry.settings.base_url).path or "/"
     site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
             "training": inputs.training is not None, "csp": CSP}
-    staging = Staging(opts.out)
+    staging = Staging(opts.out, opts.cache)
     progress = Progress()
     try:
         for number, page in enumerate(pages, start=1):
@@ -119,7 +125,7 @@ def build(opts: Options) -> Result:
         staging.write("_headers", headers_file())
         staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
                                     f"{registry.settings.base_url}sitemap.xml\n")
-        if opts.search:
+        if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update("indexing for search", 0, 1)
             search.index(staging.dir, problems)
         links.check_links(staging.dir, base_path, problems, opts.out.name,

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 
 from .problems import Problems
 
 _ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
-_SITE = "http://site.invalid"
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
@@ -21,36 +22,51 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     ids: dict[str, set[str]] = {}
-    links: list[tuple[str, str]] = []
+    links: dict[tuple[str, str], list[str]] = {}  # (folder, link) -> pages that use it
     for rel in sorted(f for f in files if f.endswith(".html")):
         text = (site / rel).read_text(encoding="utf-8")
         page_ids = ids.setdefault(rel, set())
+        folder = posixpath.dirname(rel)
         for attr, value in _ATTR.findall(text):
-            value = html.unescape(value)
             if attr == "id":
-                page_ids.add(value)
-            else:
-                links.append((rel, value))
-    prefix = _SITE + base_path
-    for rel, link in links:
-        url = urljoin(prefix + rel, link)
-        if not url.startswith(_SITE + "/"):
-            continue  # another host, mailto:, tel:, data:
-        parts = urlsplit(url)
-        if not url.startswith(prefix):
-            problems.add(f"{shown}/{rel}", 1, "(link)", f"'{link}' points outside the site",
-                         "links must stay under the base URL")
-            continue
-        target = unquote(parts.path[len(base_path):])
-        if target.startswith(absent) and absent:
-            continue
-        if target == "" or target.endswith("/"):
-            target += "index.html"
-        if target not in files:
-            problems.add(f"{shown}/{rel}", 1, "(link)", f"'{link}' leads to a page that does not exist",
-                         "check the template or content that writes this link")
-        elif parts.fragment and target.endswith(".html") and parts.fragment not in ids.get(target, ()):
-            problems.add(f"{shown}/{rel}", 1, "(link)",
-                         f"'{link}': the anchor #{parts.fragment} does not exist in {target}",
-                         "link to a heading that exists")
-    return len(links)
+                page_ids.add(html.unescape(value))
+            elif not _EXTERNAL.match(value):
+                links.setdefault((folder, html.unescape(value)), []).append(rel)
+    checked = 0
+    for (folder, link), pages in links.items():
+        checked += len(pages)
+        path, _, fragment = link.partition("#")
+        path = path.partition("?")[0]
+        for rel in pages if fragment and not path else pages[:1]:
+            message = _resolve(folder, rel, path, fragment, base_path, files, ids, absent)
+            if message:
+                for page in (pages if path else [rel]):
+                    problems.add(f"{shown}/{page}", 1, "(link)", f"'{link}' {message}",
+                                 "check the template or content that writes this link")
+    return checked
+
+
+def _resolve(folder: str, page: str, path: str, fragment: str, base_path: str,
+             files: set[str], ids: dict[str, set[str]], absent: tuple[str, ...]) -> str:
+    """Why a link from a page in ``folder`` is broken, or an empty string."""
+    if not path:
+        target = page
+    elif path.startswith("/"):
+        if not path.startswith(base_path):
+            return "points outside the site"
+        target = path[len(base_path):]
+    else:
+        target = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
+        if target.startswith("../") or target == "..":
+            return "points outside the site"
+        target = "" if target in ("./", ".") else target.removeprefix("./")
+    target = unquote(target)
+    if absent and target.startswith(absent):
+        return ""
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    if target not in files:
+        return "leads to a page that does not exist"
+    if fragment and target.endswith(".html") and unquote(fragment) not in ids.get(target, ()):
+        return f"links to #{fragment}, which does not exist in {target}"
+    return ""

@@ -6,6 +6,7 @@ PyYAML's own loaders silently accept.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -180,8 +181,10 @@ def read_text(path: Path, problems: Problems, shown: str | None = None) -> str |
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) -> Any:
-    """Parse YAML text into YamlMap/YamlList/scalars; ``first_line`` offsets reported lines."""
+def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
+               where: str = "") -> Any:
+    """Parse YAML text into YamlMap/YamlList/scalars; ``first_line`` offsets reported lines and
+    ``where`` names the document's root in problems."""
     text = "\n" * (first_line - 1) + text  # so that every mark carries its line in the file
     if "\t" in text:
         for number, content in enumerate(text.split("\n"), start=1):
@@ -205,7 +208,7 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1) ->
         return INVALID
     if node is None:
         return None
-    return _Converter(name, problems).convert(node, "")
+    return _Converter(name, problems).convert(node, where)
 
 
 def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:
@@ -213,3 +216,37 @@ def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:
     None for a file with no content."""
     text = read_text(path, problems, shown)
     return INVALID if text is None else parse_yaml(text, shown or str(path), problems)
+
+
+def _skippable(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def split_entries(text: str, key: str) -> list[tuple[int, str]] | None:
+    """Split a file laid out as comments, ``key:`` and a block list into its items.
+
+    Returns (first line, text) per item, with the item's dash turned into a space so that the
+    text parses as the item's own mapping, on the same lines and columns; None when the file
+    has any other layout, which must then be parsed whole.
+    """
+    lines = text.split("\n")
+    n = next((i for i, line in enumerate(lines) if not _skippable(line)), len(lines))
+    if n == len(lines) or lines[n].rstrip() != f"{key}:":
+        return None
+    first = next((i for i in range(n + 1, len(lines)) if not _skippable(lines[i])), None)
+    match = re.match(r"( *)- ", lines[first]) if first is not None else None
+    if first is None or match is None:
+        return None
+    prefix, depth = match.group(0), len(match.group(1))
+    starts = []
+    for i in range(first, len(lines)):
+        line = lines[i]
+        if line.startswith(prefix):
+            starts.append(i)
+        elif not _skippable(line) and len(line) - len(line.lstrip(" ")) <= depth:
+            return None
+    ends = starts[1:] + [len(lines)]
+    blank = " " * len(prefix)
+    return [(s + 1, blank + "\n".join(lines[s:e])[len(prefix):] + "\n")
+            for s, e in zip(starts, ends)]

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from .fields import Fields, suggest
-from .load import INVALID, YamlList, line_of
+from .cache import EntryCache
+from .load import INVALID, YamlList, YamlMap, line_of, parse_yaml, read_text, split_entries
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      Region, Registration, Schedule, Settings, SpmService, Verification)
 from .problems import Problems
@@ -110,6 +111,61 @@ class RegistryValidator:
         self.kecamatan = {k.kode: k for k in region_.kecamatan}
         self.ids: dict[str, tuple[str, int]] = {}
 
+    def source(self, path: Path, cache: EntryCache | None = None) -> list[Posyandu]:
+        """Read and validate one registry file, entry by entry where its layout allows, so
+        that entries unchanged since the last build come from ``cache``."""
+        shown = str(path)
+        text = read_text(path, self.problems, shown)
+        if text is None:
+            return []
+        chunks = split_entries(text, "posyandu")
+        if chunks is not None:
+            result = self._entries(chunks, shown, cache)
+            if result is not None:
+                return result
+        return self.file(parse_yaml(text, shown, self.problems), shown)
+
+    def _entries(self, chunks: list[tuple[int, str]], path: str,
+                 cache: EntryCache | None) -> list[Posyandu] | None:
+        """Validate entries parsed one by one; None if one is not even YAML (then the whole
+        file is parsed, so that the syntax error is reported as for any other file)."""
+        parsed: list[tuple[int, str, Any]] = []
+        local = Problems()
+        for i, (start, text) in enumerate(chunks):
+            key = EntryCache.key(text)
+            hit = cache.get(key) if cache else None
+            if hit is None:
+                hit = parse_yaml(text, path, local, first_line=start, where=f"posyandu[{i}]")
+                if not isinstance(hit, YamlMap) or any(
+                        p.field in ("(syntax)", "(indentation)") for p in local.items):
+                    return None
+            parsed.append((start, key, hit))
+        self.problems.extend(local)
+        result = []
+        for i, (start, key, item) in enumerate(parsed):
+            if isinstance(item, tuple):  # from the cache: (entry, line of its id - first line)
+                posyandu, offset = item
+                if self.claim(posyandu.id, path, start + offset, f"posyandu[{i}].id"):
+                    result.append(posyandu)
+                continue
+            posyandu = self.entry(Fields(item, path, f"posyandu[{i}]", self.problems, start))
+            if posyandu:
+                result.append(posyandu)
+                if cache:
+                    cache.put(key, (posyandu, line_of(item, "id") - start))
+        return result
+
+    def claim(self, pid: str, path: str, line: int, field: str) -> bool:
+        """Record that ``pid`` is used at path:line; a second use is a problem."""
+        if pid in self.ids:
+            first_path, first_line = self.ids[pid]
+            self.problems.add(path, line, field,
+                              f"duplicate id '{pid}' (also used at {first_path}:{first_line})",
+                              "every Posyandu needs its own id: change one of them")
+            return False
+        self.ids[pid] = (path, line)
+        return True
+
     def file(self, data: Any, path: str) -> list[Posyandu]:
         """Validate one registry file: a mapping with a 'posyandu' list."""
         f = Fields(data, path, "", self.problems)
@@ -136,12 +192,7 @@ class RegistryValidator:
         pid = f.text("id", required=True, pattern=ID_PATTERN,
                      hint="lowercase letters, digits and single hyphens, e.g. samboja-handil-baru-melati")
         if pid:
-            if pid in self.ids:
-                first_path, first_line = self.ids[pid]
-                f.error("id", f"duplicate id '{pid}' (also used at {first_path}:{first_line})",
-                        "every Posyandu needs its own id: change one of them")
-            else:
-                self.ids[pid] = (f.path, f.line_of("id"))
+            self.claim(pid, f.path, f.line_of("id"), f.name("id"))
         nama = f.text("nama", required=True)
         desa = self.desa_code(f)
         lat, lon = self.coordinates(f.sub("koordinat"))

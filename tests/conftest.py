@@ -25,7 +25,7 @@ def options(out: Path, **changes) -> Options:
     """Build options for the project's own inputs, with ``changes`` applied."""
     base = dict(config=ROOT / "config.yaml", data=(ROOT / "data" / "posyandu.yaml",),
                 content=ROOT / "content", templates=ROOT / "templates", out=out,
-                base_url=BASE_URL)
+                base_url=BASE_URL, cache=None)
     base.update(changes)
     return Options(**base)
 

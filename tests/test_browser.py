@@ -96,6 +96,6 @@ def test_profile_shows_the_next_opening_day(page: Page, site_url: str):
     for entry in kinds.values():
         page.goto(site_url + f"posyandu/{entry['id']}/")
         due = expected_next(entry["jadwal"], today)
-        when = page.locator(".next-open time")
-        expect(when).to_have_attribute("datetime", due.isoformat())
+        when = page.locator(".next-open [data-next]")
+        expect(when).to_have_attribute("data-date", due.isoformat())
         assert f"{due.day} {months[due.month - 1]} {due.year}" in when.inner_text()

@@ -11,7 +11,7 @@ from generator.progress import Progress
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "generator", *args, "--no-cache"], cwd=cwd,
                           capture_output=True, text=True, check=False)
 
 

@@ -28,7 +28,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)],
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out),
+                             "--cache", str(out.parent / "cache")],
                             cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
@@ -68,6 +69,7 @@ def test_killed_build_leaves_the_previous_site_intact(tmp_path: Path, sample_sit
     again = run_build(out)
     assert again.wait() == 0
     assert not list(tmp_path.glob(".site.*")), "stale staging folders are cleaned up"
+    assert tree_digest(out) == before, "the rebuild of the same input gives the same site"
 
 
 def test_undefined_template_variable_fails_with_template_and_line(tmp_path: Path):

@@ -58,7 +58,7 @@
       var target = el.querySelector("[data-next]");
       target.textContent = (found.getTime() === today.getTime() ? "Hari ini, " : "") + words +
         ", pukul " + el.dataset.mulai + " " + el.dataset.zona;
-      target.setAttribute("datetime", found.toISOString().slice(0, 10));
+      target.dataset.date = found.toISOString().slice(0, 10);
       el.hidden = false;
     });
   });

@@ -1,0 +1,60 @@
+"""Validated registry entries cached by the hash of their text, so unchanged entries cost
+next to nothing on the next build. The cache is a local, trusted folder (pickle)."""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+_SOURCE = Path(__file__).resolve().parent
+
+
+def code_digest() -> str:
+    """A digest of the generator's own code: a new version never reads an old cache."""
+    digest = hashlib.sha256()
+    for path in sorted(_SOURCE.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class EntryCache:
+    """Valid entries of one registry file by the hash of their text."""
+
+    def __init__(self, folder: Path | None, source: str, salt: str) -> None:
+        name = hashlib.sha256(source.encode()).hexdigest()[:16]
+        self.path = folder / f"entries-{name}.pickle" if folder else None
+        self.salt = salt
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        if self.path and self.path.exists():
+            try:
+                salt_read, self.old = pickle.loads(self.path.read_bytes())
+                if salt_read != salt:
+                    self.old = {}
+            except Exception:  # a damaged or foreign cache file is simply rebuilt
+                self.old = {}
+
+    @staticmethod
+    def key(text: str) -> str:
+        """The cache key of an entry's text."""
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> Any:
+        """The cached value for ``key``, or None; a hit is kept for the next build."""
+        value = self.old.get(key)
+        if value is not None:
+            self.new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember a valid entry."""
+        self.new[key] = value
+
+    def save(self) -> None:
+        """Write what this build used, when it differs from what was read."""
+        if self.path and self.new.keys() != self.old.keys():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps((self.salt, self.new), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(self.path)
