@@ -115,7 +115,8 @@ def build(opts: Options) -> Result:
         for name, path in (inputs.training.images.items() if inputs.training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         if inputs.training:
-            handbook = pdf.handbook_pdf(staging.dir, opts.cache, problems)
+            handbook = pdf.handbook_pdf(staging.dir, registry.settings.base_url, opts.cache,
+                                        problems)
             if handbook:
                 staging.write(pdf.HANDBOOK_PDF, handbook)
             staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))

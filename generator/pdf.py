@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from urllib.parse import unquote
 
 from .problems import Problems
 
@@ -11,10 +12,15 @@ HANDBOOK_PAGE = "pelatihan/cetak/index.html"
 HANDBOOK_PDF = "pelatihan/buku-pegangan-pelatihan.pdf"
 
 
-def handbook_pdf(site: Path, cache: Path | None, problems: Problems) -> bytes | None:
-    """Print the handbook page of ``site`` to PDF, reusing a cached copy for the same inputs."""
+def handbook_pdf(site: Path, base_url: str, cache: Path | None,
+                 problems: Problems) -> bytes | None:
+    """Print the handbook page of ``site`` to PDF, reusing a cached copy for the same inputs.
+
+    The page is read as if from ``base_url`` (the public site), so the PDF's links lead to the
+    site and the PDF is the same wherever the build ran.
+    """
     page = site / HANDBOOK_PAGE
-    digest = hashlib.sha256(page.read_bytes())
+    digest = hashlib.sha256(page.read_bytes() + base_url.encode())
     for extra in sorted((site / "assets").glob("*.css")) + sorted((site / "pelatihan" / "media").glob("*")):
         digest.update(extra.name.encode() + extra.read_bytes())
     cached = cache / f"handbook-{digest.hexdigest()[:20]}.pdf" if cache else None
@@ -28,7 +34,19 @@ def handbook_pdf(site: Path, cache: Path | None, problems: Problems) -> bytes | 
                      "libpangoft2-1.0-0)")
         return None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    data = weasyprint.HTML(filename=str(page)).write_pdf()
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SiteFetcher(URLFetcher):
+        """Serves the site's own URLs from the staged files; refuses every other URL."""
+
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            if not url.startswith(base_url):
+                raise ValueError(f"{url} is not part of the site")  # WeasyPrint skips it
+            path = site / unquote(url[len(base_url):].split("#")[0])
+            return URLFetcherResponse(url, body=path.read_bytes())
+
+    data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
+                           base_url=base_url + HANDBOOK_PAGE).write_pdf()
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
         for old in cached.parent.glob("handbook-*.pdf"):

@@ -1,0 +1,82 @@
+"""Warm builds (cache, linked unchanged files, reused search index) give exactly the site a
+cold build gives, byte for byte, after changing, adding or removing an entry, a template or a
+module."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, options
+from generator.build import build
+from test_training_check import make
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def small_registry() -> str:
+    text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
+    starts = [i for i in range(len(text)) if text.startswith("\n  - id: ", i)]
+    return text[: starts[30] + 1]
+
+
+def edit_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('nama: "Posyandu', 'nama: "Posyandu Baru', 1), encoding="utf-8")
+
+
+def add_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text[text.index("  - id: "): text.index("\n  - id: ", text.index("  - id: ")) + 1]
+    path.write_text(text + first.replace("  - id: ", "  - id: tambahan-", 1), encoding="utf-8")
+
+
+def remove_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\n  - id: ", text.index("\n  - id: ") + 1)
+    end = text.index("\n  - id: ", start + 1)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+def edit_template(project: Path) -> None:
+    path = project / "templates" / "posyandu.html"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "<h2>Kapan dan di mana</h2>", "<h2>Kapan dan di mana Posyandu buka</h2>"), encoding="utf-8")
+
+
+def edit_module(project: Path) -> None:
+    path = project / "content" / "modul" / "02-dua.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nParagraf tambahan.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [None, edit_entry, add_entry, remove_entry, edit_template,
+                                    edit_module], ids=lambda c: c.__name__ if c else "nothing")
+def test_warm_build_equals_cold_build(tmp_path: Path, change):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
+    content = make(project)
+    warm, cold, cache = tmp_path / "warm", tmp_path / "cold", tmp_path / "cache"
+    opts = dict(data=(project / "posyandu.yaml",), templates=project / "templates",
+                content=content)
+    build(options(warm, cache=cache, **opts))
+    if change:
+        change(project)
+    before = digests(warm)
+    build(options(warm, cache=cache, **opts))
+    build(options(cold, cache=None, **opts))
+    after, expected = digests(warm), digests(cold)
+    assert after == expected
+    changed = {k for k in after if before.get(k) != after[k]}
+    if change is None:
+        assert changed == set()
+    else:
+        assert changed and len(changed) < len(after)
