@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from . import export, links, offline, pdf, search, validate
-from .cache import EntryCache, code_digest
+from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .models import Registry
 from .plan import Page, directory_pages, training_pages
@@ -103,11 +103,14 @@ def build(opts: Options) -> Result:
             "training": inputs.training is not None, "csp": CSP}
     staging = Staging(opts.out, opts.cache)
     progress = Progress()
+    salt = _salt(opts.templates, site)
     try:
         for number, page in enumerate(pages, start=1):
-            html = render(env, page, site, problems, opts.templates)
-            if html is not None:
-                staging.write(page.output, html)
+            key = page.fingerprint(salt)
+            if not staging.reuse(page.output, key):
+                html = render(env, page, site, problems, opts.templates)
+                if html is not None:
+                    staging.write(page.output, html, key)
             progress.update("rendering", number, len(pages))
         if problems:
             raise BuildError(problems)
@@ -129,18 +132,28 @@ def build(opts: Options) -> Result:
         if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update("indexing for search", 0, 1)
             search.index(staging.dir, problems)
+        known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
         links.check_links(staging.dir, base_path, problems, opts.out.name,
-                          () if opts.search else ("pagefind/",))
+                          () if opts.search else ("pagefind/",), known.data, staging.digests)
         if problems:
             raise BuildError(problems)
         staging.commit()
         qr.save()
+        known.save(set(staging.digests.values()))
     except BaseException:
         staging.discard()
         raise
     finally:
         progress.done()
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+
+
+def _salt(templates: Path, site: dict) -> str:
+    """What every page depends on: the generator's code, the templates and the site's data."""
+    digest = hashlib.sha256(code_digest().encode() + repr(sorted(site.items())).encode())
+    for path in sorted(templates.rglob("*.html")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _sitemap(base_url: str, pages: list[Page]) -> str:

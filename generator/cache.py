@@ -58,3 +58,26 @@ class EntryCache:
             tmp = self.path.with_suffix(".tmp")
             tmp.write_bytes(pickle.dumps((self.salt, self.new), protocol=pickle.HIGHEST_PROTOCOL))
             tmp.replace(self.path)
+
+
+class PickleStore:
+    """A dictionary kept between builds in one pickle file, valid for one ``salt``."""
+
+    def __init__(self, path: Path | None, salt: str) -> None:
+        self.path, self.salt = path, salt
+        self.data: dict[str, Any] = {}
+        if path and path.exists():
+            try:
+                salt_read, data = pickle.loads(path.read_bytes())
+                self.data = data if salt_read == salt else {}
+            except Exception:  # a damaged or foreign cache file is simply rebuilt
+                self.data = {}
+
+    def save(self, keep: set[str]) -> None:
+        """Write the entries whose keys are in ``keep``."""
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            kept = {k: v for k, v in self.data.items() if k in keep}
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(self.path)

@@ -13,25 +13,42 @@ _ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
+def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The ids a page defines and the internal links (href, src) it makes."""
+    ids, links = set(), []
+    for attr, value in _ATTR.findall(text):
+        if attr == "id":
+            ids.add(html.unescape(value))
+        elif not _EXTERNAL.match(value):
+            links.append(html.unescape(value))
+    return frozenset(ids), tuple(links)
+
+
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
-                absent: tuple[str, ...] = ()) -> int:
+                absent: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
+                digests: dict[str, str] | None = None) -> int:
     """Check every href/src of every HTML page under ``site``; returns how many were checked.
 
     Problems name pages as ``shown/<path>``; targets under the ``absent`` prefixes (such as a
-    search bundle that was not built) are not checked.
+    search bundle that was not built) are not checked. ``known`` maps a page's digest (from
+    ``digests``) to its ``page_links``, so that pages unchanged since the last build are not
+    read again; it is updated with the pages read.
     """
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    ids: dict[str, set[str]] = {}
+    ids: dict[str, frozenset[str]] = {}
     links: dict[tuple[str, str], list[str]] = {}  # (folder, link) -> pages that use it
+    known = {} if known is None else known
     for rel in sorted(f for f in files if f.endswith(".html")):
-        text = (site / rel).read_text(encoding="utf-8")
-        page_ids = ids.setdefault(rel, set())
+        digest = (digests or {}).get(rel)
+        found = known.get(digest) if digest else None
+        if found is None:
+            found = page_links((site / rel).read_text(encoding="utf-8"))
+            if digest:
+                known[digest] = found
+        ids[rel] = found[0]
         folder = posixpath.dirname(rel)
-        for attr, value in _ATTR.findall(text):
-            if attr == "id":
-                page_ids.add(html.unescape(value))
-            elif not _EXTERNAL.match(value):
-                links.setdefault((folder, html.unescape(value)), []).append(rel)
+        for link in found[1]:
+            links.setdefault((folder, link), []).append(rel)
     checked = 0
     for (folder, link), pages in links.items():
         checked += len(pages)
@@ -47,7 +64,7 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
 
 
 def _resolve(folder: str, page: str, path: str, fragment: str, base_path: str,
-             files: set[str], ids: dict[str, set[str]], absent: tuple[str, ...]) -> str:
+             files: set[str], ids: dict[str, frozenset[str]], absent: tuple[str, ...]) -> str:
     """Why a link from a page in ``folder`` is broken, or an empty string."""
     if not path:
         target = page

@@ -1,8 +1,10 @@
 """Plan every page before rendering: its URL, output file, template and data."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from inspect import isfunction
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +33,15 @@ class Page:
     def output(self) -> str:
         """The file this page is written to, relative to the site root."""
         return self.url if not self.url.endswith("/") and self.url else self.url + "index.html"
+
+    def fingerprint(self, salt: str) -> str:
+        """A digest of everything this page is made from (given the templates and site in
+        ``salt``): the same fingerprint means the same output."""
+        parts = [salt, self.url, self.template, self.title, repr(self.crumbs), self.kind]
+        for name in sorted(self.context):
+            value = self.context[name]
+            parts.append(f"{name}={value.__qualname__ if isfunction(value) else repr(value)}")
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     @property
     def root(self) -> str:

@@ -25,11 +25,13 @@ class Staging:
         self.dir.mkdir()
         name = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
         self.manifest = cache / f"manifest-{name}.json" if cache else None
-        self.previous = self._read_manifest()
+        previous = self._read_manifest()
+        self.previous: dict[str, str] = previous.get("files", {})
+        self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.digests: dict[str, str] = {}
-        self.reused = 0
+        self.keys: dict[str, str] = {}
 
-    def _read_manifest(self) -> dict[str, str]:
+    def _read_manifest(self) -> dict[str, dict[str, str]]:
         if not (self.manifest and self.manifest.exists() and self.out.is_dir()):
             return {}
         try:
@@ -37,17 +39,33 @@ class Staging:
         except ValueError:
             return {}
 
-    def write(self, rel: str, data: str | bytes) -> None:
-        """Write one file, relative to the site root (linked if unchanged since last build)."""
+    def reuse(self, rel: str, key: str) -> bool:
+        """Link ``rel`` from the previous output if it was made from the same inputs (``key``)."""
+        digest = self.previous.get(rel)
+        if digest is None or self.previous_keys.get(rel) != key:
+            return False
+        target = self.dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.out / rel, target)
+        except OSError:
+            return False
+        self.digests[rel], self.keys[rel] = digest, key
+        return True
+
+    def write(self, rel: str, data: str | bytes, key: str | None = None) -> None:
+        """Write one file, relative to the site root (linked if unchanged since last build);
+        ``key`` names the inputs it was made from, for ``reuse`` in the next build."""
         if isinstance(data, str):
             data = data.encode("utf-8")
         target = self.dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(data).hexdigest()
         self.digests[rel] = digest
+        if key:
+            self.keys[rel] = key
         old = self.out / rel
         if self.previous.get(rel) == digest and self._link(old, target, len(data)):
-            self.reused += 1
             return
         target.write_bytes(data)
 
@@ -95,7 +113,8 @@ class Staging:
         shutil.rmtree(old, ignore_errors=True)
         if self.manifest:
             self.manifest.parent.mkdir(parents=True, exist_ok=True)
-            self.manifest.write_text(json.dumps(self.digests, sort_keys=True), encoding="utf-8")
+            self.manifest.write_text(json.dumps({"files": self.digests, "keys": self.keys},
+                                                sort_keys=True), encoding="utf-8")
 
     def discard(self) -> None:
         """Remove the staging folder; the previous output stays as it was."""
