@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .build import Options, build, load, plan
+from .importer import run_import
 from .problems import BuildError
 from .qr import QrCache
 
@@ -14,6 +15,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator",
                                      description="Build the Posyandu directory site.")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("import", help="merge an .xlsx/.csv list of Posyandu into the registry "
+                                  "(python -m generator import --help)")
     for name, text in (("build", "build the site into --out"),
                        ("check", "validate the input without building")):
         cmd = sub.add_parser(name, help=text)
@@ -37,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 problems in the input)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import"]:  # its own options: see generator/importer.py
+        return run_import(argv[1:])
     args = _parser().parse_args(argv)
     opts = Options(config=args.config, data=tuple(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,

@@ -18,7 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import yaml
 from python_calamine import CalamineError, CalamineWorkbook
@@ -34,7 +35,7 @@ from .models import REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan
 from .problems import BuildError, Problem, Problems
 from .slugs import slugify
 
-Cell = str | int | float | bool | dt.date | dt.datetime | dt.time
+Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta
 FieldPath = tuple[str, ...]  # a field of an entry, e.g. ("jadwal", "jam")
 P = TypeVar("P", Desa, Kecamatan)  # a place of the region table
 
@@ -44,7 +45,7 @@ class _Remove:
 
 
 REMOVE = _Remove()
-HEADER_ROWS = 10  # the header row is looked for in these first rows (titles may come before it)
+HEADER_ROWS = 10  # the header row is looked for in these first rows
 FUZZY_CUTOFF = 0.8  # least similarity of a misspelt name to the official one
 FUZZY_MARGIN = 0.05  # by how much the best guess must beat the next, or no guess is made
 _NO_CONTENT = Path(os.devnull)  # load() then checks the registry without training modules
@@ -71,8 +72,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 # An SPM column's header starts with one of these (after words like "SPM", "Bidang", "Kegiatan").
-_SPM_PREFIXES = {key: (re.sub(r"[^a-z]", "", key), label.split()[0].lower())
-                 for key, label in SPM_FIELDS}
+_SPM_PREFIXES: dict[str, tuple[str, ...]] = {
+    key: (re.sub(r"[^a-z]", "", key), label.split()[0].lower()) for key, label in SPM_FIELDS}
 _SPM_PREFIXES["trantibumlinmas"] += ("trantib", "ketentraman")
 _SPM_PREFIX_WORDS = re.compile(r"^(?:spm|bidang|kegiatan|layanan)+")
 _NOT_RUNNING = {"-", "tidak", "tidak ada", "tidak berjalan", "belum", "belum berjalan"}
@@ -92,11 +93,11 @@ _STATUS_WORDS = {"sudah terdaftar": "terdaftar", "sudah": "terdaftar",
                  "verifikasi": "dalam verifikasi", "proses verifikasi": "dalam verifikasi",
                  "belum": "belum terdaftar"}
 _MONTHS = dict(zip(("jan", "feb", "mar", "apr", "mei", "jun", "jul", "agu", "sep", "okt", "nov",
-                    "des"), range(1, 13)))
+                    "des"), range(1, 13), strict=True))
 _ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v"}  # "Kota Bangun 2" = Kota Bangun II
 _REGION_WORDS = frozenset({"desa", "kelurahan", "kel", "ds", "kecamatan", "kec"})
 _HOURS = re.compile(r"(?:pukul|jam)?\s*(\d{1,2})(?:[.:]([0-5]\d))?"
-                    r"\s*(?:-|–|s\.?\s*/?\s*d\.?|sampai)\s*"
+                    r"\s*(?:-|\u2013|s\.?\s*/?\s*d\.?|sampai)\s*"
                     r"(\d{1,2})(?:[.:]([0-5]\d))?\s*(?:wib|wita|wit)?")
 _DAY_OF_MONTH = re.compile(r"(?:setiap\s+)?(?:tanggal|tgl\.?)?\s*(\d{1,2})")
 _WEEK = re.compile(r"(?:(?:minggu|pekan)\s*)?(?:ke\s*-?\s*([1-4])|(terakhir))")
@@ -143,7 +144,7 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     return _table(source, rows)
 
 
-def _csv_rows(path: Path) -> list[list[Cell]]:
+def _csv_rows(path: Path) -> list[list[str]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,21 +165,27 @@ def _xlsx_rows(path: Path, sheet: str | None) -> tuple[str, list[list[Cell]]]:
     return f"{path.name}, sheet '{name}'", rows
 
 
-def _table(source: str, rows: list[list[Cell]]) -> Table:
-    """Find the header row (the first naming 'Nama' and another known column) and the records."""
-    for index, header in enumerate(rows[:HEADER_ROWS]):
-        columns, ignored = map_columns(header)
-        if "nama" in columns and len(columns) > 1:
-            break
-    else:
-        raise ImportProblem(f"{source}: no header row with a 'Nama Posyandu' column and another "
-                            f"known column in the first {HEADER_ROWS} rows")
+def _table(source: str, rows: Sequence[Sequence[Cell]]) -> Table:
+    """The records below the header row, with the header's columns mapped to fields."""
+    index = _header_row(source, rows)
+    header = rows[index]
+    columns, ignored = map_columns(header)
     records = []
     for number, row in enumerate(rows[index + 1:], start=index + 2):
         cells = {name: row[i] for name, i in columns.items() if i < len(row) and not _blank(row[i])}
         if cells:
             records.append(Record(number, cells))
     return Table(source, {name: _text(header[i]) for name, i in columns.items()}, ignored, records)
+
+
+def _header_row(source: str, rows: Sequence[Sequence[Cell]]) -> int:
+    """The first row naming 'Nama' and another known column (titles may come before it)."""
+    for index, row in enumerate(rows[:HEADER_ROWS]):
+        columns, _ = map_columns(row)
+        if "nama" in columns and len(columns) > 1:
+            return index
+    raise ImportProblem(f"{source}: no header row with a 'Nama Posyandu' column and another "
+                        f"known column in the first {HEADER_ROWS} rows")
 
 
 def map_columns(header: Sequence[Cell]) -> tuple[dict[str, int], list[str]]:
@@ -276,10 +283,12 @@ def _date(cell: Cell) -> dt.date:
         except ValueError:
             pass
     match = re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", text)
-    try:
-        return dt.date(int(match[3]), _MONTHS[match[2][:3]], int(match[1]))  # type: ignore[index]
-    except (TypeError, KeyError, ValueError):
-        raise ValueError("is not a date such as 2025-03-14 or 14/03/2025") from None
+    if match and match[2][:3] in _MONTHS:
+        try:
+            return dt.date(int(match[3]), _MONTHS[match[2][:3]], int(match[1]))
+        except ValueError:
+            pass
+    raise ValueError("is not a date such as 2025-03-14 or 14/03/2025")
 
 
 def _hours(cell: Cell) -> str:
@@ -312,7 +321,7 @@ def _spm(key: str, cell: Cell) -> dict[FieldPath, Any]:
     """One SPM field: activities separated by ';' (or line breaks); '-' or 'tidak': not running."""
     items = [" ".join(part.split()) for part in re.split(r"[;\n]", str(cell))]
     items = [item for item in items if item]
-    if " ".join(items).lower() in _NOT_RUNNING:
+    if not items or " ".join(items).lower() in _NOT_RUNNING:
         return {("spm", key, "berjalan"): False, ("spm", key, "kegiatan"): REMOVE}
     return {("spm", key, "berjalan"): True, ("spm", key, "kegiatan"): items}
 
@@ -376,8 +385,8 @@ class Places:
         self.region = region
         self.desa = {d.kode: d for k in region.kecamatan for d in k.desa}
         self.kecamatan = {k.kode: k for k in region.kecamatan}
-        self.words = {p.kode: _words(p.nama, _REGION_WORDS)
-                      for p in (*self.kecamatan.values(), *self.desa.values())}
+        named: list[Desa | Kecamatan] = [*self.kecamatan.values(), *self.desa.values()]
+        self.words = {p.kode: _words(p.nama, _REGION_WORDS) for p in named}
 
     def locate(self, kode: str | None, kecamatan: str | None,
                desa: str | None) -> tuple[Desa | None, list[str]]:
@@ -578,7 +587,7 @@ class Merger:
         self.by_id: dict[str, CommentedMap] = {}
         self.by_key: dict[tuple[str, str], CommentedMap] = {}
         for entry in entries:
-            if isinstance(entry, dict):
+            if isinstance(entry, CommentedMap):
                 self._index(entry)
         self.done: dict[int, int] = {}  # id() of an entry → the row that set it
         self.report = Report()
@@ -611,20 +620,18 @@ class Merger:
         if entry is not None and id(entry) in self.done:
             raise RowSkip(f"the same Posyandu as row {self.done[id(entry)]} ({entry.get('id')})")
         if entry is None:
-            entry = self._add(pid, nama, desa, values)
-            self.report.added.append(_item(record.row, f"{entry['id']}: {nama}, {desa.label} "
-                                           f"({desa.kode})", notes))  # type: ignore[union-attr]
+            entry, text = self._add(pid, nama, desa, values)
+            self.report.added.append(_item(record.row, text, notes))
+        elif changed := self._update(entry, nama, desa, values):
+            self.report.changed.append(_item(record.row, f"{entry['id']}: {', '.join(changed)}",
+                                             notes))
         else:
-            changed = self._update(entry, nama, desa, values)
-            if changed:
-                self.report.changed.append(_item(record.row, f"{entry['id']}: {', '.join(changed)}",
-                                                 notes))
-            else:
-                self.report.unchanged += 1
+            self.report.unchanged += 1
         self.done[id(entry)] = record.row
 
     def _add(self, pid: str | None, nama: str | None, desa: Desa | None,
-             values: dict[FieldPath, Any]) -> CommentedMap:
+             values: dict[FieldPath, Any]) -> tuple[CommentedMap, str]:
+        """Append a new entry; returns it and its line for the report."""
         if not nama or not desa:
             raise RowSkip(f"id '{pid}' is not in the registry, and a new Posyandu needs "
                           + ("a name" if not nama else "its desa/kelurahan"))
@@ -639,10 +646,11 @@ class Merger:
         entry.yaml_add_eol_comment(_where(desa, self.places), "kode_wilayah")
         self.entries.append(entry)
         self._index(entry)
-        return entry
+        return entry, f"{entry['id']}: {nama}, {desa.label} ({desa.kode})"
 
     def _update(self, entry: CommentedMap, nama: str | None, desa: Desa | None,
                 values: dict[FieldPath, Any]) -> list[str]:
+        """Update an entry with the fields the row gives; returns the fields that changed."""
         if nama and name_key(nama) == name_key(str(entry.get("nama", ""))):
             values.pop(("nama",), None)  # the same name, written another way
         old = self.places.desa.get(str(entry.get("kode_wilayah", "")).strip())
@@ -651,6 +659,7 @@ class Merger:
         changed = apply(entry, values)
         if changed:
             apply(entry, {("diperbarui",): self.today})
+            self._index(entry)  # a later row may use its new name or desa
         if desa and old and "kode_wilayah" in changed:
             self._recomment(entry, old, desa)
         return changed
@@ -658,8 +667,11 @@ class Merger:
     def _recomment(self, entry: CommentedMap, old: Desa, new: Desa) -> None:
         """Rewrite the kode_wilayah comment when it named the old desa, as generated ones do."""
         token = (entry.ca.items.get("kode_wilayah") or [None] * 3)[2]
-        if token is not None and token.value.strip() == f"# {_where(old, self.places)}":
-            token.value = f"# {_where(new, self.places)}\n"
+        if token is None:
+            return
+        first, newline, rest = token.value.partition("\n")
+        if first.strip() == f"# {_where(old, self.places)}":
+            token.value = f"# {_where(new, self.places)}{newline}{rest}"
 
     def _new_id(self, desa: Desa, nama: str) -> str:
         """kecamatan-desa-name, as tools/make_sample.py makes them, made unique with -2, -3, ..."""
@@ -706,7 +718,7 @@ class RegistryFile:
         except (YAMLError, UnicodeDecodeError) as exc:
             raise ImportProblem(f"{path}: cannot be read ({exc}); "
                                 "'python -m generator check' says more") from None
-        if not isinstance(data, dict) or not isinstance(data.get("posyandu"), list):
+        if not isinstance(data, CommentedMap) or not isinstance(data.get("posyandu"), list):
             raise ImportProblem(f"{path}: expected 'posyandu:' followed by a list of entries")
         data["posyandu"].fa.set_block_style()  # 'posyandu: []' grows into a block list
         return cls(data, tail)
@@ -813,8 +825,8 @@ def run_import(argv: list[str], today: dt.date | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"check: {len(problems)} problem(s) in the result; fix them in {args.data} "
-              "or in the sheet and import again")
+        fix = "the sheet" if args.dry_run else f"{args.data} or the sheet"
+        print(f"check: {len(problems)} problem(s) in the result; fix {fix} and import again")
     return 0 if ok and not problems else 1
 
 
