@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
                          help="site settings (default: config.yaml)")
         cmd.add_argument("--data", type=Path, action="append",
-                         help="registry YAML file; repeat for several (default: data/posyandu.yaml)")
+                         help="registry YAML file, or a folder of them (e.g. one per kecamatan); "
+                              "repeat for several (default: data/posyandu.yaml)")
         cmd.add_argument("--content", type=Path, default=Path("content"),
                          help="training modules (default: content)")
         cmd.add_argument("--templates", type=Path, default=Path("templates"),
@@ -38,13 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def registry_files(paths: list[Path]) -> tuple[Path, ...]:
+    """The registry files named on the command line; a folder stands for its *.yaml files."""
+    return tuple(f for p in paths for f in (sorted(p.rglob("*.yaml")) if p.is_dir() else [p]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 problems in the input)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["import"]:  # its own options: see generator/importer.py
         return run_import(argv[1:])
     args = _parser().parse_args(argv)
-    opts = Options(config=args.config, data=tuple(args.data or [Path("data/posyandu.yaml")]),
+    opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
                    cache=None if args.no_cache else args.cache)

@@ -10,11 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import export, links, offline, pdf, search, validate
+from . import calendar, export, links, offline, opendata, pdf, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .models import Registry
-from .plan import Page, directory_pages, training_pages
+from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
@@ -123,8 +123,7 @@ def build(opts: Options) -> Result:
             if handbook:
                 staging.write(pdf.HANDBOOK_PDF, handbook)
             staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-        staging.write("data/posyandu.json", export.to_json(registry))
-        staging.write("data/posyandu.csv", export.to_csv(registry))
+        write_open_data(staging, registry)
         staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
         staging.write("_headers", headers_file())
         staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
@@ -146,6 +145,23 @@ def build(opts: Options) -> Result:
     finally:
         progress.done()
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+
+
+def write_open_data(staging: Staging, registry: Registry) -> None:
+    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each."""
+    staging.write("data/posyandu.json", export.to_json(registry))
+    staging.write("data/posyandu.csv", export.to_csv(registry))
+    staging.write("data/posyandu.geojson", opendata.geojson(registry))
+    for name, text in opendata.hsds(registry).items():
+        staging.write(f"data/hsds/{name}", text)
+    staging.write(opendata.FEED_PATH, opendata.atom(registry))
+    settings = registry.settings
+    kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
+    for p in registry.posyandu:
+        if p.jadwal:
+            url = settings.base_url + posyandu_url(p)
+            staging.write(posyandu_url(p) + "jadwal.ics", calendar.ics(
+                p, settings, url, settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]))
 
 
 def _salt(templates: Path, site: dict) -> str:

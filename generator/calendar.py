@@ -24,11 +24,16 @@ PRODID = "-//DPMD//Direktori Posyandu//ID"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in TEXT (RFC 5545 3.3.11)
 
 
+def _weekday(s: Schedule) -> int:
+    """The schedule's weekday as ``date.weekday()`` counts: senin 0 ... minggu 6."""
+    return WEEKDAYS.index(s.hari)  # type: ignore[arg-type]  # only called when hari is set
+
+
 def rrule(s: Schedule) -> str:
     """The RRULE value of a schedule, e.g. ``FREQ=MONTHLY;BYDAY=2TU``."""
     if s.tanggal is not None:
         return f"FREQ=MONTHLY;BYMONTHDAY={s.tanggal}"
-    day = ICAL_DAYS[WEEKDAYS.index(s.hari)]  # type: ignore[arg-type]
+    day = ICAL_DAYS[_weekday(s)]
     if s.minggu_ke is None:
         return f"FREQ=WEEKLY;BYDAY={day}"
     return f"FREQ=MONTHLY;BYDAY={s.minggu_ke}{day}"
@@ -40,16 +45,17 @@ def _month_day(s: Schedule, year: int, month: int) -> dt.date | None:
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     if s.tanggal is not None:
         return first.replace(day=s.tanggal) if s.tanggal <= last.day else None
-    weekday = WEEKDAYS.index(s.hari)  # type: ignore[arg-type]
+    weekday = _weekday(s)
     if s.minggu_ke == -1:
         return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
-    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (s.minggu_ke - 1))  # type: ignore[operator]
+    weeks = (s.minggu_ke or 1) - 1  # monthly: minggu_ke is 1-4 here
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7, weeks=weeks)
 
 
 def occurrences(s: Schedule, start: dt.date, count: int) -> list[dt.date]:
     """The next ``count`` opening days on or after ``start``."""
     if s.tanggal is None and s.minggu_ke is None:
-        first = start + dt.timedelta(days=(WEEKDAYS.index(s.hari) - start.weekday()) % 7)  # type: ignore[arg-type]
+        first = start + dt.timedelta(days=(_weekday(s) - start.weekday()) % 7)
         return [first + dt.timedelta(weeks=n) for n in range(count)]
     found: list[dt.date] = []
     year, month = start.year, start.month
@@ -71,12 +77,12 @@ def escape_text(value: str) -> str:
 def fold(line: str) -> str:
     """One content line folded into lines of at most 75 octets, each ending in CRLF."""
     parts: list[str] = []
-    current, size, limit = "", 0, 75
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
-        if size + width > limit:
+        if size + width > 75:
             parts.append(current)
-            current, size, limit = " ", 1, 75
+            current, size = " ", 1  # a continuation line starts with one space
         current += char
         size += width
     parts.append(current)

@@ -24,6 +24,7 @@ service_at_locations, schedules) are nested, as in the HSDS API's responses.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -36,6 +37,7 @@ from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
 from .plan import posyandu_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_PATH = "feed.xml"
 FEED_LIMIT = 50
 HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:posyandu-site:hsds")
@@ -78,6 +80,11 @@ def _uuid(reg: Registry, *parts: str) -> str:
 def _offset(zona: str) -> str:
     """A zone's UTC offset as in ISO 8601, e.g. "+08:00"."""
     return f"+{ZONE_OFFSETS[zona]:02d}:00"
+
+
+def _midnight(day: dt.date, zona: str) -> str:
+    """The start of a day in the site's zone, as an RFC 3339 timestamp."""
+    return f"{day.isoformat()}T00:00:00{_offset(zona)}"
 
 
 def _organization(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
@@ -146,7 +153,7 @@ def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
             "id": service_id, "organization_id": _uuid(reg, p.id), "name": s.label,
             "description": "Kegiatan: " + "; ".join(s.kegiatan) + ".",
             "url": reg.settings.base_url + posyandu_url(p), "status": "active",
-            "last_modified": f"{p.diperbarui.isoformat()}T00:00:00{_offset(reg.settings.zona_waktu)}",
+            "last_modified": _midnight(p.diperbarui, reg.settings.zona_waktu),
         }
         if p.email:
             service["email"] = p.email
@@ -188,7 +195,7 @@ def _entry(feed: ET.Element, p: Posyandu, reg: Registry, kecamatan: str) -> None
     entry = _sub(feed, "entry")
     _sub(entry, "id", url)
     _sub(entry, "title", f"{p.nama} ({p.desa.nama}) diperbarui")
-    _sub(entry, "updated", f"{p.diperbarui.isoformat()}T00:00:00{_offset(reg.settings.zona_waktu)}")
+    _sub(entry, "updated", _midnight(p.diperbarui, reg.settings.zona_waktu))
     _sub(entry, "link", rel="alternate", type="text/html", href=url)
     when = p.jadwal.words(reg.settings.zona_waktu) if p.jadwal else "Jadwal belum tercatat"
     _sub(entry, "summary", f"{p.desa.label}, Kecamatan {kecamatan}. {when}.")
@@ -198,13 +205,13 @@ def atom(reg: Registry) -> str:
     """An Atom 1.0 feed: the most recently updated Posyandu, newest first."""
     settings = reg.settings
     latest = sorted(reg.posyandu, key=lambda p: (-p.diperbarui.toordinal(), p.id))[:FEED_LIMIT]
-    feed = ET.Element("feed", {"xmlns": ATOM_NS, "{http://www.w3.org/XML/1998/namespace}lang": "id"})
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "id"})
     _sub(feed, "id", settings.base_url)
     _sub(feed, "title", f"{settings.judul}: pembaruan data")
     if settings.data_contoh:
         _sub(feed, "subtitle", "Data contoh: entri Posyandu di direktori ini rekaan.")
     updated = max((p.diperbarui for p in reg.posyandu), default=ANCHOR)
-    _sub(feed, "updated", f"{updated.isoformat()}T00:00:00{_offset(settings.zona_waktu)}")
+    _sub(feed, "updated", _midnight(updated, settings.zona_waktu))
     _sub(_sub(feed, "author"), "name", f"DPMD Kabupaten {reg.region.nama}")
     _sub(feed, "link", rel="self", type="application/atom+xml", href=settings.base_url + FEED_PATH)
     _sub(feed, "link", rel="alternate", type="text/html", href=settings.base_url)

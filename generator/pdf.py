@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -43,7 +44,8 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
             if not url.startswith(base_url):
                 raise ValueError(f"{url} is not part of the site")  # WeasyPrint skips it
             path = site / unquote(url[len(base_url):].split("#")[0])
-            return URLFetcherResponse(url, body=path.read_bytes())
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
 
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
                            base_url=base_url + HANDBOOK_PAGE).write_pdf()

@@ -12,4 +12,7 @@ def headers_file() -> str:
     return ("/*\n"
             f"  Content-Security-Policy: {CSP}; frame-ancestors 'none'\n"
             "  X-Content-Type-Options: nosniff\n"
-            "  Referrer-Policy: strict-origin-when-cross-origin\n")
+            "  Referrer-Policy: strict-origin-when-cross-origin\n"
+            "/*.ics\n  Content-Type: text/calendar; charset=utf-8\n"
+            "/*.geojson\n  Content-Type: application/geo+json\n"
+            "/feed.xml\n  Content-Type: application/atom+xml; charset=utf-8\n")

@@ -278,9 +278,10 @@ def _check_links(resolver: _Resolver, problems: Problems) -> None:
     for source, written, name, anchor in resolver.pending:
         line = _line_of_link(source, written)
         if name not in resolver.anchors:
-            problems.add(source.shown, line, "(link)", f"'{written}' links to a module that does "
-                         "not exist", suggest(name, resolver.anchors)
-                         or "link to a file in content/modul/")
+            what = ("the glossary, but content/istilah.md does not exist" if name == GLOSSARY
+                    else "a module that does not exist")
+            problems.add(source.shown, line, "(link)", f"'{written}' links to {what}",
+                         suggest(name, resolver.anchors) or "link to a file in content/modul/")
         elif anchor and anchor not in resolver.anchors[name]:
             problems.add(source.shown, line, "(link)", f"'{written}': there is no heading "
                          f"#{anchor} in {name}", suggest(anchor, resolver.anchors[name])

@@ -6,16 +6,15 @@ import datetime as dt
 from itertools import islice
 from pathlib import Path
 
+import icalendar
 import pytest
 import yaml
+from dateutil import rrule as dateutil_rrule
 
-icalendar = pytest.importorskip("icalendar")
-dateutil_rrule = pytest.importorskip("dateutil.rrule")
-
-from generator.build import Options, load  # noqa: E402
-from generator.calendar import ANCHOR, ics, occurrences, rrule  # noqa: E402
-from generator.models import WEEKDAYS, Posyandu, Registry, Schedule  # noqa: E402
-from generator.plan import posyandu_url  # noqa: E402
+from generator.build import Options, load
+from generator.calendar import ANCHOR, ics, occurrences, rrule
+from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
+from generator.plan import posyandu_url
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = 'Posyandu "A, B; C\\D"\nbaris dua\r\nbaris tiga <script>alert(1)</script> é–ü'
@@ -96,7 +95,8 @@ def test_occurrences_known_dates(schedule: Schedule, start: dt.date, expected: d
 
 
 def _all_schedules() -> list[Schedule]:
-    weekdays = [Schedule(None, h, n, "08.00", "11.00") for h in WEEKDAYS for n in (None, 1, 2, 3, 4, -1)]
+    weekdays = [Schedule(None, h, n, "08.00", "11.00")
+                for h in WEEKDAYS for n in (None, 1, 2, 3, 4, -1)]
     return weekdays + [Schedule(t, None, None, "08.00", "11.00") for t in range(1, 32)]
 
 
@@ -198,11 +198,15 @@ def test_output_is_identical_between_runs(registry: Registry, tmp_path: Path):
 
 
 def test_no_private_value_in_any_ics(registry: Registry):
-    entries = yaml.safe_load((ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8"))["posyandu"]
-    private = {s for e in entries for s in _scalars(e.get("privat", {}))}
+    entries = yaml.safe_load((ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8"))
+    private = {s for e in entries["posyandu"] for s in _scalars(e.get("privat", {}))}
     assert len(private) > 1000
-    blob = "\0".join(_unfold(_ics(registry, p)) for p in registry.posyandu)
+    values = {str(value) for p in registry.posyandu
+              for part in icalendar.Calendar.from_ical(_ics(registry, p)).walk()
+              for _, value in part.property_items(recursive=False)}
+    blob = "\0".join(sorted(values))  # unescaped: a value written "a\, b" is found as "a, b"
     assert [v for v in private if v in blob] == []
+    assert all(p.nama in blob and p.desa.label in blob for p in registry.posyandu)
 
 
 def test_a_posyandu_without_schedule_has_no_ics(registry: Registry):

@@ -91,5 +91,30 @@ def test_progress_shows_on_a_terminal_and_not_in_ci(tmp_path: Path, monkeypatch)
     quiet = Terminal()
     Progress(quiet).update("rendering", 3, 3)
     assert quiet.getvalue() == ""
-    result = run("build", "--out", str(tmp_path / "site"), "--no-search")
+    result = run("build", "--out", str(tmp_path / "site"), "--no-search",
+                 "--content", str(tmp_path / "no-content"))
     assert result.returncode == 0 and "\r" not in result.stderr  # not a terminal: no progress
+
+
+def test_registry_can_span_a_folder_of_files(tmp_path: Path):
+    text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
+    body = text.split("posyandu:\n", 1)[1]
+    items = ["  - id: " + part for part in body.split("  - id: ")[1:]]
+    folder = tmp_path / "registri"
+    folder.mkdir()
+    by_kecamatan: dict[str, list[str]] = {}
+    for item in items:
+        code = item.split('kode_wilayah: "', 1)[1][:8]
+        by_kecamatan.setdefault(code, []).append(item)
+    for code, group in by_kecamatan.items():
+        (folder / f"{code}.yaml").write_text("posyandu:\n" + "".join(group), encoding="utf-8")
+    result = run("check", "--data", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: 827 Posyandu")
+    first = folder / "64.02.01.yaml"
+    copy = first.read_text(encoding="utf-8").split("\n  - id: ")[0] + "\n"
+    (folder / "64.02.99-salinan.yaml").write_text(copy, encoding="utf-8")
+    result = run("check", "--data", str(folder))
+    assert result.returncode == 1
+    assert (f"{folder}/64.02.99-salinan.yaml:2: posyandu[0].id: duplicate id "
+            f"'muara-muntai-perian-teratai' (also used at {first}:2)") in result.stderr
