@@ -112,7 +112,7 @@ def test_registry_can_span_a_folder_of_files(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok: 827 Posyandu")
     first = folder / "64.02.01.yaml"
-    copy = first.read_text(encoding="utf-8").split("\n  - id: ")[0] + "\n"
+    copy = "\n  - id: ".join(first.read_text(encoding="utf-8").split("\n  - id: ")[:2]) + "\n"
     (folder / "64.02.99-salinan.yaml").write_text(copy, encoding="utf-8")
     result = run("check", "--data", str(folder))
     assert result.returncode == 1

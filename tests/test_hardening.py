@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, options
+from conftest import BASE_URL, ROOT, options
 from generator.build import build
 from generator.problems import BuildError
 from helpers import html_pages, soup
@@ -29,6 +29,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out),
+                             "--base-url", BASE_URL,
                              "--cache", str(out.parent / "cache")],
                             cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
