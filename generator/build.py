@@ -6,6 +6,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -123,7 +124,7 @@ def build(opts: Options) -> Result:
             if handbook:
                 staging.write(pdf.HANDBOOK_PDF, handbook)
             staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-        write_open_data(staging, registry)
+        write_open_data(staging, registry, salt)
         staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
         staging.write("_headers", headers_file())
         staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
@@ -147,21 +148,32 @@ def build(opts: Options) -> Result:
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
 
 
-def write_open_data(staging: Staging, registry: Registry) -> None:
-    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each."""
-    staging.write("data/posyandu.json", export.to_json(registry))
-    staging.write("data/posyandu.csv", export.to_csv(registry))
-    staging.write("data/posyandu.geojson", opendata.geojson(registry))
-    for name, text in opendata.hsds(registry).items():
-        staging.write(f"data/hsds/{name}", text)
-    staging.write(opendata.FEED_PATH, opendata.atom(registry))
+def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
+    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each.
+    Files made from the same inputs as in the previous build are reused, not made again."""
+    key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
+    exports: list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]] = [
+        (("data/posyandu.json",), lambda: {"data/posyandu.json": export.to_json(registry)}),
+        (("data/posyandu.csv",), lambda: {"data/posyandu.csv": export.to_csv(registry)}),
+        (("data/posyandu.geojson",),
+         lambda: {"data/posyandu.geojson": opendata.geojson(registry)}),
+        ((opendata.FEED_PATH,), lambda: {opendata.FEED_PATH: opendata.atom(registry)}),
+        (tuple(f"data/hsds/{name}" for name in opendata.HSDS_FILES),
+         lambda: {f"data/hsds/{k}": v for k, v in opendata.hsds(registry).items()}),
+    ]
+    for rels, make in exports:
+        if not all([staging.reuse(rel, key) for rel in rels]):
+            for rel, text in make().items():
+                staging.write(rel, text, key)
     settings = registry.settings
     kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
     for p in registry.posyandu:
-        if p.jadwal:
-            url = settings.base_url + posyandu_url(p)
-            staging.write(posyandu_url(p) + "jadwal.ics", calendar.ics(
-                p, settings, url, settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]))
+        rel = posyandu_url(p) + "jadwal.ics"
+        entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()
+        if p.jadwal and not staging.reuse(rel, entry_key):
+            staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
+                                            settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]),
+                          entry_key)
 
 
 def _salt(templates: Path, site: dict) -> str:

@@ -76,6 +76,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """One content line folded into lines of at most 75 octets, each ending in CRLF."""
+    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 chars are at most 72 octets
+        return line + "\r\n"
     parts: list[str] = []
     current, size = "", 0
     for char in line:

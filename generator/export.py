@@ -64,7 +64,7 @@ def to_json(reg: Registry) -> str:
         "jumlah": len(reg.posyandu),
         "posyandu": records(reg),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _cell(value: Any) -> str:

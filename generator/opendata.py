@@ -45,8 +45,8 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def _dump(data: Any) -> str:
-    """JSON text in the project's style for open data."""
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """JSON text in the project's style for open data (compact: the files are large)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _ordered(reg: Registry) -> list[Posyandu]:
@@ -161,6 +161,9 @@ def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
             service["assured_date"] = p.verifikasi.tanggal.isoformat()
         out.append(service | {"service_at_locations": [sal]})
     return out
+
+
+HSDS_FILES = ("organizations.json", "locations.json", "services.json")
 
 
 def hsds(reg: Registry) -> dict[str, str]:

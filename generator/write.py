@@ -60,6 +60,7 @@ class Staging:
             data = data.encode("utf-8")
         target = self.dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link into the previous output
         digest = hashlib.sha256(data).hexdigest()
         self.digests[rel] = digest
         if key:
