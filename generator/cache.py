@@ -3,11 +3,20 @@ next to nothing on the next build. The cache is a local, trusted folder (pickle)
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 _SOURCE = Path(__file__).resolve().parent
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` in one step, so that builds sharing a cache never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def code_digest() -> str:
@@ -55,9 +64,8 @@ class EntryCache:
         """Write what this build used, when it differs from what was read."""
         if self.path and self.new.keys() != self.old.keys():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps((self.salt, self.new), protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(self.path)
+            write_atomically(self.path, pickle.dumps((self.salt, self.new),
+                                                     protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class PickleStore:
@@ -78,6 +86,5 @@ class PickleStore:
         if self.path:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept = {k: v for k, v in self.data.items() if k in keep}
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps((self.salt, kept), protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(self.path)
+            write_atomically(self.path, pickle.dumps((self.salt, kept),
+                                                     protocol=pickle.HIGHEST_PROTOCOL))

@@ -7,6 +7,7 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import write_atomically
 from .problems import Problems
 
 HANDBOOK_PAGE = "pelatihan/cetak/index.html"
@@ -50,8 +51,7 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
                            base_url=base_url + HANDBOOK_PAGE).write_pdf()
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
         for old in cached.parent.glob("handbook-*.pdf"):
-            old.unlink()
-        cached.write_bytes(data)
+            old.unlink(missing_ok=True)
+        write_atomically(cached, data)
     return data

@@ -7,6 +7,8 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
+from .cache import write_atomically
+
 
 class QrCache:
     """QR code SVGs by text, kept in one JSON file between builds."""
@@ -36,6 +38,5 @@ class QrCache:
     def save(self) -> None:
         """Write the codes used by this build back to the cache file."""
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             kept = {k: self.svgs[k] for k in sorted(self.used)}
-            self.path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+            write_atomically(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))

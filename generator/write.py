@@ -12,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+from .cache import write_atomically
+
 
 class Staging:
     """A folder beside the output that becomes the output on commit, or vanishes on failure."""
@@ -113,9 +115,8 @@ class Staging:
         self.dir.rename(self.out)
         shutil.rmtree(old, ignore_errors=True)
         if self.manifest:
-            self.manifest.parent.mkdir(parents=True, exist_ok=True)
-            self.manifest.write_text(json.dumps({"files": self.digests, "keys": self.keys},
-                                                sort_keys=True), encoding="utf-8")
+            write_atomically(self.manifest, json.dumps({"files": self.digests, "keys": self.keys},
+                                                       sort_keys=True).encode("utf-8"))
 
     def discard(self) -> None:
         """Remove the staging folder; the previous output stays as it was."""

@@ -30,7 +30,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out),
                              "--base-url", BASE_URL,
-                             "--cache", str(out.parent / "cache")],
+                             "--cache", str(out.parent / f"cache-{out.name}")],
                             cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
@@ -39,7 +39,8 @@ def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
     first = run_build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"})
     second = run_build(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Asia/Makassar",
                                         "LC_ALL": "C.UTF-8", "LANG": "id_ID.UTF-8"})
-    assert first.wait() == 0 and second.wait() == 0
+    for build_ in (first, second):
+        assert build_.wait() == 0, build_.stderr.read().decode()
     a, b = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "b")
     assert len(a) > 1000 and any(k.startswith("pagefind/filter/") for k in a)
     assert a == b
@@ -163,3 +164,14 @@ def test_every_page_is_valid_html(sample_site: Path):
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[:3000]
     assert len(pages) > 1000
+
+
+def test_two_builds_sharing_one_cache_at_once_both_succeed(tmp_path: Path):
+    cache = ["--cache", str(tmp_path / "shared-cache")]
+    runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--out",
+                              str(tmp_path / name), "--no-search", *cache], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for name in ("a", "b")]
+    for run in runs:
+        assert run.wait() == 0, run.stderr.read().decode()
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
