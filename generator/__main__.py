@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .build import Options, build, load, plan
 from .importer import run_import
+from .preview import run_serve
 from .problems import BuildError
 from .qr import QrCache
 
@@ -18,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("import", help="merge an .xlsx/.csv list of Posyandu into the registry "
                                   "(python -m generator import --help)")
     for name, text in (("build", "build the site into --out"),
-                       ("check", "validate the input without building")):
+                       ("check", "validate the input without building"),
+                       ("serve", "preview on 127.0.0.1, rebuilding on every save")):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
                          help="site settings (default: config.yaml)")
@@ -34,8 +37,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--cache", type=Path, default=Path(".cache"),
                          help="folder kept between runs to make them faster (default: .cache)")
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
-        if name == "build":
+        if name in ("build", "serve"):
             cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+        if name == "serve":
+            cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     return parser
 
 
@@ -54,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
                    content=args.content, templates=args.templates, out=args.out,
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
                    cache=None if args.no_cache else args.cache)
+    if args.command == "serve":
+        if args.out == Path("site"):
+            opts = replace(opts, out=Path(".preview"))  # the published site/ stays untouched
+        return run_serve(opts, args.port)
     try:
         if args.command == "check":
             inputs = load(opts)
