@@ -15,6 +15,7 @@ from generator.build import Options, load
 from generator.calendar import ANCHOR, ics, occurrences, rrule
 from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
 from generator.plan import posyandu_url
+from helpers import scalars
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = 'Posyandu "A, B; C\\D"\nbaris dua\r\nbaris tiga <script>alert(1)</script> é–ü'
@@ -61,14 +62,6 @@ def _with(p: Posyandu, **schedule) -> Posyandu:
 
 def _unfold(text: str) -> str:
     return text.replace("\r\n ", "")
-
-
-def _scalars(value) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _scalars(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _scalars(v)]
-    return [str(value)]
 
 
 @pytest.mark.parametrize(("schedule", "expected"), [
@@ -199,7 +192,7 @@ def test_output_is_identical_between_runs(registry: Registry, tmp_path: Path):
 
 def test_no_private_value_in_any_ics(registry: Registry):
     entries = yaml.safe_load((ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8"))
-    private = {s for e in entries["posyandu"] for s in _scalars(e.get("privat", {}))}
+    private = {s for e in entries["posyandu"] for s in scalars(e.get("privat", {}))}
     assert len(private) > 1000
     values = {str(value) for p in registry.posyandu
               for part in icalendar.Calendar.from_ical(_ics(registry, p)).walk()

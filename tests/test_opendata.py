@@ -21,6 +21,7 @@ from generator.export import records
 from generator.models import Registry, SpmService
 from generator.opendata import FEED_LIMIT, HSDS_NAMESPACE, atom, geojson, hsds
 from generator.plan import posyandu_url
+from helpers import scalars
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "tests" / "schemas" / "hsds-3.2"
@@ -245,20 +246,12 @@ def test_hostile_strings_are_escaped(registry: Registry):
     assert entry.findtext(A + "title") == title
 
 
-def _scalars(value) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _scalars(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _scalars(v)]
-    return [str(value)]
-
-
 def test_no_private_value_in_any_export(registry: Registry):
     entries = yaml.safe_load((ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8"))
-    private = {s for e in entries["posyandu"] for s in _scalars(e.get("privat", {}))}
+    private = {s for e in entries["posyandu"] for s in scalars(e.get("privat", {}))}
     assert len(private) > 1000
     values = {s for text in (geojson(registry), *hsds(registry).values())
-              for s in _scalars(json.loads(text))}
+              for s in scalars(json.loads(text))}
     values |= {s for el in ET.fromstring(atom(registry)).iter()
                for s in (el.text or "", *el.attrib.values())}
     blob = "\0".join(sorted(values))  # every value once, decoded: a fast, exact search

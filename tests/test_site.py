@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import BASE_PATH, BASE_URL, ROOT
-from helpers import html_pages, soup
+from helpers import html_pages, scalars, soup
 
 SPM_ORDER = ["Pendidikan", "Kesehatan", "Pekerjaan Umum", "Perumahan Rakyat dan Kawasan Permukiman",
              "Ketenteraman dan Ketertiban Umum serta Pelindungan Masyarakat", "Sosial"]
@@ -124,14 +124,6 @@ def test_every_internal_link_and_anchor_resolves(sample_site: Path, sample_pages
     assert checked > 5000
 
 
-def _scalars(value) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _scalars(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _scalars(v)]
-    return [str(value)]
-
-
 def find_leaks(site: Path, values: set[str]) -> list[str]:
     """The values that occur in any file under ``site`` (gzip files are read decompressed)."""
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -149,7 +141,7 @@ def find_leaks(site: Path, values: set[str]) -> list[str]:
 
 
 def test_no_private_value_reaches_any_file(sample_site: Path, registry):
-    private = {s for p in registry for s in _scalars(p.get("privat", {}))}
+    private = {s for p in registry for s in scalars(p.get("privat", {}))}
     assert len(private) > 1000  # names, phone numbers, NIK and notes of the sample data
     assert find_leaks(sample_site, private) == []
     public = {p["nama"] for p in registry} | {p["alamat"] for p in registry if "alamat" in p}
