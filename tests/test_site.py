@@ -5,6 +5,7 @@ import csv
 import gzip
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -204,3 +205,29 @@ def test_pages_load_nothing_from_other_hosts(sample_site: Path, sample_pages):
             src = tag.get("href") or tag.get("src") or ""
             assert not src.startswith(("http:", "https:", "//")) or tag.name == "link" \
                 and tag.get("rel") == ["canonical"], (path, src)
+
+
+def test_poster_holds_name_schedule_services_and_a_qr_code(sample_site: Path, registry):
+    entry = next(p for p in registry if p["kode_wilayah"] == "64.02.13.1012")
+    page = soup(sample_site / "posyandu" / entry["id"] / "poster" / "index.html")
+    poster = page.select_one("article.poster")
+    assert poster.h1.get_text() == entry["nama"]
+    assert "WITA" in poster.select_one(".poster-when").get_text()
+    running = [k for k, v in entry["spm"].items() if v["berjalan"]]
+    assert len(poster.select(".poster-spm li")) == len(running)
+    qr = poster.select_one(".poster-qr svg")
+    assert qr["role"] == "img" and qr.title.get_text() == f"Kode QR ke halaman {entry['nama']}"
+    assert qr.path["d"].startswith("M")
+    url = f"{BASE_URL}posyandu/{entry['id']}/"
+    assert poster.select_one(".poster-url").get_text() == url
+    assert "DATA CONTOH" in poster.get_text()
+    profile = soup(sample_site / "posyandu" / entry["id"] / "index.html")
+    assert profile.find("a", href="poster/") and profile.find("a", href="jadwal.ics")
+
+
+def test_poster_prints_on_one_a4_page(page, site_url: str, registry):
+    entry = next(p for p in registry if p["kode_wilayah"] == "64.02.13.1012")
+    page.goto(site_url + f"posyandu/{entry['id']}/poster/")
+    info = subprocess.run(["pdfinfo", "-"], input=page.pdf(format="A4"), capture_output=True,
+                          check=True).stdout.decode()
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
