@@ -118,20 +118,25 @@ def build(opts: Options) -> Result:
         staging.copy_tree(opts.templates / "assets", "assets")
         for name, path in (inputs.training.images.items() if inputs.training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
-        if inputs.training:
-            handbook = pdf.handbook_pdf(staging.dir, registry.settings.base_url, opts.cache,
-                                        problems)
-            if handbook:
-                staging.write(pdf.HANDBOOK_PDF, handbook)
-            staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-        write_open_data(staging, registry, salt)
-        staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
-        staging.write("_headers", headers_file())
-        staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
-                                    f"{registry.settings.base_url}sitemap.xml\n")
+        indexing = None
         if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update("indexing for search", 0, 1)
-            search.index(staging.dir, problems)
+            indexing = search.start(staging.dir)
+        try:
+            if inputs.training:
+                handbook = pdf.handbook_pdf(staging.dir, registry.settings.base_url, opts.cache,
+                                            problems)
+                if handbook:
+                    staging.write(pdf.HANDBOOK_PDF, handbook)
+                staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
+            write_open_data(staging, registry, salt)
+            staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
+            staging.write("_headers", headers_file())
+            staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
+                                        f"{registry.settings.base_url}sitemap.xml\n")
+        finally:
+            if indexing:
+                search.finish(indexing, staging.dir, problems)
         known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
         links.check_links(staging.dir, base_path, problems, opts.out.name,
                           () if opts.search else ("pagefind/",), known.data, staging.digests)

@@ -20,16 +20,19 @@ from .problems import Problems
 SIGNATURE = b"pagefind_dcd"
 
 
-def index(site: Path, problems: Problems) -> None:
-    """Run the Pagefind binary over ``site``; its bundle goes to ``site/pagefind``."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-        capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+def start(site: Path) -> subprocess.Popen:
+    """Start the Pagefind binary over the HTML pages of ``site`` (into ``site/pagefind``); the
+    build goes on with its other files meanwhile."""
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(indexing: subprocess.Popen, site: Path, problems: Problems) -> None:
+    """Wait for Pagefind, then make its output reproducible."""
+    out, err = indexing.communicate()
+    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
         problems.add(str(site), 1, "(search)", "Pagefind failed to index the site: "
-                     + (result.stderr or result.stdout).strip()[-500:],
-                     "install it with: pip install 'pagefind[bin]'")
+                     + (err or out).strip()[-500:], "install it with: pip install 'pagefind[bin]'")
         return
     canonicalize(site / "pagefind")
 
