@@ -39,6 +39,7 @@ import synth  # noqa: E402
 PY = sys.executable
 HUGO_SITE = BENCH / "hugo"
 ASSETS = ROOT / "templates" / "assets"
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 class BenchError(Exception):
@@ -89,20 +90,26 @@ class Work:
 
 def measure(commands: list[list[str]], log: Path) -> Run:
     """Run ``commands`` one after another, each in a fresh process; the wall time of all and
-    the peak RSS of the largest process (a process tree's peak, as wait4 reports it)."""
+    the peak RSS of the largest process.
+
+    The peak comes from GNU time when present: a child's own ru_maxrss (os.wait4) would count
+    this big Python process too, whose memory a child has until it runs exec()."""
     peak_kb = 0
     started = time.perf_counter()
-    with log.open("ab") as out:
+    with log.open("ab") as out, tempfile.TemporaryDirectory() as tmp:
+        rss = Path(tmp) / "rss"
         for command in commands:
             out.write(f"$ {' '.join(command)}\n".encode())
             out.flush()
-            proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss), *command] if GNU_TIME else command
+            proc = subprocess.Popen(wrapped, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
                 raise BenchError(f"{' '.join(command[:4])} ... exited with {proc.returncode}; "
                                  f"see {log}")
-            peak_kb = max(peak_kb, usage.ru_maxrss)
+            own = int(rss.read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
+            peak_kb = max(peak_kb, own)
     return Run(time.perf_counter() - started, peak_kb / 1024)
 
 
@@ -283,6 +290,7 @@ def table(steps: list[Step]) -> Iterator[str]:
 
 def benchmark(work: Work, repeat: int) -> str:
     """Every step on one dataset; prints the table and returns the ratio line."""
+    load_before = os.getloadavg()[0]
     steps = generator_steps(work, repeat)
     cold = steps[0]
     steps += floor_steps(work, repeat, cold.pages)
@@ -291,7 +299,9 @@ def benchmark(work: Work, repeat: int) -> str:
     check_profiles(work)
     scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
              + (" (generator: one build per kabupaten)" if len(work.data.units) > 1 else ""))
-    print(f"\n{scope}; repeat {repeat}; medians of wall-clock seconds; peak = largest process")
+    print(f"\n{scope}; repeat {repeat}; medians of wall-clock seconds; peak = largest process; "
+          f"{os.cpu_count()} cores, load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after")
     print("\n".join(table(steps)))
     print(f"\nnot timed: YAML -> JSON for Hugo {conversion:.2f} s; "
           f"{profiles(work.path('hugo-public')):,} profiles in each output")
