@@ -24,17 +24,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-import synth  # noqa: E402
+import synth
 
 PY = sys.executable
 HUGO_SITE = BENCH / "hugo"
@@ -106,8 +107,10 @@ def measure(commands: list[list[str]], log: Path) -> Run:
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
+                out.flush()
+                tail = "\n".join(log.read_text(errors="replace").splitlines()[-10:])
                 raise BenchError(f"{' '.join(command[:4])} ... exited with {proc.returncode}; "
-                                 f"see {log}")
+                                 f"end of {log}:\n{tail}")
             own = int(rss.read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
             peak_kb = max(peak_kb, own)
     return Run(time.perf_counter() - started, peak_kb / 1024)
@@ -169,42 +172,29 @@ def profiles(folder: Path) -> int:
     return sum(1 for p in folder.rglob("index.html") if p.parent.parent.name == "posyandu")
 
 
-def timed(step: Step, repeat: int, prepare: Callable[[int], None],
-          commands: list[list[str]], log: Path) -> None:
-    """Run ``commands`` ``repeat`` times into ``step``, calling ``prepare(i)`` (untimed) before
-    each run; says what it measured."""
-    for i in range(repeat):
-        prepare(i)
-        step.runs.append(measure(commands, log))
-        print(f"  {step.name} run {i + 1}/{repeat}: {step.runs[-1].seconds:.2f} s", flush=True)
+@dataclass
+class Trial:
+    """One step of a round: what to do (untimed) before it, and the commands to time."""
+
+    step: Step
+    prepare: Callable[[int], None]
+    commands: list[list[str]]
 
 
-def finish(step: Step, output: Path, pages: int) -> Step:
-    """Record what a step produced."""
-    step.pages = pages
-    step.output_mb, step.files = tree_size(output)
-    return step
-
-
-def generator_steps(work: Work, repeat: int) -> list[Step]:
+def generator_trials(work: Work, original: str) -> list[Trial]:
     """Cold build, warm rebuild, rebuild after one entry changed."""
     out, cache = work.path("generator-site"), work.path("generator-cache")
     commands = generator_commands(work.data, out, cache)
-    cold = Step("generator cold build")
-    timed(cold, repeat, lambda _: remove(out, cache), commands, work.log)
-    finish(cold, out, html_pages(out))
-    warm = Step("generator warm rebuild, nothing changed")
-    timed(warm, repeat, lambda _: None, commands, work.log)
     registry = work.data.units[0].registry
-    original = registry.read_text(encoding="utf-8")
-    edit = Step("generator rebuild, one entry changed")
-    try:
-        timed(edit, repeat, lambda i: change_one_entry(registry, original, i), commands, work.log)
-    finally:
+
+    def cold(_: int) -> None:
         registry.write_text(original, encoding="utf-8")
-    for step in (warm, edit):
-        finish(step, out, cold.pages)
-    return [cold, warm, edit]
+        remove(out, cache)
+
+    return [Trial(Step("generator cold build"), cold, commands),
+            Trial(Step("generator warm rebuild, nothing changed"), lambda _: None, commands),
+            Trial(Step("generator rebuild, one entry changed"),
+                  lambda i: change_one_entry(registry, original, i), commands)]
 
 
 def change_one_entry(registry: Path, original: str, i: int) -> None:
@@ -216,24 +206,22 @@ def change_one_entry(registry: Path, original: str, i: int) -> None:
     registry.write_text(changed, encoding="utf-8")
 
 
-def floor_steps(work: Work, repeat: int, pages: int) -> list[Step]:
+def floor_trials(work: Work) -> list[Trial]:
     """``cp -r`` of the generator's output, and Pagefind indexing a copy of it."""
     source, copy, indexed = (work.path(n) for n in ("generator-site", "cp-copy", "pagefind-site"))
-    cp = Step("cp -r of the generator's output")
-    timed(cp, repeat, lambda _: remove(copy), [["cp", "-r", str(source), str(copy)]], work.log)
-    finish(cp, copy, pages)
-    remove(copy, indexed)
-    shutil.copytree(source, indexed, symlinks=True)
-    pagefind = Step("Pagefind indexing (generator output)")
-    timed(pagefind, repeat, lambda _: remove(indexed / "pagefind"),
-          [[PY, "-m", "pagefind", "--site", str(indexed)]], work.log)
-    finish(pagefind, indexed / "pagefind", pages)
-    remove(indexed)
-    return [cp, pagefind]
+
+    def fresh_copy(_: int) -> None:
+        remove(indexed)
+        shutil.copytree(source, indexed, symlinks=True)
+
+    return [Trial(Step("cp -r of the generator's output"), lambda _: remove(copy),
+                  [["cp", "-r", str(source), str(copy)]]),
+            Trial(Step("Pagefind indexing (generator output)"), fresh_copy,
+                  [[PY, "-m", "pagefind", "--site", str(indexed)]])]
 
 
-def hugo_step(work: Work, repeat: int) -> tuple[Step, float]:
-    """Hugo's cold build of the same pages; also the (untimed) seconds of the JSON conversion."""
+def hugo_trial(work: Work) -> tuple[Trial, float]:
+    """Hugo's cold build of the same pages, and the seconds the (untimed) JSON conversion took."""
     site, out, cache = (work.path(n) for n in ("hugo-site", "hugo-public", "hugo-cache"))
     remove(site)
     shutil.copytree(HUGO_SITE, site)
@@ -241,18 +229,17 @@ def hugo_step(work: Work, repeat: int) -> tuple[Step, float]:
     started = time.perf_counter()
     write_hugo_data(work.data, site / "data")
     conversion = time.perf_counter() - started
-    step = Step("Hugo cold build")
     command = [hugo_binary(), "--source", str(site), "--destination", str(out), "--cacheDir",
                str(cache), "--logLevel", "warn"]
-    timed(step, repeat, lambda _: remove(out, cache), [command], work.log)
-    return finish(step, out, html_pages(out)), conversion
+    return Trial(Step("Hugo cold build"), lambda _: remove(out, cache), [command]), conversion
 
 
 def write_hugo_data(data: synth.Dataset, folder: Path) -> None:
     """The synthetic YAML as Hugo data: wilayah.json (each kabupaten with its settings) and
     posyandu.json (every entry without ``privat``, dates as ISO text)."""
     folder.mkdir(parents=True, exist_ok=True)
-    regions, entries = [], []
+    regions: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
     for unit in data.units:
         config = load_yaml(unit.config)
         region = load_yaml(unit.config.parent / config["wilayah"])
@@ -269,6 +256,24 @@ def load_yaml(path: Path) -> Any:
     """A YAML file, parsed with libyaml."""
     with path.open(encoding="utf-8") as f:
         return yaml.load(f, Loader=yaml.CSafeLoader)
+
+
+def run_rounds(trials: list[Trial], repeat: int, log: Path) -> None:
+    """``repeat`` rounds of every trial in turn (so that a slow spell of the machine hits every
+    tool alike); before each run its preparation, then a flush of the disk, both untimed."""
+    for i in range(repeat):
+        for trial in trials:
+            trial.prepare(i)
+            os.sync()
+            trial.step.runs.append(measure(trial.commands, log))
+            print(f"  round {i + 1}/{repeat}: {trial.step.name}: "
+                  f"{trial.step.runs[-1].seconds:.2f} s", flush=True)
+
+
+def finish(step: Step, output: Path, pages: int) -> None:
+    """Record what a step produced."""
+    step.pages = pages
+    step.output_mb, step.files = tree_size(output)
 
 
 def check_profiles(work: Work) -> None:
@@ -291,22 +296,33 @@ def table(steps: list[Step]) -> Iterator[str]:
 def benchmark(work: Work, repeat: int) -> str:
     """Every step on one dataset; prints the table and returns the ratio line."""
     load_before = os.getloadavg()[0]
-    steps = generator_steps(work, repeat)
-    cold = steps[0]
-    steps += floor_steps(work, repeat, cold.pages)
-    hugo, conversion = hugo_step(work, repeat)
-    steps.append(hugo)
+    registry = work.data.units[0].registry
+    original = registry.read_text(encoding="utf-8")
+    hugo, conversion = hugo_trial(work)
+    trials = generator_trials(work, original) + floor_trials(work) + [hugo]
+    try:
+        run_rounds(trials, repeat, work.log)
+    finally:
+        registry.write_text(original, encoding="utf-8")
     check_profiles(work)
+    gen_pages = html_pages(work.path("generator-site"))
+    cold, warm, edit, cp, pagefind = (t.step for t in trials[:5])
+    for step in (cold, warm, edit):
+        finish(step, work.path("generator-site"), gen_pages)
+    finish(cp, work.path("cp-copy"), gen_pages)
+    finish(pagefind, work.path("pagefind-site") / "pagefind", gen_pages)
+    finish(hugo.step, work.path("hugo-public"), html_pages(work.path("hugo-public")))
+    remove(work.path("cp-copy"), work.path("pagefind-site"))
     scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
              + (" (generator: one build per kabupaten)" if len(work.data.units) > 1 else ""))
-    print(f"\n{scope}; repeat {repeat}; medians of wall-clock seconds; peak = largest process; "
+    print(f"\n{scope}; {repeat} round(s); medians of wall-clock seconds; peak = largest process; "
           f"{os.cpu_count()} cores, load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after")
-    print("\n".join(table(steps)))
+    print("\n".join(table([t.step for t in trials])))
     print(f"\nnot timed: YAML -> JSON for Hugo {conversion:.2f} s; "
-          f"{profiles(work.path('hugo-public')):,} profiles in each output")
-    cp = next(s for s in steps if s.name.startswith("cp"))
-    return f"ratio generator/hugo={cold.seconds / hugo.seconds:.2f} generator/cp={cold.seconds / cp.seconds:.2f}"
+          f"{work.data.posyandu:,} profiles in each output")
+    return (f"ratio generator/hugo={cold.seconds / hugo.step.seconds:.2f} "
+            f"generator/cp={cold.seconds / cp.seconds:.2f}")
 
 
 def prepare(args: argparse.Namespace, base: Path) -> Work:
@@ -328,7 +344,7 @@ def prepare(args: argparse.Namespace, base: Path) -> Work:
 def smoke() -> int:
     """Both presets at a tiny scale, in a temporary folder; 0 when everything worked."""
     with tempfile.TemporaryDirectory(prefix="bench-smoke-") as tmp:
-        for argv in (["--posyandu", "60"], ["--national", "--posyandu", "40", "--only", "31.01"]):
+        for argv in (["--posyandu", "60"], ["--national", "--posyandu", "60", "--only", "31"]):
             args = parse(argv + ["--repeat", "1"])
             print(benchmark(prepare(args, Path(tmp)), 1))
     return 0

@@ -24,16 +24,17 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from make_sample import ACTIVITIES, DAYS, FIRST, LAST, NAMES, STREETS  # noqa: E402
+from make_sample import ACTIVITIES, DAYS, FIRST, LAST, NAMES, STREETS
 
 KUKAR = ROOT / "data" / "wilayah.yaml"
 NATIONAL_CSV = ROOT.parent / "shared" / "data" / "wilayah-desa-indonesia.csv.gz"
@@ -59,7 +60,6 @@ class Dataset:
     root: Path
     units: tuple[Unit, ...]
     posyandu: int
-    national: bool
 
 
 def slug(text: str) -> str:
@@ -231,7 +231,7 @@ def kabupaten_dataset(out: Path, count: int, region_path: Path = KUKAR) -> Datas
     text = region_path.read_text(encoding="utf-8")
     region = yaml.load(text, Loader=yaml.CSafeLoader)
     unit = write_unit(out, region, text, count, random.Random(6402), 1, with_coordinates=True)
-    return Dataset(out, (unit,), count, national=False)
+    return Dataset(out, (unit,), count)
 
 
 def national_dataset(out: Path, count: int = NATIONAL_POSYANDU, csv_path: Path = NATIONAL_CSV,
@@ -252,7 +252,7 @@ def national_dataset(out: Path, count: int = NATIONAL_POSYANDU, csv_path: Path =
         units.append(write_unit(out / kab_kode, region, region_yaml(region), share,
                                 random.Random(kab_kode), seq, with_coordinates=False))
         start, seq = start + len(members), seq + share
-    return Dataset(out, tuple(units), count, national=True)
+    return Dataset(out, tuple(units), count)
 
 
 def fresh(folder: Path) -> None:
