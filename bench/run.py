@@ -1,15 +1,17 @@
 """Benchmark the generator against Hugo, Pagefind and ``cp -r`` on one synthetic registry.
 
 Usage:
-    python bench/run.py --posyandu N [--repeat 3]      # one kabupaten (Kukar) with N Posyandu
-    python bench/run.py --national [--posyandu 300000] [--only PREFIX] [--repeat 1]
-    python bench/run.py --smoke                         # tiny run of both; exit 1 on any failure
+    python bench/run.py --posyandu N [--repeat 3] [--full]  # one kabupaten (Kukar), N Posyandu
+    python bench/run.py --national [--posyandu 300000] [--only PREFIX] [--repeat 1] [--full]
+    python bench/run.py --smoke                              # tiny run of both; exit 1 on failure
 
 Every step runs in fresh processes, timed by the wall clock (median of --repeat runs) with the
 peak resident memory of the largest process (os.wait4). Steps: the generator's cold build
 (empty cache and output, no search), its warm rebuild (nothing changed), its rebuild after one
 entry's ``nama`` changed, Hugo's cold build of the same pages (bench/hugo/, from JSON), Pagefind
-indexing the generator's output, and ``cp -r`` of that output as the floor. The last line is
+indexing the generator's output, and ``cp -r`` of that output as the floor; with ``--full``
+also the generator's full build (training modules and search index; nationally one index per
+kabupaten), cold and after one entry changed. The last line is
 ``ratio generator/hugo=X.XX generator/cp=Y.YY``.
 """
 from __future__ import annotations
@@ -116,20 +118,20 @@ def measure(commands: list[list[str]], log: Path) -> Run:
     return Run(time.perf_counter() - started, peak_kb / 1024)
 
 
-def generator_commands(data: synth.Dataset, out: Path, cache: Path) -> list[list[str]]:
-    """The generator's build of the whole dataset into ``out``, no search index.
-
-    Today's CLI builds one kabupaten per run, so a national dataset is built kabupaten by
-    kabupaten into out/<kode>/. This is the one place to change for a multi-kabupaten build."""
+def generator_commands(data: synth.Dataset, out: Path, cache: Path,
+                       full: bool = False) -> list[list[str]]:
+    """The generator's build of the whole dataset into ``out``: like the Hugo site (no training
+    modules, no search index), or ``full`` (the project's training modules and the search
+    index). One kabupaten is built with --config/--data, a national dataset with --units
+    (every kabupaten a shard with its own search index, built on all cores)."""
+    content = ROOT / "content" if full else data.root / "no-training-modules"
+    no_content = ["--content", str(content), "--templates", str(ROOT / "templates"),
+                  "--out", str(out), "--cache", str(cache)] + ([] if full else ["--no-search"])
     if len(data.units) == 1:
-        return [_build(data.units[0], out, cache, data.root)]
-    return [_build(u, out / u.kode, cache / u.kode, data.root) for u in data.units]
-
-
-def _build(unit: synth.Unit, out: Path, cache: Path, root: Path) -> list[str]:
-    return [PY, "-m", "generator", "build", "--config", str(unit.config), "--data",
-            str(unit.registry), "--content", str(root / "no-training-modules"), "--templates",
-            str(ROOT / "templates"), "--out", str(out), "--cache", str(cache), "--no-search"]
+        unit = data.units[0]
+        return [[PY, "-m", "generator", "build", "--config", str(unit.config), "--data",
+                 str(unit.registry), *no_content]]
+    return [[PY, "-m", "generator", "build", "--units", str(data.root), *no_content]]
 
 
 def hugo_binary() -> str:
@@ -181,20 +183,26 @@ class Trial:
     commands: list[list[str]]
 
 
-def generator_trials(work: Work, original: str) -> list[Trial]:
-    """Cold build, warm rebuild, rebuild after one entry changed."""
-    out, cache = work.path("generator-site"), work.path("generator-cache")
-    commands = generator_commands(work.data, out, cache)
+def generator_trials(work: Work, original: str, full: bool = False) -> list[Trial]:
+    """Cold build, warm rebuild, rebuild after one entry changed; ``full``: the build with
+    training modules and search index, cold and after one entry changed."""
+    name = "generator-full" if full else "generator"
+    out, cache = work.path(f"{name}-site"), work.path(f"{name}-cache")
+    commands = generator_commands(work.data, out, cache, full)
     registry = work.data.units[0].registry
 
     def cold(_: int) -> None:
         registry.write_text(original, encoding="utf-8")
         remove(out, cache)
 
+    edit = Trial(Step(f"{'full build (search, training): ' if full else 'generator '}"
+                      "rebuild, one entry changed"),
+                 lambda i: change_one_entry(registry, original, i), commands)
+    if full:
+        return [Trial(Step("full build (search, training): cold"), cold, commands), edit]
     return [Trial(Step("generator cold build"), cold, commands),
             Trial(Step("generator warm rebuild, nothing changed"), lambda _: None, commands),
-            Trial(Step("generator rebuild, one entry changed"),
-                  lambda i: change_one_entry(registry, original, i), commands)]
+            edit]
 
 
 def change_one_entry(registry: Path, original: str, i: int) -> None:
@@ -293,15 +301,16 @@ def table(steps: list[Step]) -> Iterator[str]:
                f"{s.pages / s.seconds:,.0f} | {s.peak_mb:,.0f} | {s.output_mb:,.1f} | {s.files:,} |")
 
 
-def benchmark(work: Work, repeat: int) -> str:
+def benchmark(work: Work, repeat: int, full: bool = False) -> str:
     """Every step on one dataset; prints the table and returns the ratio line."""
     load_before = os.getloadavg()[0]
     registry = work.data.units[0].registry
     original = registry.read_text(encoding="utf-8")
     hugo, conversion = hugo_trial(work)
     trials = generator_trials(work, original) + floor_trials(work) + [hugo]
+    extra = generator_trials(work, original, full=True) if full else []
     try:
-        run_rounds(trials, repeat, work.log)
+        run_rounds(trials + extra, repeat, work.log)
     finally:
         registry.write_text(original, encoding="utf-8")
     check_profiles(work)
@@ -312,13 +321,18 @@ def benchmark(work: Work, repeat: int) -> str:
     finish(cp, work.path("cp-copy"), gen_pages)
     finish(pagefind, work.path("pagefind-site") / "pagefind", gen_pages)
     finish(hugo.step, work.path("hugo-public"), html_pages(work.path("hugo-public")))
+    if extra:
+        full_pages = html_pages(work.path("generator-full-site"))
+        for trial in extra:
+            finish(trial.step, work.path("generator-full-site"), full_pages)
     remove(work.path("cp-copy"), work.path("pagefind-site"))
     scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
-             + (" (generator: one build per kabupaten)" if len(work.data.units) > 1 else ""))
+             + (" (generator: --units, one shard per kabupaten)" if len(work.data.units) > 1
+                else ""))
     print(f"\n{scope}; {repeat} round(s); medians of wall-clock seconds; peak = largest process; "
           f"{os.cpu_count()} cores, load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after")
-    print("\n".join(table([t.step for t in trials])))
+    print("\n".join(table([t.step for t in trials + extra])))
     print(f"\nnot timed: YAML -> JSON for Hugo {conversion:.2f} s; "
           f"{work.data.posyandu:,} profiles in each output")
     return (f"ratio generator/hugo={cold.seconds / hugo.step.seconds:.2f} "
@@ -346,7 +360,7 @@ def smoke() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-smoke-") as tmp:
         for argv in (["--posyandu", "60"], ["--national", "--posyandu", "60", "--only", "31"]):
             args = parse(argv + ["--repeat", "1"])
-            print(benchmark(prepare(args, Path(tmp)), 1))
+            print(benchmark(prepare(args, Path(tmp)), 1, full=True))
     return 0
 
 
@@ -360,6 +374,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs per step (default 3)")
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="work folder")
     parser.add_argument("--smoke", action="store_true", help="a tiny run of both presets")
+    parser.add_argument("--full", action="store_true",
+                        help="also time the full build: training modules and search index")
     return parser.parse_args(argv)
 
 
@@ -369,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.smoke:
             return smoke()
-        print(benchmark(prepare(args, args.work), args.repeat))
+        print(benchmark(prepare(args, args.work), args.repeat, args.full))
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1

@@ -8,7 +8,8 @@ Kabupaten scale writes DIR/config.yaml, DIR/wilayah.yaml (a copy of the real Kuk
 table) and DIR/posyandu.yaml with N invented Posyandu spread over its desa. National scale
 (default 300,000 Posyandu) spreads them over every real desa/kelurahan code of
 ../shared/data/wilayah-desa-indonesia.csv.gz and writes one such folder per kabupaten
-(DIR/<kode>/); the CSV has no coordinates, so every desa gets ``pusat: [0.0, 0.0]`` and no
+(DIR/<kode>/) with the national DIR/config.yaml, the layout of ``python -m generator build
+--units DIR``; the CSV has no coordinates, so every desa gets ``pusat: [0.0, 0.0]`` and no
 entry has ``koordinat``. Without the CSV, an invented country of the same shape stands in.
 Output is deterministic (fixed seed) and no date lies in the future.
 """
@@ -42,6 +43,14 @@ NATIONAL_POSYANDU = 300_000
 LAST_DATE = min(dt.date(2026, 6, 30), dt.date.today())  # every date is on or before this
 ZONES = {"WITA": ("51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"),
          "WIT": ("81", "82", "91", "92", "93", "94", "95", "96", "97")}  # otherwise WIB
+
+
+NATIONAL_CONFIG = """\
+judul: Direktori Posyandu Indonesia (sintetis)
+deskripsi: Data sintetis untuk benchmark.
+base_url: https://bench.example.org/posyandu/
+data_contoh: true
+"""
 
 
 @dataclass(frozen=True)
@@ -252,6 +261,7 @@ def national_dataset(out: Path, count: int = NATIONAL_POSYANDU, csv_path: Path =
         units.append(write_unit(out / kab_kode, region, region_yaml(region), share,
                                 random.Random(kab_kode), seq, with_coordinates=False))
         start, seq = start + len(members), seq + share
+    (out / "config.yaml").write_text(NATIONAL_CONFIG, encoding="utf-8")
     return Dataset(out, tuple(units), count)
 
 

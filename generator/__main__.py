@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+from . import national
 from .build import Options, build, load, plan
 from .importer import run_import
 from .preview import run_serve
-from .problems import BuildError
+from .problems import BuildError, Problems
 from .qr import QrCache
 
 
@@ -39,9 +42,36 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
         if name in ("build", "serve"):
             cmd.add_argument("--no-search", action="store_true", help="skip the search index")
+        if name == "build":
+            _national_options(cmd)
+            cmd.add_argument("--only", default="", metavar="CODE",
+                             help="with --units: build only this provinsi (64) or kabupaten "
+                                  "(64.02), as a shard to assemble later")
         if name == "serve":
             cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    listing = sub.add_parser("shards", help="print the provinsi codes of --units as a JSON list "
+                                            "(a CI matrix: one job per provinsi)")
+    _national_options(listing)
+    assemble = sub.add_parser("assemble", help="put shards built with --only together into one "
+                                                "site, with its national and provinsi pages")
+    assemble.add_argument("shards", nargs="+", type=Path, help="folders built with --only")
+    _national_options(assemble)
+    for flag, default, text in (("--content", "content", "training modules"),
+                                ("--templates", "templates", "Jinja2 templates"),
+                                ("--out", "site", "output"), ("--cache", ".cache", "cache folder")):
+        assemble.add_argument(flag, type=Path, default=Path(default),
+                              help=f"{text} (default: {default})")
+    assemble.add_argument("--base-url", help="public address of the site")
+    assemble.add_argument("--no-search", action="store_true", help="skip the search index")
     return parser
+
+
+def _national_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--units", type=Path, metavar="DIR",
+                     help="a site of many kabupaten: DIR/config.yaml and one folder per "
+                          "kabupaten (its config.yaml, region table, posyandu.yaml)")
+    cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                     help="kabupaten built at once (default: one per core)")
 
 
 def registry_files(paths: list[Path]) -> tuple[Path, ...]:
@@ -55,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["import"]:  # its own options: see generator/importer.py
         return run_import(argv[1:])
     args = _parser().parse_args(argv)
+    if args.command in ("assemble", "shards") or getattr(args, "units", None):
+        return _run_national(args)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
@@ -73,13 +105,51 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         result = build(opts)
     except BuildError as exc:
-        problems = exc.problems.sorted()
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        written = "" if args.command == "check" else f"; nothing was written to {opts.out}/"
-        print(f"{len(problems)} problem(s) found{written}", file=sys.stderr)
-        return 1
+        return _report(exc, "" if args.command == "check" else f"; nothing was written to {opts.out}/")
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
+          f"in {result.seconds:.2f} s")
+    return 0
+
+
+def _report(exc: BuildError, written: str) -> int:
+    """Print every problem; the exit status for input problems."""
+    problems = exc.problems.sorted()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found{written}", file=sys.stderr)
+    return 1
+
+
+def _run_national(args: argparse.Namespace) -> int:
+    """build --units [--only] and assemble: a site of many kabupaten."""
+    if not args.units:
+        print("assemble needs --units DIR (the national config.yaml is read from it)",
+              file=sys.stderr)
+        return 2
+    opts = Options(content=getattr(args, "content", None),
+                   templates=getattr(args, "templates", Path("templates")),
+                   out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None),
+                   search=not getattr(args, "no_search", False),
+                   cache=None if getattr(args, "no_cache", False) else getattr(args, "cache", None))
+    try:
+        if args.command == "shards":
+            problems = Problems()
+            units = national.find_units(args.units, "", problems)
+            if problems:
+                raise BuildError(problems)
+            print(json.dumps(sorted({u.kode[:2] for u in units})))
+            return 0
+        if args.command == "assemble":
+            national.assemble(args.shards, args.out)
+            pages = national.build_top(args.units, opts)
+            print(f"assembled {len(args.shards)} shard(s) into {args.out}/ "
+                  f"({pages} national pages)")
+            return 0
+        result = national.build_national(args.units, args.only, opts, args.jobs)
+    except BuildError as exc:
+        return _report(exc, f"; kabupaten with problems were not changed in {opts.out}/"
+                       if args.command == "build" else "")
+    print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {args.out}/ "
           f"in {result.seconds:.2f} s")
     return 0
 

@@ -6,7 +6,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -31,12 +31,17 @@ class Options:
 
     config: Path = Path("config.yaml")
     data: tuple[Path, ...] = (Path("data/posyandu.yaml"),)
-    content: Path = Path("content")
+    content: Path | None = Path("content")  # None: no training section
     templates: Path = Path("templates")
     out: Path = Path("site")
     base_url: str | None = None
     search: bool = True
     cache: Path | None = Path(".cache")  # kept between builds; None: no cache
+    # In a site of many kabupaten: the levels above this one as (label, URL relative to this
+    # kabupaten's root), e.g. (("Indonesia", "../../"), ("Jawa Barat", "../")); links there are
+    # checked when the site is assembled.
+    parents: tuple[tuple[str, str], ...] = ()
+    training_above: bool = False  # the training section is at the top of the national site
 
 
 @dataclass
@@ -74,7 +79,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     caches = [EntryCache(opts.cache, str(path.resolve()), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
-    training = load_training(opts.content, problems)
+    training = load_training(opts.content, problems) if opts.content else None
     if problems:
         raise BuildError(problems)
     for cache in caches:
@@ -90,21 +95,37 @@ def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     return pages
 
 
-def build(opts: Options) -> Result:
+def build(opts: Options, inputs: Inputs | None = None) -> Result:
     """Build the site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    inputs = load(opts)
+    inputs = inputs or load(opts)
     registry = inputs.registry
     qr = QrCache(opts.cache / "qr.json" if opts.cache else None)
     pages = plan(inputs, qr)
-    problems = Problems()
-    env = environment(opts.templates)
     base_path = urlsplit(registry.settings.base_url).path or "/"
     site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
-            "training": inputs.training is not None, "csp": CSP}
+            "training": inputs.training is not None or opts.training_above, "csp": CSP,
+            "parents": opts.parents, "up": opts.parents[0][1] if opts.parents else "",
+            "open_data": True}
+    salt = _salt(opts.templates, site)
+    absent = ("../",) if opts.parents else ()
+    publish(opts, pages, site, salt, inputs.training, absent,
+            lambda staging: write_open_data(staging, registry, salt))
+    qr.save()
+    return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+
+
+def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
+            training: Training | None, absent: tuple[str, ...],
+            extra: Callable[[Staging], None]) -> None:
+    """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
+    into a staging folder, ``extra`` adds its own files; check every link, then swap the
+    staging folder in. Raises BuildError, leaving the previous output as it was."""
+    problems = Problems()
+    env = environment(opts.templates)
     staging = Staging(opts.out, opts.cache)
     progress = Progress()
-    salt = _salt(opts.templates, site)
+    base_url = site["settings"].base_url
     try:
         for number, page in enumerate(pages, start=1):
             key = page.fingerprint(salt)
@@ -116,41 +137,38 @@ def build(opts: Options) -> Result:
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
-        for name, path in (inputs.training.images.items() if inputs.training else ()):
+        for name, path in (training.images.items() if training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         indexing = None
         if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update("indexing for search", 0, 1)
             indexing = search.start(staging.dir)
         try:
-            if inputs.training:
-                handbook = pdf.handbook_pdf(staging.dir, registry.settings.base_url, opts.cache,
-                                            problems)
+            if training:
+                handbook = pdf.handbook_pdf(staging.dir, base_url, opts.cache, problems)
                 if handbook:
                     staging.write(pdf.HANDBOOK_PDF, handbook)
                 staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-            write_open_data(staging, registry, salt)
-            staging.write("sitemap.xml", _sitemap(registry.settings.base_url, pages))
+            staging.write("sitemap.xml", _sitemap(base_url, pages))
             staging.write("_headers", headers_file())
-            staging.write("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: "
-                                        f"{registry.settings.base_url}sitemap.xml\n")
+            staging.write("robots.txt", robots([base_url + "sitemap.xml"]))
+            extra(staging)
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
         known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
-        links.check_links(staging.dir, base_path, problems, opts.out.name,
-                          () if opts.search else ("pagefind/",), known.data, staging.digests)
+        absent += () if opts.search else ("pagefind/",)
+        links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
+                          known.data, staging.digests)
         if problems:
             raise BuildError(problems)
         staging.commit()
-        qr.save()
         known.save(set(staging.digests.values()))
     except BaseException:
         staging.discard()
         raise
     finally:
         progress.done()
-    return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
@@ -160,6 +178,7 @@ def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
     exports: list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]] = [
         (("data/posyandu.json",), lambda: {"data/posyandu.json": export.to_json(registry)}),
         (("data/posyandu.csv",), lambda: {"data/posyandu.csv": export.to_csv(registry)}),
+        ((export.SUMMARY,), lambda: {export.SUMMARY: export.summary(registry)}),
         (("data/posyandu.geojson",),
          lambda: {"data/posyandu.geojson": opendata.geojson(registry)}),
         ((opendata.FEED_PATH,), lambda: {opendata.FEED_PATH: opendata.atom(registry)}),
@@ -187,6 +206,11 @@ def _salt(templates: Path, site: dict) -> str:
     for path in sorted(templates.rglob("*.html")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def robots(sitemaps: list[str]) -> str:
+    """robots.txt: everything may be crawled; where the sitemaps are."""
+    return "User-agent: *\nAllow: /\n\n" + "".join(f"Sitemap: {url}\n" for url in sitemaps)
 
 
 def _sitemap(base_url: str, pages: list[Page]) -> str:

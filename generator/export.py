@@ -6,7 +6,7 @@ import io
 import json
 from typing import Any
 
-from .models import SPM_FIELDS, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, SPM_FIELDS, Posyandu, Registry
 from .plan import posyandu_url
 
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -90,3 +90,23 @@ def to_csv(reg: Registry) -> str:
         writer.writerow([_cell(reg.settings.data_contoh), *(_cell(rec[k]) for k in keys),
                          *(_cell(v) for v in spm)])
     return out.getvalue()
+
+
+SUMMARY = "data/ringkasan.json"
+
+
+def summary(reg: Registry) -> str:
+    """The kabupaten in figures: what a national site lists about it (data/ringkasan.json)."""
+    status = {s: 0 for s in REGISTRATION_STATUSES}
+    for p in reg.posyandu:
+        status[p.registrasi.status] += 1
+    doc = {
+        "kabupaten": {"kode": reg.region.kode, "nama": reg.region.nama},
+        "provinsi": {"kode": reg.region.provinsi_kode, "nama": reg.region.provinsi},
+        "judul": reg.settings.judul,
+        "data_contoh": reg.settings.data_contoh,
+        "target_registrasi": reg.settings.target_registrasi,
+        "posyandu": len(reg.posyandu),
+        "status_registrasi": status,
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

@@ -30,7 +30,8 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     """Check every href/src of every HTML page under ``site``; returns how many were checked.
 
     Problems name pages as ``shown/<path>``; targets under the ``absent`` prefixes (such as a
-    search bundle that was not built) are not checked. ``known`` maps a page's digest (from
+    search bundle that was not built, or "../" for the levels above a kabupaten in a national
+    site) are not checked. ``known`` maps a page's digest (from
     ``digests``) to its ``page_links``, so that pages unchanged since the last build are not
     read again; it is updated with the pages read.
     """
@@ -69,13 +70,15 @@ def _resolve(folder: str, page: str, path: str, fragment: str, base_path: str,
     if not path:
         target = page
     elif path.startswith("/"):
+        path = posixpath.join(posixpath.normpath(path), "") if path.endswith("/") else \
+            posixpath.normpath(path)
         if not path.startswith(base_path):
-            return "points outside the site"
+            return "" if "../" in absent else "points outside the site"
         target = path[len(base_path):]
     else:
         target = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
         if target.startswith("../") or target == "..":
-            return "points outside the site"
+            return "" if "../" in absent else "points outside the site"
         target = "" if target in ("./", ".") else target.removeprefix("./")
     target = unquote(target)
     if absent and target.startswith(absent):

@@ -36,6 +36,16 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class NationalSettings:
+    """The settings of a site of many kabupaten (the config.yaml at the top of --units)."""
+
+    judul: str
+    deskripsi: str
+    base_url: str
+    data_contoh: bool
+
+
+@dataclass(frozen=True)
 class Desa:
     """A desa or kelurahan, keyed by its Kemendagri code."""
 
@@ -73,6 +83,11 @@ class Region:
     provinsi: str
     kecamatan: tuple[Kecamatan, ...]
     bbox: tuple[float, float, float, float]  # south, west, north, east
+
+    @property
+    def label(self) -> str:
+        """"Kabupaten Kutai Kartanegara", or the name itself for a kota ("Kota Balikpapan")."""
+        return self.nama if self.nama.startswith("Kota ") else f"Kabupaten {self.nama}"
 
     def desa_by_code(self) -> dict[str, Desa]:
         """Every village by its code."""

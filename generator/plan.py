@@ -163,7 +163,7 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
             "@type": "PostalAddress",
             "streetAddress": p.alamat or "",
             "addressLocality": p.desa.label,
-            "addressRegion": f"Kecamatan {k.nama}, Kabupaten {reg.region.nama}, "
+            "addressRegion": f"Kecamatan {k.nama}, {reg.region.label}, "
                              f"{reg.region.provinsi}",
             "addressCountry": "ID",
         },
@@ -183,9 +183,67 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
     return data
 
 
-def training_pages(training: Training) -> list[Page]:
+@dataclass(frozen=True)
+class Area:
+    """A provinsi or kabupaten in the national site: its folder and its figures."""
+
+    kode: str
+    nama: str
+    path: str  # folder relative to the national site's root
+    posyandu: int
+    terdaftar: int
+    target: int
+    parts: tuple["Area", ...] = ()
+
+    def percent(self) -> float:
+        """Registered Posyandu as a percentage of the target, one decimal."""
+        return round(100 * self.terdaftar / self.target, 1) if self.target else 0.0
+
+
+def national_areas(kabupaten: list[dict[str, Any]], provinsi_path: Any) -> list[Area]:
+    """The provinsi of the national site, each with its kabupaten, from their summaries
+    (data/ringkasan.json with ``path``), in code order."""
+    groups: dict[tuple[str, str], list[Area]] = {}
+    for k in sorted(kabupaten, key=lambda k: k["kabupaten"]["kode"]):
+        nama = k["kabupaten"]["nama"]
+        groups.setdefault((k["provinsi"]["kode"], k["provinsi"]["nama"]), []).append(
+            Area(k["kabupaten"]["kode"], nama if nama.startswith("Kota ") else f"Kabupaten {nama}",
+                 k["path"], k["posyandu"], k["status_registrasi"]["terdaftar"],
+                 k["target_registrasi"]))
+    return [Area(kode, nama, provinsi_path(nama, kode), sum(a.posyandu for a in parts),
+                 sum(a.terdaftar for a in parts), sum(a.target for a in parts), tuple(parts))
+            for (kode, nama), parts in sorted(groups.items())]
+
+
+def national_pages(settings: Any, provinsi: list[Area], training: Training | None) -> list[Page]:
+    """The top of a site of many kabupaten: home, a page per provinsi, search over every
+    kabupaten's index, the SPM page, 404 and the training section."""
+    home = ("Indonesia", "")
+    total = Area("", "Indonesia", "", sum(p.posyandu for p in provinsi),
+                 sum(p.terdaftar for p in provinsi), sum(p.target for p in provinsi),
+                 tuple(provinsi))
+    shards = json.dumps([{"kode": p.kode, "nama": p.nama,
+                          "kabupaten": [[k.nama, k.path] for k in p.parts]} for p in provinsi],
+                        ensure_ascii=False, separators=(",", ":"))
+    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES}
+    pages = [
+        Page("", "nasional.html", settings.judul, kind="nasional",
+             context={**common, "total": total}),
+        Page("spm/", "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
+             context=common),
+        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
+             context={**common, "shards": shards, "provinsi": provinsi}),
+        Page("404.html", "404.html", "Halaman tidak ditemukan", kind="404"),
+    ]
+    pages += [Page(p.path, "provinsi.html", f"Provinsi {p.nama}", crumbs=[home], kind="provinsi",
+                   context={**common, "area": p}) for p in provinsi]
+    if training:
+        pages += training_pages(training, home)
+    return pages
+
+
+def training_pages(training: Training, home: tuple[str, str] = ("Beranda", "")) -> list[Page]:
     """The study section: curriculum, one page per module, glossary, printable handbook."""
-    home = ("Beranda", "")
     section = ("Pelatihan", "pelatihan/")
     modules = training.modules
     groups = [(key, label, [m for m in modules if key in m.sasaran])

@@ -10,7 +10,8 @@ from .fields import Fields, suggest
 from .cache import EntryCache
 from .load import INVALID, YamlList, YamlMap, line_of, parse_yaml, read_text, split_entries
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
-                     Region, Registration, Schedule, Settings, SpmService, Verification)
+                     NationalSettings, Region, Registration, Schedule, Settings, SpmService,
+                     Verification)
 from .problems import Problems
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -37,8 +38,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
-        base_url=base_url or f.text("base_url", required=True, pattern=r"https?://\S+",
-                                    hint="a full address such as https://example.org/posyandu/") or "",
+        base_url=_base_url(f, base_url),
         kabupaten=f.text("kabupaten", required=True, pattern=r"\d{2}\.\d{2}",
                          hint='the kabupaten code in quotes, e.g. "64.02"') or "",
         target_registrasi=f.number("target_registrasi", low=0, required=True) or 0,
@@ -53,9 +53,25 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
         f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
                 "give its path relative to this file, e.g. data/wilayah.yaml")
-    if not result.base_url.endswith("/"):
-        result = Settings(**{**result.__dict__, "base_url": result.base_url + "/"})
     return result
+
+
+def national_settings(data: Any, path: str, problems: Problems,
+                      base_url: str | None) -> NationalSettings:
+    """Validate the config.yaml of a site of many kabupaten (--units)."""
+    f = Fields(data, path, "", problems)
+    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh"])
+    return NationalSettings(judul=f.text("judul", required=True) or "",
+                            deskripsi=f.text("deskripsi") or "",
+                            base_url=_base_url(f, base_url),
+                            data_contoh=f.flag("data_contoh"))
+
+
+def _base_url(f: Fields, override: str | None) -> str:
+    """The site's public address (``override`` from --base-url wins), ending in a slash."""
+    url = override or f.text("base_url", required=True, pattern=r"https?://\S+",
+                             hint="a full address such as https://example.org/posyandu/") or ""
+    return url if not url or url.endswith("/") else url + "/"
 
 
 def region(data: Any, path: str, problems: Problems, kabupaten: str) -> Region | None:

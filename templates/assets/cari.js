@@ -3,10 +3,12 @@
 window.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("cari");
   var base = new URL(el.dataset.root, window.location.href).pathname;
+  var params = new URLSearchParams(window.location.search);
   var ui = new PagefindUI({
     element: "#cari",
     bundlePath: base + "pagefind/",
     baseUrl: base,
+    mergeIndex: el.dataset.shards ? shards(JSON.parse(el.dataset.shards), params.get("wilayah") || "", base) : [],
     showSubResults: true,
     showImages: false,
     resetStyles: false,
@@ -19,8 +21,27 @@ window.addEventListener("DOMContentLoaded", function () {
     var text = message ? message.textContent.trim() : "";
     if (text && status.textContent !== text) status.textContent = text;
   }).observe(el, { childList: true, subtree: true, characterData: true });
-  var q = new URLSearchParams(window.location.search).get("q");
+  var q = params.get("q");
   if (q) {
     ui.triggerSearch(q);
   }
 });
+
+// On the national search page: the search index of every kabupaten/kota in the chosen provinsi
+// (or in all of them), merged into one search; says how many it loads.
+function shards(provinsi, kode, base) {
+  var chosen = provinsi.filter(function (p) { return !kode || p.kode === kode; });
+  if (!chosen.length) chosen = provinsi;
+  var select = document.getElementById("wilayah");
+  select.value = chosen.length === 1 ? chosen[0].kode : "";
+  var indexes = [];
+  chosen.forEach(function (p) {
+    p.kabupaten.forEach(function (k) {
+      indexes.push({ bundlePath: base + k[1] + "pagefind/", baseUrl: base + k[1] });
+    });
+  });
+  var where = chosen.length === 1 ? "Provinsi " + chosen[0].nama : "seluruh Indonesia";
+  document.getElementById("cari-cakupan").textContent = "Mencari di " + where + ": " +
+    indexes.length + " kabupaten/kota." + (indexes.length > 40 ? " Memuat banyak indeks; pencarian pertama lebih lambat. Pilih provinsi agar lebih cepat." : "");
+  return indexes;
+}
