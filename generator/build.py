@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, export, links, offline, opendata, pdf, search, validate
+from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .models import Registry
@@ -20,7 +20,7 @@ from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
-from .render import environment, render
+from .render import environment
 from .training import MEDIA, Training, load_training
 from .write import Staging
 
@@ -42,6 +42,7 @@ class Options:
     # checked when the site is assembled.
     parents: tuple[tuple[str, str], ...] = ()
     training_above: bool = False  # the training section is at the top of the national site
+    jobs: int = os.cpu_count() or 1  # processes that render pages
 
 
 @dataclass
@@ -109,31 +110,25 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
             "open_data": True}
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
-    publish(opts, pages, site, salt, inputs.training, absent,
+    publish(opts, pages, site, salt, inputs.training, absent, qr,
             lambda staging: write_open_data(staging, registry, salt))
     qr.save()
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
 
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
-            training: Training | None, absent: tuple[str, ...],
+            training: Training | None, absent: tuple[str, ...], qr: QrCache,
             extra: Callable[[Staging], None]) -> None:
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
     staging folder in. Raises BuildError, leaving the previous output as it was."""
-    problems = Problems()
-    env = environment(opts.templates)
     staging = Staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url
+    known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
     try:
-        for number, page in enumerate(pages, start=1):
-            key = page.fingerprint(salt)
-            if not staging.reuse(page.output, key):
-                html = render(env, page, site, problems, opts.templates)
-                if html is not None:
-                    staging.write(page.output, html, key)
-            progress.update("rendering", number, len(pages))
+        job = pool.Job(pages, environment(opts.templates), site, salt, staging, opts.templates, qr)
+        problems = pool.render_pages(job, opts.jobs, progress, known.data)
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
@@ -156,7 +151,6 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
-        known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
         absent += () if opts.search else ("pagefind/",)
         links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
                           known.data, staging.digests)

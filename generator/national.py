@@ -36,6 +36,7 @@ from .models import NationalSettings, Region
 from .plan import national_areas, national_pages
 from .policy import CSP
 from .problems import BuildError, Problem, Problems
+from .qr import QrCache
 from .slugs import code_slug
 from .training import load_training
 from .validate import national_settings
@@ -121,7 +122,7 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
     last successful build (a worker process)."""
     cache = opts.cache / unit.kode if opts.cache else None
     kab_opts = replace(opts, config=unit.config, data=unit.data, content=None, cache=cache,
-                       training_above=bool(opts.content and opts.content.is_dir()))
+                       training_above=bool(opts.content and opts.content.is_dir()), jobs=1)
     stamp = _inputs_digest(unit, kab_opts)
     done = cache / "built.json" if cache else None
     if done and done.exists():
@@ -225,7 +226,7 @@ def build_top(root: Path, opts: Options) -> int:
     top_opts = replace(opts, out=work / "top", cache=work / "top-cache")
     shards = tuple(k["path"] for k in kabupaten)
     try:
-        publish(top_opts, pages, site, _salt(opts.templates, site), training, shards,
+        publish(top_opts, pages, site, _salt(opts.templates, site), training, shards, QrCache(None),
                 lambda staging: staging.write("robots.txt", robots(
                     [settings.base_url + "sitemap.xml"]
                     + [settings.base_url + k["path"] + "sitemap.xml" for k in kabupaten])))

@@ -147,7 +147,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                                   f"Poster {p.nama}, {d.label}",
                                   crumbs=desa_crumb + [(p.nama, posyandu_url(p))], kind="poster",
                                   context={**common, "p": p, "kec": k, "profile": profile,
-                                           "qr": qr.svg(profile, f"Kode QR ke halaman {p.nama}")}))
+                                           "qr": qr.code(profile, f"Kode QR ke halaman {p.nama}")}))
     return pages
 
 

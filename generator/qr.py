@@ -63,19 +63,41 @@ class QrCache:
             except ValueError:
                 self.svgs = {}
         self.used: set[str] = set()
+        self.made: dict[str, str] = {}  # drawn by this process, for a parent to ``absorb``
+
+    def code(self, text: str, title: str) -> QrCode:
+        """The QR code for ``text`` as a page's context value; drawn when the page renders."""
+        self.used.add(text)
+        return QrCode(self, text, title)
 
     def svg(self, text: str, title: str) -> Markup:
         """An inline SVG QR code for ``text`` (its <title> is added per use)."""
-        self.used.add(text)
         if text not in self.svgs:
-            self.svgs[text] = svg_markup(modules(text))
-        svg = self.svgs[text]
-        head, rest = svg.split(">", 1)
+            self.svgs[text] = self.made[text] = svg_markup(modules(text))
+        head, rest = self.svgs[text].split(">", 1)
         escaped = str(Markup.escape(title))
         return Markup(f'{head} role="img" aria-label="{escaped}"><title>{escaped}</title>{rest}')
+
+    def absorb(self, made: dict[str, str]) -> None:
+        """Take in the codes another process drew."""
+        self.svgs.update(made)
 
     def save(self) -> None:
         """Write the codes used by this build back to the cache file."""
         if self.path:
-            kept = {k: self.svgs[k] for k in sorted(self.used)}
+            kept = {k: self.svgs[k] for k in sorted(self.used) if k in self.svgs}
             write_atomically(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+
+
+class QrCode:
+    """A QR code in a page's context: the same text and title give the same ``repr`` (the
+    page's fingerprint), and it is drawn only if the page is rendered."""
+
+    def __init__(self, cache: QrCache, text: str, title: str) -> None:
+        self.cache, self.text, self.title = cache, text, title
+
+    def __repr__(self) -> str:
+        return f"QrCode({self.text!r}, {self.title!r})"
+
+    def __html__(self) -> str:
+        return str(self.cache.svg(self.text, self.title))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, options
+from generator import pool
 from generator.build import build
 from test_training_check import make
 
@@ -59,7 +60,8 @@ def edit_module(project: Path) -> None:
 
 @pytest.mark.parametrize("change", [None, edit_entry, add_entry, remove_entry, edit_template,
                                     edit_module], ids=lambda c: c.__name__ if c else "nothing")
-def test_warm_build_equals_cold_build(tmp_path: Path, change):
+def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 1)  # the worker pool, as for a large site
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
@@ -80,3 +82,9 @@ def test_warm_build_equals_cold_build(tmp_path: Path, change):
         assert changed == set()
     else:
         assert changed and len(changed) < len(after)
+
+
+def test_one_process_and_a_pool_give_the_same_site(sample_site: Path, tmp_path: Path):
+    """Pages rendered in this process (jobs=1) equal pages rendered by the worker pool."""
+    build(options(tmp_path / "site", jobs=1))
+    assert digests(tmp_path / "site") == digests(sample_site)
