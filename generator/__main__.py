@@ -71,7 +71,8 @@ def _national_options(cmd: argparse.ArgumentParser) -> None:
                      help="a site of many kabupaten: DIR/config.yaml and one folder per "
                           "kabupaten (its config.yaml, region table, posyandu.yaml)")
     cmd.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                     help="kabupaten built at once (default: one per core)")
+                     help="processes at once: pages, or with --units kabupaten "
+                          "(default: one per core)")
 
 
 def registry_files(paths: list[Path]) -> tuple[Path, ...]:
@@ -90,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
                    content=args.content, templates=args.templates, out=args.out,
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
-                   cache=None if args.no_cache else args.cache)
+                   cache=None if args.no_cache else args.cache,
+                   jobs=getattr(args, "jobs", None) or os.cpu_count() or 1)
     if args.command == "serve":
         if args.out == Path("site"):
             opts = replace(opts, out=Path(".preview"))  # the published site/ stays untouched
