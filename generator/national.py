@@ -15,6 +15,7 @@ folder per kabupaten holding its config.yaml, region table and registry (``posya
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -27,13 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import export
+from . import export, search
 from .build import Options, Result, _salt, load, publish, robots
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .load import load_yaml
-from .models import NationalSettings, Region
-from .plan import national_areas, national_pages
+from .models import SPM_FIELDS, Region
+from .plan import Area, national_areas, national_pages
 from .policy import CSP
 from .problems import BuildError, Problem, Problems
 from .qr import QrCache
@@ -179,11 +180,7 @@ def assemble(shards: list[Path], out: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
             tmp.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(folder, tmp, copy_function=_link_or_copy)
-            old = target.parent / f".{target.name}.old"
-            if target.exists():
-                target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
+            _swap(tmp, target)
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -218,7 +215,8 @@ def build_top(root: Path, opts: Options) -> int:
     kabupaten = summaries(opts.out)
     settings = replace(settings, data_contoh=settings.data_contoh
                        or any(k["data_contoh"] for k in kabupaten))
-    pages = national_pages(settings, national_areas(kabupaten, provinsi_path), training)
+    provinsi = national_areas(kabupaten, provinsi_path)
+    pages = national_pages(settings, provinsi, training)
     site = {"settings": settings, "region": {"nama": "Indonesia"}, "parents": (), "up": "",
             "base_path": urlsplit(settings.base_url).path or "/", "training": training is not None,
             "csp": CSP, "open_data": False}
@@ -231,6 +229,8 @@ def build_top(root: Path, opts: Options) -> int:
                     [settings.base_url + "sitemap.xml"]
                     + [settings.base_url + k["path"] + "sitemap.xml" for k in kabupaten])))
         _copy_top(work / "top", opts.out, work)
+        if opts.search:
+            provinsi_indexes(opts.out, provinsi, work)
     finally:
         if not opts.cache:
             shutil.rmtree(work, ignore_errors=True)
@@ -254,12 +254,67 @@ def _copy_top(top: Path, out: Path, work: Path) -> None:
         fresh = out / ".pagefind.new"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(top / "pagefind", fresh)
-        old = out / ".pagefind.old"
-        if (out / "pagefind").exists():
-            (out / "pagefind").rename(old)
-        fresh.rename(out / "pagefind")
-        shutil.rmtree(old, ignore_errors=True)
+        _swap(fresh, out / "pagefind")
     write_atomically(listing, json.dumps(now).encode())
+
+
+def provinsi_indexes(out: Path, provinsi: list[Area], work: Path) -> None:
+    """One search index per provinsi (``<provinsi>/pagefind/``) of its Posyandu, made from each
+    kabupaten's data/posyandu.json: one small page per Posyandu, so that a provinsi-wide search
+    loads one index, not one per kabupaten. An index whose records did not change is kept."""
+    state_file = work / "provinsi-indexes.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    for area in provinsi:
+        pages = {k.path + f"posyandu/{r['id']}/": record_page(r, k.nama)
+                 for k in area.parts for r in _posyandu(out / k.path)}
+        digest = hashlib.sha256(code_digest().encode()
+                                + json.dumps(pages, sort_keys=True).encode()).hexdigest()
+        target = out / area.path / "pagefind"
+        if state.get(area.kode) == digest and target.is_dir():
+            continue
+        with tempfile.TemporaryDirectory(dir=work) as tmp:
+            for url, html in pages.items():
+                write_atomically(Path(tmp) / "pages" / url / "index.html", html.encode())
+            problems = Problems()
+            bundle = Path(tmp) / "pagefind"
+            search.finish(search.start(Path(tmp) / "pages", bundle), Path(tmp), problems, bundle)
+            if problems:
+                raise BuildError(problems)
+            _swap(bundle, target)
+        state[area.kode] = digest
+    write_atomically(state_file, json.dumps(state, sort_keys=True).encode())
+
+
+def _posyandu(folder: Path) -> list[dict[str, Any]]:
+    """The public records of one kabupaten (its data/posyandu.json)."""
+    return json.loads((folder / "data" / "posyandu.json").read_text(encoding="utf-8"))["posyandu"]
+
+
+def record_page(r: dict[str, Any], kabupaten: str) -> str:
+    """The small page a Posyandu is indexed by in its provinsi's search index."""
+    e = html.escape
+    running = [label for key, label in SPM_FIELDS if r["spm"].get(key, {}).get("berjalan")]
+    filters = [("jenis", "Posyandu"), ("kabupaten", kabupaten),
+               ("status", r["status_registrasi"])] + [("bidang", b) for b in running]
+    where = f"{r['jenis_wilayah'].capitalize()} {r['desa']}"
+    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            f"<title>{e(r['nama'])}</title></head><body><main data-pagefind-body>"
+            f'<h1 data-pagefind-meta="title" data-pagefind-weight="10">{e(r["nama"])}, '
+            f"{e(where)}</h1><p>{e(where)}, Kecamatan {e(r['kecamatan'])}, {e(kabupaten)}, "
+            f"Provinsi {e(r['provinsi'])}. {e(r['alamat'] or '')}</p>"
+            + "".join(f'<span data-pagefind-filter="{n}">{e(v)}</span>' for n, v in filters)
+            + "</main></body></html>")
+
+
+def _swap(source: Path, target: Path) -> None:
+    """Put the folder ``source`` in place of ``target`` in one rename (the old one removed)."""
+    old = target.parent / f".{target.name}.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(source), str(target))
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build_national(root: Path, only: str, opts: Options, jobs: int) -> Result:

@@ -216,14 +216,14 @@ def national_areas(kabupaten: list[dict[str, Any]], provinsi_path: Any) -> list[
 
 
 def national_pages(settings: Any, provinsi: list[Area], training: Training | None) -> list[Page]:
-    """The top of a site of many kabupaten: home, a page per provinsi, search over every
-    kabupaten's index, the SPM page, 404 and the training section."""
+    """The top of a site of many kabupaten: home, a page per provinsi, search over the
+    provinsi indexes, the SPM page, 404 and the training section."""
     home = ("Indonesia", "")
     total = Area("", "Indonesia", "", sum(p.posyandu for p in provinsi),
                  sum(p.terdaftar for p in provinsi), sum(p.target for p in provinsi),
                  tuple(provinsi))
-    shards = json.dumps([{"kode": p.kode, "nama": p.nama,
-                          "kabupaten": [[k.nama, k.path] for k in p.parts]} for p in provinsi],
+    shards = json.dumps([{"kode": p.kode, "nama": p.nama, "path": p.path,
+                          "kabupaten": len(p.parts)} for p in provinsi],
                         ensure_ascii=False, separators=(",", ":"))
     common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES}
     pages = [

@@ -20,21 +20,24 @@ from .problems import Problems
 SIGNATURE = b"pagefind_dcd"
 
 
-def start(site: Path) -> subprocess.Popen:
-    """Start the Pagefind binary over the HTML pages of ``site`` (into ``site/pagefind``); the
-    build goes on with its other files meanwhile."""
-    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start(site: Path, bundle: Path | None = None) -> subprocess.Popen:
+    """Start the Pagefind binary over the HTML pages of ``site`` (into ``bundle``, by default
+    ``site/pagefind``); the build goes on with its other files meanwhile."""
+    output = ["--output-path", str(bundle)] if bundle else []
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet",
+                             *output], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def finish(indexing: subprocess.Popen, site: Path, problems: Problems) -> None:
+def finish(indexing: subprocess.Popen, site: Path, problems: Problems,
+           bundle: Path | None = None) -> None:
     """Wait for Pagefind, then make its output reproducible."""
+    bundle = bundle or site / "pagefind"
     out, err = indexing.communicate()
-    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").exists():
+    if indexing.returncode != 0 or not (bundle / "pagefind.js").exists():
         problems.add(str(site), 1, "(search)", "Pagefind failed to index the site: "
                      + (err or out).strip()[-500:], "install it with: pip install 'pagefind[bin]'")
         return
-    canonicalize(site / "pagefind")
+    canonicalize(bundle)
 
 
 def _read(path: Path) -> object:

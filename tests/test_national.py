@@ -123,14 +123,19 @@ def national_url(assembled: Path, tmp_path_factory: pytest.TempPathFactory) -> I
                                              ("Kenanga Biru", "Bogor")])
 def test_one_search_box_finds_a_posyandu_of_each_shard(page: Page, national_url: str, name: str,
                                                        kabupaten: str):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     page.goto(national_url)
     page.get_by_label("Cari Posyandu menurut nama").fill(name)
     page.get_by_role("button", name="Cari", exact=True).click()
-    expect(page.locator("#cari-cakupan")).to_contain_text("seluruh Indonesia: 2 kabupaten/kota")
+    expect(page.locator("#cari-cakupan")).to_contain_text("seluruh Indonesia: 2 provinsi")
     found = page.locator(RESULT_LINK, has_text=f"Posyandu {name}").first
     expect(found).to_be_visible()
     titles = page.locator(RESULT_LINK).all_inner_texts()
     assert any(t.startswith(f"Posyandu {name}") for t in titles[:3]), titles
+    indexes = {u.split(BASE_PATH, 1)[1].split("pagefind/")[0] for u in requested
+               if "/pagefind/" in u and "pagefind-ui" not in u}
+    assert indexes == {"", "jawa-barat-32/", "kalimantan-timur-64/"}, indexes  # one per provinsi
     found.click()
     expect(page.locator("h1")).to_have_text(f"Posyandu {name}")
     expect(page.locator("nav.crumbs")).to_contain_text(kabupaten)
@@ -140,7 +145,7 @@ def test_search_in_one_provinsi_loads_only_its_shards(page: Page, national_url: 
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(national_url + "cari/?wilayah=32&q=Posyandu")
-    expect(page.locator("#cari-cakupan")).to_contain_text("Provinsi Jawa Barat: 1 kabupaten/kota")
+    expect(page.locator("#cari-cakupan")).to_contain_text("Provinsi Jawa Barat: 1 provinsi")
     expect(page.locator(RESULT_LINK).first).to_contain_text("Posyandu Kenanga Biru")
-    assert any(BOGOR + "pagefind/" in u for u in requested)
-    assert not any(KUKAR + "pagefind/" in u for u in requested), requested
+    assert any("/jawa-barat-32/pagefind/" in u for u in requested)
+    assert not any("/kalimantan-timur-64/" in u for u in requested), requested

@@ -27,21 +27,16 @@ window.addEventListener("DOMContentLoaded", function () {
   }
 });
 
-// On the national search page: the search index of every kabupaten/kota in the chosen provinsi
-// (or in all of them), merged into one search; says how many it loads.
+// On the national search page: the search index of the chosen provinsi (or of every provinsi),
+// merged with this site's own index (training modules, provinsi pages); says what it loads.
 function shards(provinsi, kode, base) {
   var chosen = provinsi.filter(function (p) { return !kode || p.kode === kode; });
   if (!chosen.length) chosen = provinsi;
-  var select = document.getElementById("wilayah");
-  select.value = chosen.length === 1 ? chosen[0].kode : "";
-  var indexes = [];
-  chosen.forEach(function (p) {
-    p.kabupaten.forEach(function (k) {
-      indexes.push({ bundlePath: base + k[1] + "pagefind/", baseUrl: base + k[1] });
-    });
-  });
+  document.getElementById("wilayah").value = chosen.length === 1 ? chosen[0].kode : "";
+  var kabupaten = chosen.reduce(function (n, p) { return n + p.kabupaten; }, 0);
   var where = chosen.length === 1 ? "Provinsi " + chosen[0].nama : "seluruh Indonesia";
   document.getElementById("cari-cakupan").textContent = "Mencari di " + where + ": " +
-    indexes.length + " kabupaten/kota." + (indexes.length > 40 ? " Memuat banyak indeks; pencarian pertama lebih lambat. Pilih provinsi agar lebih cepat." : "");
-  return indexes;
+    chosen.length + " provinsi, " + kabupaten + " kabupaten/kota." + (chosen.length > 3 ?
+    " Memuat indeks setiap provinsi; pencarian pertama lebih lambat. Pilih provinsi agar lebih cepat." : "");
+  return chosen.map(function (p) { return { bundlePath: base + p.path + "pagefind/", baseUrl: base }; });
 }
