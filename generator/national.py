@@ -43,6 +43,7 @@ from .training import load_training
 from .validate import national_settings
 
 ONLY = re.compile(r"\d{2}(\.\d{2})?")
+OPEN_DATA = "data/posyandu.json"  # a kabupaten's public records, the provinsi index's source
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,10 @@ class Unit:
 class Outcome:
     """What building one kabupaten gave: its folder in the site, or its problems."""
 
-    kode: str
     path: str
     pages: int
     posyandu: int
     problems: tuple[Problem, ...]
-    skipped: bool = False
 
 
 def kabupaten_path(region: Region) -> str:
@@ -129,7 +128,7 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
     if done and done.exists():
         last = json.loads(done.read_text(encoding="utf-8"))
         if last["digest"] == stamp and (opts.out / last["path"] / export.SUMMARY).exists():
-            return Outcome(unit.kode, last["path"], last["pages"], last["posyandu"], (), True)
+            return Outcome(last["path"], last["pages"], last["posyandu"], ())
     try:
         inputs = load(kab_opts)
         region = inputs.registry.region
@@ -139,11 +138,11 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
         parents = (("Indonesia", "../../"), (f"Provinsi {region.provinsi}", "../"))
         result = build_kabupaten(replace(kab_opts, out=opts.out / path, parents=parents), inputs)
     except BuildError as exc:
-        return Outcome(unit.kode, "", 0, 0, tuple(exc.problems.sorted()))
+        return Outcome("", 0, 0, tuple(exc.problems.sorted()))
     if done:
         write_atomically(done, json.dumps({"digest": stamp, "path": path, "pages": result.pages,
                                            "posyandu": result.posyandu}).encode())
-    return Outcome(unit.kode, path, result.pages, result.posyandu, ())
+    return Outcome(path, result.pages, result.posyandu, ())
 
 
 def _inputs_digest(unit: Unit, opts: Options) -> str:
@@ -265,13 +264,15 @@ def provinsi_indexes(out: Path, provinsi: list[Area], work: Path) -> None:
     state_file = work / "provinsi-indexes.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     for area in provinsi:
+        digest = hashlib.sha256(code_digest().encode())
+        for k in area.parts:
+            digest.update(k.path.encode() + k.nama.encode()
+                          + (out / k.path / OPEN_DATA).read_bytes())
+        target = out / area.path / "pagefind"
+        if state.get(area.kode) == digest.hexdigest() and target.is_dir():
+            continue
         pages = {k.path + f"posyandu/{r['id']}/": record_page(r, k.nama)
                  for k in area.parts for r in _posyandu(out / k.path)}
-        digest = hashlib.sha256(code_digest().encode()
-                                + json.dumps(pages, sort_keys=True).encode()).hexdigest()
-        target = out / area.path / "pagefind"
-        if state.get(area.kode) == digest and target.is_dir():
-            continue
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             for url, html in pages.items():
                 write_atomically(Path(tmp) / "pages" / url / "index.html", html.encode())
@@ -281,13 +282,13 @@ def provinsi_indexes(out: Path, provinsi: list[Area], work: Path) -> None:
             if problems:
                 raise BuildError(problems)
             _swap(bundle, target)
-        state[area.kode] = digest
+        state[area.kode] = digest.hexdigest()
     write_atomically(state_file, json.dumps(state, sort_keys=True).encode())
 
 
 def _posyandu(folder: Path) -> list[dict[str, Any]]:
     """The public records of one kabupaten (its data/posyandu.json)."""
-    return json.loads((folder / "data" / "posyandu.json").read_text(encoding="utf-8"))["posyandu"]
+    return json.loads((folder / OPEN_DATA).read_text(encoding="utf-8"))["posyandu"]
 
 
 def record_page(r: dict[str, Any], kabupaten: str) -> str:
