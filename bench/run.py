@@ -189,7 +189,7 @@ def generator_trials(work: Work, original: str, full: bool = False) -> list[Tria
     name = "generator-full" if full else "generator"
     out, cache = work.path(f"{name}-site"), work.path(f"{name}-cache")
     commands = generator_commands(work.data, out, cache, full)
-    registry = work.data.units[0].registry
+    registry = work.data.units[0].edited
 
     def cold(_: int) -> None:
         registry.write_text(original, encoding="utf-8")
@@ -258,10 +258,16 @@ def write_hugo_data(data: synth.Dataset, folder: Path) -> None:
         regions.append({**region["kabupaten"], "provinsi": region["provinsi"],
                         "kecamatan": region["kecamatan"], **config})
         entries += ({k: v for k, v in e.items() if k != "privat"}
-                    for e in load_yaml(unit.registry)["posyandu"])
+                    for path in registry_files(unit.registry)
+                    for e in load_yaml(path)["posyandu"])
     for name, value in (("wilayah", {"kabupaten": regions}), ("posyandu", {"posyandu": entries})):
         with (folder / f"{name}.json").open("w", encoding="utf-8") as f:
             json.dump(value, f, ensure_ascii=False, default=str)
+
+
+def registry_files(registry: Path) -> list[Path]:
+    """The files of a registry: itself, or the YAML files of a folder."""
+    return sorted(registry.glob("*.yaml")) if registry.is_dir() else [registry]
 
 
 def load_yaml(path: Path) -> Any:
@@ -308,7 +314,7 @@ def table(steps: list[Step]) -> Iterator[str]:
 def benchmark(work: Work, repeat: int, full: bool = False) -> str:
     """Every step on one dataset; prints the table and returns the ratio line."""
     load_before = os.getloadavg()[0]
-    registry = work.data.units[0].registry
+    registry = work.data.units[0].edited
     original = registry.read_text(encoding="utf-8")
     hugo, conversion = hugo_trial(work)
     floor = floor_trials(work)

@@ -40,6 +40,7 @@ from make_sample import ACTIVITIES, DAYS, FIRST, LAST, NAMES, STREETS
 KUKAR = ROOT / "data" / "wilayah.yaml"
 NATIONAL_CSV = ROOT.parent / "shared" / "data" / "wilayah-desa-indonesia.csv.gz"
 NATIONAL_POSYANDU = 300_000
+SPLIT_ABOVE = 20_000  # a kabupaten with more Posyandu gets one registry file per kecamatan
 LAST_DATE = min(dt.date(2026, 6, 30), dt.date.today())  # every date is on or before this
 ZONES = {"WITA": ("51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"),
          "WIT": ("81", "82", "91", "92", "93", "94", "95", "96", "97")}  # otherwise WIB
@@ -59,7 +60,8 @@ class Unit:
 
     kode: str
     config: Path
-    registry: Path
+    registry: Path  # posyandu.yaml, or a folder of one file per kecamatan for large counts
+    edited: Path  # the file a benchmark changes one entry of
 
 
 @dataclass(frozen=True)
@@ -227,11 +229,25 @@ def write_unit(folder: Path, region: dict, region_text: str, count: int, rng: ra
     counts = iter(spread(count, villages, rng))
     (folder / "wilayah.yaml").write_text(region_text, encoding="utf-8")
     (folder / "config.yaml").write_text(config_text(region, count), encoding="utf-8")
-    registry = folder / "posyandu.yaml"
-    with registry.open("w", encoding="utf-8") as out:
-        for block in registry_lines(region, counts, rng, first_seq, with_coordinates):
-            out.write(block + "\n")
-    return Unit(region["kabupaten"]["kode"], folder / "config.yaml", registry)
+    if count <= SPLIT_ABOVE:
+        registry = folder / "posyandu.yaml"
+        with registry.open("w", encoding="utf-8") as out:
+            for block in registry_lines(region, counts, rng, first_seq, with_coordinates):
+                out.write(block + "\n")
+        return Unit(region["kabupaten"]["kode"], folder / "config.yaml", registry, registry)
+    registry = folder / "posyandu"  # one file per kecamatan: a file may not exceed 64 MB
+    registry.mkdir()
+    seq, first = first_seq, None
+    for kec in region["kecamatan"]:
+        part = {**region, "kecamatan": [kec]}
+        blocks = list(registry_lines(part, counts, rng, seq, with_coordinates))
+        if len(blocks) > 2:
+            path = registry / f"{kec['kode']}.yaml"
+            path.write_text("\n".join(blocks) + "\n", encoding="utf-8")
+            first = first or path
+        seq += len(blocks) - 2
+    assert first is not None
+    return Unit(region["kabupaten"]["kode"], folder / "config.yaml", registry, first)
 
 
 def kabupaten_dataset(out: Path, count: int, region_path: Path = KUKAR) -> Dataset:
