@@ -22,7 +22,6 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from .load import load_yaml
 from .models import SPM_FIELDS, Region
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
+from .pool import workers
 from .problems import BuildError, Problem, Problems
 from .qr import QrCache
 from .slugs import code_slug
@@ -108,7 +108,7 @@ def build_shards(root: Path, only: str, opts: Options, jobs: int) -> list[Outcom
     units = find_units(root, only, problems)
     if problems:
         raise BuildError(problems)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with workers(max(1, jobs)) as pool:
         outcomes = list(pool.map(_build_unit, units, [opts] * len(units), chunksize=1))
     for outcome in outcomes:
         problems.items.extend(outcome.problems)

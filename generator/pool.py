@@ -8,7 +8,10 @@ check) and QR codes they drew (for the cache).
 from __future__ import annotations
 
 import multiprocessing
+import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,18 @@ class Done:
 _job: Job | None = None
 
 
+@contextmanager
+def workers(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked worker processes that leave Ctrl+C to this one: on any exception here (such as
+    KeyboardInterrupt) the tasks not yet started are cancelled and the workers stopped."""
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple]) -> Problems:
     """Render every page of ``job`` into its staging folder, ``jobs`` processes at once;
     ``known`` (digest -> links of a page) gains the pages rendered. Returns the problems."""
@@ -62,7 +77,7 @@ def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple
     problems = Problems()
     try:
         if jobs > 1 and len(job.pages) >= PARALLEL_FROM:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            with workers(jobs) as pool:
                 _merge(pool.map(_chunk, chunks), job, problems, progress, known)
         else:
             _merge(map(_chunk, chunks), job, problems, progress, known)
