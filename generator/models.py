@@ -73,6 +73,11 @@ class Kecamatan:
     desa: tuple[Desa, ...]
 
 
+def kabupaten_label(nama: str) -> str:
+    """A region table's kabupaten name as people write it: "Kabupaten X" or "Kota X"."""
+    return nama if nama.startswith("Kota ") else f"Kabupaten {nama}"
+
+
 @dataclass(frozen=True)
 class Region:
     """The region table of one kabupaten."""
@@ -87,7 +92,7 @@ class Region:
     @property
     def label(self) -> str:
         """"Kabupaten Kutai Kartanegara", or the name itself for a kota ("Kota Balikpapan")."""
-        return self.nama if self.nama.startswith("Kota ") else f"Kabupaten {self.nama}"
+        return kabupaten_label(self.nama)
 
     def desa_by_code(self) -> dict[str, Desa]:
         """Every village by its code."""

@@ -32,7 +32,7 @@ from .build import Options, Result, _salt, load, publish, robots
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .load import load_yaml
-from .models import SPM_FIELDS, Region
+from .models import SPM_FIELDS, NationalSettings, Region
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
 from .pool import workers
@@ -205,9 +205,7 @@ def build_top(root: Path, opts: Options) -> int:
     returns the number of pages. The top is staged in the cache (or a folder beside the
     output) and copied in file by file, so that the kabupaten folders are never touched."""
     problems = Problems()
-    config = root / "config.yaml"
-    settings = national_settings(load_yaml(config, problems), str(config), problems,
-                                 opts.base_url)
+    settings = _settings(root, opts, problems)
     training = load_training(opts.content, problems)
     if problems:
         raise BuildError(problems)
@@ -318,14 +316,18 @@ def _swap(source: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _settings(root: Path, opts: Options, problems: Problems) -> NationalSettings:
+    """The national config.yaml of ``root`` (its base_url overridden by --base-url)."""
+    config = root / "config.yaml"
+    return national_settings(load_yaml(config, problems), str(config), problems, opts.base_url)
+
+
 def build_national(root: Path, only: str, opts: Options, jobs: int) -> Result:
     """Build the kabupaten of ``root`` into ``opts.out``; without ``only`` also the top of the
     site, and kabupaten folders of earlier builds that are no longer in ``root`` are removed."""
     started = time.perf_counter()
     problems = Problems()
-    config = root / "config.yaml"
-    settings = national_settings(load_yaml(config, problems), str(config), problems,
-                                 opts.base_url)
+    settings = _settings(root, opts, problems)
     if problems:
         raise BuildError(problems)
     outcomes = build_shards(root, only, replace(opts, base_url=settings.base_url), jobs)

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
-                     Registry)
+                     Registry, kabupaten_label)
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
@@ -207,7 +207,7 @@ def national_areas(kabupaten: list[dict[str, Any]], provinsi_path: Any) -> list[
     for k in sorted(kabupaten, key=lambda k: k["kabupaten"]["kode"]):
         nama = k["kabupaten"]["nama"]
         groups.setdefault((k["provinsi"]["kode"], k["provinsi"]["nama"]), []).append(
-            Area(k["kabupaten"]["kode"], nama if nama.startswith("Kota ") else f"Kabupaten {nama}",
+            Area(k["kabupaten"]["kode"], kabupaten_label(nama),
                  k["path"], k["posyandu"], k["status_registrasi"]["terdaftar"],
                  k["target_registrasi"]))
     return [Area(kode, nama, provinsi_path(nama, kode), sum(a.posyandu for a in parts),
