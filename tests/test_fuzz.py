@@ -2,6 +2,8 @@
 never leave partial output; the build either succeeds or reports problems and writes nothing."""
 from __future__ import annotations
 
+import pytest
+
 import tempfile
 from pathlib import Path
 
@@ -79,6 +81,7 @@ FUZZ = settings(max_examples=100, deadline=None,
 
 @FUZZ
 @given(operations=st.lists(OPERATION, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_mutated_registry_never_crashes_or_half_builds(operations, capsys):
     build_once(mutate(REGISTRY, operations), GOOD_ONE)
     assert "Traceback" not in capsys.readouterr().err
@@ -86,6 +89,7 @@ def test_mutated_registry_never_crashes_or_half_builds(operations, capsys):
 
 @FUZZ
 @given(operations=st.lists(OPERATION, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_mutated_module_never_crashes_or_half_builds(operations, capsys):
     build_once(REGISTRY, mutate(GOOD_ONE, operations))
     assert "Traceback" not in capsys.readouterr().err

@@ -35,6 +35,7 @@ def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subproce
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
     first = run_build(tmp_path / "a", {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C"})
     second = run_build(tmp_path / "b", {"PYTHONHASHSEED": "4242", "TZ": "Asia/Makassar",
@@ -46,6 +47,7 @@ def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
     assert a == b
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage", ["rendering", "indexing"])
 def test_killed_build_leaves_the_previous_site_intact(tmp_path: Path, sample_site: Path, stage):
     out = tmp_path / "site"
@@ -156,6 +158,7 @@ def test_headers_file_sends_the_same_policy_as_the_pages(sample_site: Path, samp
         assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == policy
 
 
+@pytest.mark.slow
 def test_every_page_is_valid_html(sample_site: Path):
     jar = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     assert jar.exists(), "run: npm ci (the Nu HTML Checker comes from the vnu-jar package)"
@@ -166,6 +169,7 @@ def test_every_page_is_valid_html(sample_site: Path):
     assert len(pages) > 1000
 
 
+@pytest.mark.slow
 def test_two_builds_sharing_one_cache_at_once_both_succeed(tmp_path: Path):
     cache = ["--cache", str(tmp_path / "shared-cache")]
     runs = [subprocess.Popen([sys.executable, "-m", "generator", "build", "--out",

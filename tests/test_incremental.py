@@ -84,6 +84,7 @@ def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
         assert changed and len(changed) < len(after)
 
 
+@pytest.mark.slow
 def test_one_process_and_a_pool_give_the_same_site(sample_site: Path, tmp_path: Path):
     """Pages rendered in this process (jobs=1) equal pages rendered by the worker pool."""
     build(options(tmp_path / "site", jobs=1))

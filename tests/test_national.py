@@ -85,6 +85,7 @@ def test_one_build_equals_shards_assembled(assembled: Path, tmp_path: Path):
     assert_same_tree(assembled, tmp_path / "site")
 
 
+@pytest.mark.slow
 def test_changed_entry_rebuilds_only_its_kabupaten(tmp_path: Path):
     units = tmp_path / "units"
     shutil.copytree(UNITS, units)
