@@ -5,12 +5,14 @@ import argparse
 import json
 import os
 import sys
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
 from . import national
 from .build import Options, build, load, plan
 from .importer import run_import
+from .lock import output_lock
 from .preview import run_serve
 from .problems import BuildError, Problems
 from .qr import QrCache
@@ -134,23 +136,31 @@ def _run_national(args: argparse.Namespace) -> int:
                    search=not getattr(args, "no_search", False),
                    cache=None if getattr(args, "no_cache", False) else getattr(args, "cache", None))
     try:
-        if args.command == "shards":
-            problems = Problems()
-            units = national.find_units(args.units, "", problems)
-            if problems:
-                raise BuildError(problems)
-            print(json.dumps(sorted({u.kode[:2] for u in units})))
-            return 0
-        if args.command == "assemble":
-            national.assemble(args.shards, args.out)
-            pages = national.build_top(args.units, opts)
-            print(f"assembled {len(args.shards)} shard(s) into {args.out}/ "
-                  f"({pages} national pages)")
-            return 0
-        result = national.build_national(args.units, args.only, opts, args.jobs)
+        with ExitStack() as held:
+            if args.command != "shards":
+                held.enter_context(output_lock(opts.out, str(opts.out)))
+                national.check_national_output(args.units, opts)
+            return _national_command(args, opts)
     except BuildError as exc:
         return _report(exc, f"; kabupaten with problems were not changed in {opts.out}/"
                        if args.command == "build" else "")
+
+
+def _national_command(args: argparse.Namespace, opts: Options) -> int:
+    """shards, assemble or build --units, once the output is locked."""
+    if args.command == "shards":
+        problems = Problems()
+        units = national.find_units(args.units, "", problems)
+        if problems:
+            raise BuildError(problems)
+        print(json.dumps(sorted({u.kode[:2] for u in units})))
+        return 0
+    if args.command == "assemble":
+        national.assemble(args.shards, args.out)
+        pages = national.build_top(args.units, opts)
+        print(f"assembled {len(args.shards)} shard(s) into {args.out}/ ({pages} national pages)")
+        return 0
+    result = national.build_national(args.units, args.only, opts, args.jobs)
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {args.out}/ "
           f"in {result.seconds:.2f} s")
     return 0

@@ -5,6 +5,8 @@ import datetime as dt
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 from pathlib import Path
@@ -14,7 +16,9 @@ from xml.sax.saxutils import escape
 from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
+from .lock import cache_lock, output_lock
 from .models import Registry
+from .output import check_output
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
@@ -43,6 +47,9 @@ class Options:
     parents: tuple[tuple[str, str], ...] = ()
     training_above: bool = False  # the training section is at the top of the national site
     jobs: int = os.cpu_count() or 1  # processes that render pages
+    # The output lies inside a site whose build already holds the lock (a kabupaten of a
+    # national build): this build takes no lock of its own.
+    locked_by_caller: bool = False
 
 
 @dataclass
@@ -99,7 +106,14 @@ def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
 def build(opts: Options, inputs: Inputs | None = None) -> Result:
     """Build the site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    inputs = inputs or load(opts)
+    with exclusive(opts):
+        inputs = inputs or load(opts)
+        pages = _build(opts, inputs)
+    return Result(pages, len(inputs.registry.posyandu), time.perf_counter() - started)
+
+
+def _build(opts: Options, inputs: Inputs) -> int:
+    """Build the site of ``inputs``, the output locked; returns the number of pages."""
     registry = inputs.registry
     qr = QrCache(opts.cache / "qr.json" if opts.cache else None)
     pages = plan(inputs, qr)
@@ -110,10 +124,22 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
             "open_data": True}
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
-    publish(opts, pages, site, salt, inputs.training, absent, qr,
-            lambda staging: write_open_data(staging, registry, salt))
+    _publish(opts, pages, site, salt, inputs.training, absent, qr,
+             lambda staging: write_open_data(staging, registry, salt))
     qr.save()
-    return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+    return len(pages)
+
+
+@contextmanager
+def exclusive(opts: Options) -> Iterator[None]:
+    """Hold the locks of the output and of the cache, and refuse an output that would replace
+    an input or a folder this generator did not make."""
+    with ExitStack() as held:
+        if not opts.locked_by_caller:
+            held.enter_context(output_lock(opts.out, str(opts.out)))
+        held.enter_context(cache_lock(opts.cache))
+        _check_output(opts)
+        yield
 
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
@@ -122,6 +148,23 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
     staging folder in. Raises BuildError, leaving the previous output as it was."""
+    with exclusive(opts):
+        _publish(opts, pages, site, salt, training, absent, qr, extra)
+
+
+def _check_output(opts: Options) -> None:
+    """Refuse an output that would replace an input or a folder this generator did not make."""
+    data_folders = [p for p in opts.data if p.is_dir()]
+    folders = [opts.templates, *data_folders, *([opts.content] if opts.content else []),
+               *([opts.cache] if opts.cache else [])]
+    inputs = [opts.config, opts.config.parent, *opts.data]
+    legacy = bool(opts.cache and Staging.manifest_path(opts.out, opts.cache).exists())
+    check_output(opts.out, inputs, folders, str(opts.out), legacy)
+
+
+def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
+             training: Training | None, absent: tuple[str, ...], qr: QrCache,
+             extra: Callable[[Staging], None]) -> None:
     staging = Staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url

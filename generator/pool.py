@@ -8,7 +8,6 @@ check) and QR codes they drew (for the cache).
 from __future__ import annotations
 
 import multiprocessing
-import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typing import Any
 from jinja2 import Environment
 
 from . import links
+from .children import worker_start
 from .plan import Page
 from .problems import Problem, Problems
 from .progress import Progress
@@ -58,10 +58,11 @@ _job: Job | None = None
 
 @contextmanager
 def workers(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """Forked worker processes that leave Ctrl+C to this one: on any exception here (such as
-    KeyboardInterrupt) the tasks not yet started are cancelled and the workers stopped."""
+    """Forked worker processes that leave Ctrl+C to this one and die with it
+    (``children.worker_start``): on any exception here (such as KeyboardInterrupt) the tasks
+    not yet started are cancelled and the workers stopped."""
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                               initializer=worker_start)
     try:
         yield pool
     finally:

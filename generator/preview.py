@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 import watchfiles
 
@@ -96,11 +97,32 @@ class Handler(SimpleHTTPRequestHandler):
     """Serves the built site, injecting live reload and the error panel into HTML pages."""
 
     state: State
+    timeout = 60  # seconds an idle connection is kept (the event stream writes every 15 s)
 
     def log_message(self, *args: object) -> None:
         pass
 
+    def _refused(self) -> bool:
+        """Answer requests that must not be served: another Host than this server's own
+        (DNS rebinding: a page of another site resolving its name to 127.0.0.1) and paths
+        with a NUL byte."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self._send("Host tidak dikenal: pratinjau hanya melayani 127.0.0.1.".encode(),
+                       "text/plain; charset=utf-8", 403)
+            return True
+        if "\x00" in unquote(self.path):
+            self._send("Alamat tidak sah.".encode(), "text/plain; charset=utf-8", 400)
+            return True
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's API)
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "events":
             return self._events()

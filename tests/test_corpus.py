@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from generator.output import MARKER, MARKER_TEXT
 from generator.__main__ import main
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -42,6 +43,7 @@ def test_bad_input_gives_its_exact_problems(case: str, tmp_path: Path, capsys, m
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("previous", encoding="utf-8")
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a site this generator made
     option = "--config" if case.startswith("config/") else "--data"
     status = main(["build", option, case, "--out", str(out), "--no-search",
                    *(["--config", str(ROOT / "config.yaml")] if option == "--data" else [])])
@@ -55,7 +57,7 @@ def test_bad_input_gives_its_exact_problems(case: str, tmp_path: Path, capsys, m
     hints = [l for l in lines if l.startswith("    hint: ")]
     assert len(hints) == len(problems) and all(len(h) > 15 for h in hints)
     assert lines[-1] == f"{len(problems)} problem(s) found; nothing was written to {out}/"
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
 
 
