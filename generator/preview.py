@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import queue
+import signal
 import sys
 import threading
 import time
@@ -235,6 +236,10 @@ def saved(batches: queue.Queue[set[tuple[watchfiles.Change, str]]], stop: thread
     return False
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = None) -> int:
     """Serve on 127.0.0.1:``port``, build, and rebuild on every save until Ctrl+C or ``stop``.
     Returns 0, or 1 when the port cannot be used."""
@@ -250,6 +255,8 @@ def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = No
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl+C
     try:
         batches = watch(opts, stop)  # before the first build: saves made during it count
         rebuild(opts, state)
