@@ -44,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write a cache")
         if name in ("build", "serve"):
             cmd.add_argument("--no-search", action="store_true", help="skip the search index")
-        if name == "build":
+        if name in ("build", "check"):
             _national_options(cmd)
+        if name == "build":
             cmd.add_argument("--only", default="", metavar="CODE",
                              help="with --units: build only this provinsi (64) or kabupaten "
                                   "(64.02), as a shard to assemble later")
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         result = build(opts)
     except BuildError as exc:
         return _report(exc, "" if args.command == "check" else f"; nothing was written to {opts.out}/")
+    except KeyboardInterrupt:
+        print(f"stopped; nothing was written to {opts.out}/", file=sys.stderr)
+        return 130
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
           f"in {result.seconds:.2f} s")
     return 0
@@ -137,17 +141,24 @@ def _run_national(args: argparse.Namespace) -> int:
                    cache=None if getattr(args, "no_cache", False) else getattr(args, "cache", None))
     try:
         with ExitStack() as held:
-            if args.command != "shards":
+            if args.command not in ("shards", "check"):
                 held.enter_context(output_lock(opts.out, str(opts.out)))
                 national.check_national_output(args.units, opts)
             return _national_command(args, opts)
     except BuildError as exc:
         return _report(exc, f"; kabupaten with problems were not changed in {opts.out}/"
                        if args.command == "build" else "")
+    except KeyboardInterrupt:
+        print("stopped; the previous site is as it was", file=sys.stderr)
+        return 130
 
 
 def _national_command(args: argparse.Namespace, opts: Options) -> int:
-    """shards, assemble or build --units, once the output is locked."""
+    """shards, check --units, assemble or build --units, once the output is locked."""
+    if args.command == "check":
+        kabupaten, posyandu = national.check_units(args.units, opts)
+        print(f"ok: {kabupaten} kabupaten/kota, {posyandu} Posyandu")
+        return 0
     if args.command == "shards":
         problems = Problems()
         units = national.find_units(args.units, "", problems)

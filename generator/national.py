@@ -119,6 +119,26 @@ def build_shards(root: Path, only: str, opts: Options, jobs: int) -> list[Outcom
     return outcomes
 
 
+def check_units(root: Path, opts: Options) -> tuple[int, int]:
+    """Validate every kabupaten of ``root`` as ``check`` does one; returns the number of
+    kabupaten and of Posyandu, or raises BuildError with the problems of all of them."""
+    problems = Problems()
+    _settings(root, opts, problems)
+    units = find_units(root, "", problems)
+    posyandu = 0
+    for unit in units:
+        try:
+            inputs = load(replace(opts, config=unit.config, data=unit.data, content=None,
+                                  cache=None))
+        except BuildError as exc:
+            problems.extend(exc.problems)
+        else:
+            posyandu += len(inputs.registry.posyandu)
+    if problems:
+        raise BuildError(problems)
+    return len(units), posyandu
+
+
 def _build_unit(unit: Unit, opts: Options) -> Outcome:
     """Build one kabupaten into its folder of ``opts.out`` unless its inputs are as at its
     last successful build (a worker process)."""
