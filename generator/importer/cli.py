@@ -72,14 +72,15 @@ def run_import(args: argparse.Namespace, today: dt.date | None = None) -> int:
     if table.ignored:
         print(IGNORED.format(columns=", ".join(table.ignored)))
     print("\n".join(merger.report.lines()))
-    text = registry.text()
+    changed = bool(merger.report.added or merger.report.changed)
+    text = registry.text() if changed else registry.original
     entries, problems = check_text(text, places.region, args.data, today)
     problems = merger.report.problems + _placed(problems, merger, table, text)
     if problems:
         return _failed(sorted(set(problems)), FIX_BOTH.format(data=args.data))
     if args.dry_run:
         print(DRY_RUN)
-    elif merger.report.added or merger.report.changed:
+    elif changed:
         backup = write_atomically(args.data, text)
         print(WROTE_BACKUP.format(data=args.data, backup=backup) if backup
               else WROTE.format(data=args.data))

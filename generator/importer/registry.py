@@ -51,6 +51,7 @@ class RegistryFile:
 
     data: CommentedMap
     tail: str = ""
+    original: str = ""  # the file as read
 
     @classmethod
     def read(cls, path: Path) -> RegistryFile:
@@ -58,7 +59,8 @@ class RegistryFile:
         if not path.exists():
             return cls(CommentedMap(posyandu=CommentedSeq()))
         try:
-            body, tail = _split_tail(path.read_text(encoding="utf-8-sig"))
+            original = path.read_text(encoding="utf-8-sig")
+            body, tail = _split_tail(original)
             data = _yaml().load(body)
         except (YAMLError, UnicodeDecodeError) as exc:
             raise RegistryError(Problem(str(path), 1, "(file)", UNREADABLE.format(
@@ -67,7 +69,7 @@ class RegistryFile:
             raise RegistryError(Problem(str(path), 1, "posyandu", NOT_A_REGISTRY,
                                         NOT_A_REGISTRY_HINT))
         data["posyandu"].fa.set_block_style()  # 'posyandu: []' grows into a block list
-        return cls(data, tail)
+        return cls(data, tail, original)
 
     @property
     def entries(self) -> CommentedSeq:

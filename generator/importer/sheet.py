@@ -29,8 +29,8 @@ NOT_UTF8 = "byte {byte} is not UTF-8"
 NOT_UTF8_HINT = "in Excel save it as 'CSV UTF-8 (Comma delimited)'"
 NO_SHEET = "no sheet '{name}'"
 NO_SHEET_HINT = "its sheets: {sheets}"
-NO_HEADER = ("no header row with a 'Nama Posyandu' column and another known column in the "
-             "first {rows} rows")
+NO_HEADER = ("no header row with a 'Nama Posyandu' or 'ID' column and another known column in "
+             "the first {rows} rows")
 NO_HEADER_HINT = "the known columns are listed in README.md, 'Importing a spreadsheet'"
 REPEATED = "'{header}' (repeated)"
 
@@ -182,10 +182,11 @@ def _table(path: str, sheet: str | None, rows: Sequence[Sequence[Cell]]) -> Tabl
 
 
 def _header_row(path: str, sheet: str | None, rows: Sequence[Sequence[Cell]]) -> int:
-    """The first row naming 'Nama' and another known column (titles may come before it)."""
+    """The first row naming 'Nama' or 'ID' and another known column (titles may come before
+    it)."""
     for index, row in enumerate(rows[:HEADER_ROWS]):
         columns, _ = map_columns(row)
-        if "nama" in columns and len(columns) > 1:
+        if ("nama" in columns or "id" in columns) and len(columns) > 1:
             return index
     raise SheetError(Problem(path, 1, "(header)", NO_HEADER.format(rows=HEADER_ROWS),
                              NO_HEADER_HINT, cell="" if sheet is None else f"{sheet}!A1"))
