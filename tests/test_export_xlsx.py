@@ -12,9 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from sheet_helpers import ROOT, SMALL_REGISTRY, cli, project
 
 from generator.importer.sheet import SHEET_COLUMNS, column_field
-from sheet_helpers import ROOT, SMALL_REGISTRY, cli, project
 
 FULL_REGISTRY = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
 PRIVATE = ("Dewi Aisyah", "088673620327", "Catatan internal")  # privat: of the small registry

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sheet_helpers import ROOT, SMALL_REGISTRY, cli, project
 
 from generator.build import Options, load
 from generator.importer.cells import stored_name
 from generator.importer.places import PlaceError, Places
 from generator.importer.registry import load_region
 from generator.importer.sheet import SHEET_COLUMNS, column_field
-from sheet_helpers import ROOT, SMALL_REGISTRY, cli, project
 
 ORIGINAL = SMALL_REGISTRY
 TODAY = dt.date.today().isoformat()
@@ -155,12 +155,12 @@ def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(site: Path, caps
         f"import {sheet}, sheet 'Posyandu': 5 rows into {data}",
         "ignored columns: 'No', 'Keterangan'",
         "added 3, changed 1, unchanged 1, rows with problems 0",
-        "  added   row 6: samboja-samboja-kuala-mawar: Posyandu Mawar, Kelurahan Samboja Kuala "
-        "(64.02.13.1010); Kecamatan 'Semboja' read as Samboja",
-        "  added   row 7: sanga-sanga-sanga-sanga-dalam-anggrek: Posyandu Anggrek, "
-        "Kelurahan Sanga-Sanga Dalam (64.02.15.1003)",
-        "  added   row 8: samboja-barat-amborawang-laut-seroja: Posyandu Seroja, "
-        "Kelurahan Amborawang Laut (64.02.20.1009); Desa 'Ambarawang Laut' read as Amborawang Laut",
+        ("  added   row 6: samboja-samboja-kuala-mawar: Posyandu Mawar, Kelurahan Samboja Kuala "
+        "(64.02.13.1010); Kecamatan 'Semboja' read as Samboja"),
+        ("  added   row 7: sanga-sanga-sanga-sanga-dalam-anggrek: Posyandu Anggrek, "
+        "Kelurahan Sanga-Sanga Dalam (64.02.15.1003)"),
+        ("  added   row 8: samboja-barat-amborawang-laut-seroja: Posyandu Seroja, "
+        "Kelurahan Amborawang Laut (64.02.20.1009); Desa 'Ambarawang Laut' read as Amborawang Laut"),
         "  changed row 4: muara-muntai-perian-teratai: jadwal.jam, spm.kesehatan",
         f"wrote {data} (previous version kept as {data}.bak)",
         f"check: ok, 6 Posyandu in {data}",
@@ -177,12 +177,12 @@ def test_rows_with_problems_are_named_by_cell_and_nothing_is_written(site: Path,
     assert "added 3, changed 1, unchanged 1, rows with problems 2" in captured.out
     assert captured.err.splitlines() == [
         f"{sheet}:Posyandu!C9: Desa / Kelurahan: Desa 'Sumber Rejo' (Kec. Loa Kulu) not matched",
-        "    hint: nearest: Loh Sumber (64.02.02.2005), Sumber Sari (64.02.02.2014), "
-        "Jembayan (64.02.02.2003)",
-        f"{sheet}:Posyandu!B10: NAMA POSYANDU: the same Posyandu as row 4 "
-        "(muara-muntai-perian-teratai)",
+        ("    hint: nearest: Loh Sumber (64.02.02.2005), Sumber Sari (64.02.02.2014), "
+        "Jembayan (64.02.02.2003)"),
+        (f"{sheet}:Posyandu!B10: NAMA POSYANDU: the same Posyandu as row 4 "
+        "(muara-muntai-perian-teratai)"),
         "    hint: keep one row per Posyandu",
-        "nothing written: 2 problem(s); fix the sheet or " f"{data} and import again",
+        f"nothing written: 2 problem(s); fix the sheet or {data} and import again",
     ]
     assert data.read_text(encoding="utf-8") == ORIGINAL
     assert not (site / "data" / "posyandu.yaml.bak").exists()
@@ -392,8 +392,8 @@ def test_every_official_name_finds_its_desa_within_its_kecamatan(places: Places)
 
 
 @pytest.mark.parametrize("kecamatan, desa, message", [
-    (None, "Sumber Sari", "Desa 'Sumber Sari' matches several: Sumber Sari (64.02.02.2014), "
-     "Sumber Sari (64.02.07.2007), Sumber Sari (64.02.19.2007)"),
+    (None, "Sumber Sari", ("Desa 'Sumber Sari' matches several: Sumber Sari (64.02.02.2014), "
+     "Sumber Sari (64.02.07.2007), Sumber Sari (64.02.19.2007)")),
     ("Samboja", "Amborawang Laut", "Desa 'Amborawang Laut' (Kec. Samboja) not matched"),
     ("Samboja Timur", "Handil Baru", "Kecamatan 'Samboja Timur' not matched"),
 ])

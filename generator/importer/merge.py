@@ -21,8 +21,8 @@ from .sheet import Record, Table, text
 
 # Messages (one place, for translation).
 COUNTS = "added {added}, changed {changed}, unchanged {unchanged}, rows with problems {problems}"
-ADDED = "row {row}: {id}: {nama}, {desa} ({kode})"
-CHANGED = "row {row}: {id}: {fields}"
+ADDED = "  added   row {row}: {id}: {nama}, {desa} ({kode})"
+CHANGED = "  changed row {row}: {id}: {fields}"
 NOTE = "; {note}"
 WHERE = "{desa}, Kecamatan {kecamatan}"  # the comment beside a new entry's kode_wilayah
 NO_NAME = "no Posyandu name"
@@ -162,8 +162,7 @@ class Report:
         rows = {p.line for p in self.problems}
         head = COUNTS.format(added=len(self.added), changed=len(self.changed),
                              unchanged=self.unchanged, problems=len(rows))
-        return [head] + [f"  {kind:<8}{item}" for kind, items in (
-            ("added", self.added), ("changed", self.changed)) for item in items]
+        return [head, *self.added, *self.changed]
 
 
 @dataclass

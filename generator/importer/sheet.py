@@ -33,6 +33,7 @@ NO_HEADER = ("no header row with a 'Nama Posyandu' or 'ID' column and another kn
              "the first {rows} rows")
 NO_HEADER_HINT = "the known columns are listed in README.md, 'Importing a spreadsheet'"
 REPEATED = "'{header}' (repeated)"
+IN_SHEET = "{path}, sheet '{sheet}'"
 
 # Columns by field: headers in lowercase ASCII without spaces ("Desa/Kelurahan" → desakelurahan).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -109,7 +110,7 @@ class Table:
     @property
     def source(self) -> str:
         """The file and sheet, as the report names them."""
-        return self.path if self.sheet is None else f"{self.path}, sheet '{self.sheet}'"
+        return self.path if self.sheet is None else IN_SHEET.format(path=self.path, sheet=self.sheet)
 
     def where(self, row: int, name: str | None) -> str:
         """A cell's reference: 'Posyandu!F12' (or 'F12' in a .csv); the row's first cell when the
