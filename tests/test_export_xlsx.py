@@ -50,6 +50,7 @@ def test_the_workbook_has_the_import_columns_dropdowns_and_a_locked_id(tmp_path:
     assert sheet.protection.sheet
     assert sheet.cell(2, 1).protection.locked and sheet.column_dimensions["A"].protection.locked
     assert not any(sheet.cell(2, c).protection.locked for c in range(2, len(headers) + 1))
+    assert all(cell.protection.locked for cell in sheet[1])  # a renamed header would be ignored
     assert not sheet.column_dimensions["B"].protection.locked  # rows added below, too
     letter = {name: openpyxl.utils.get_column_letter(i)
               for i, (name, _) in enumerate(SHEET_COLUMNS, start=1)}

@@ -429,3 +429,19 @@ def test_headers_are_recognised_forgivingly(header: str, name: str | None):
 def test_every_exported_header_is_read_as_its_column():
     assert [column_field(header) for _, header in SHEET_COLUMNS] == \
         [name for name, _ in SHEET_COLUMNS]
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["ID", "Sosial berjalan"], ["loa-kulu-sumber-sari-kenanga", "ya"]],
+     "B2: spm.sosial.kegiatan: a field that runs needs at least one activity"),
+    ([["ID", "Pendidikan berjalan", "Pendidikan"], ["loa-kulu-sumber-sari-kenanga", "tidak", "PAUD"]],
+     "B2: Pendidikan berjalan: 'tidak', but activities are listed for the field"),
+    ([["ID", "Sosial berjalan"], ["samboja-handil-baru-melati", "mungkin"]],
+     "B2: Sosial berjalan: 'mungkin' is not 'ya' or 'tidak'"),
+])
+def test_an_spm_field_that_does_not_add_up_is_placed_at_its_cell(site: Path, capsys, rows,
+                                                                 expected):
+    sheet = write_csv(site / "spm.csv", rows)
+    assert run(site, sheet) == 1
+    assert f"{sheet}:{expected}" in capsys.readouterr().err.splitlines()
+    assert (site / "data" / "posyandu.yaml").read_text(encoding="utf-8") == ORIGINAL

@@ -289,15 +289,15 @@ def row_values(record: Record, table: Table) -> tuple[dict[FieldPath, Any], list
                 value=text(cells[one])), HALF_COORDINATES_HINT))
     return values, problems
 
-# The column a registry field comes from (a longer path first), to place the validator's
-# problems with a row's result at its cell.
-COLUMN_OF: dict[FieldPath, str] = {
-    ("nama",): "nama", ("kode_wilayah",): "desa", ("alamat",): "alamat",
-    ("koordinat", "lat"): "lat", ("koordinat", "lon"): "lon", ("koordinat",): "lat",
-    ("jadwal", "tanggal"): "tanggal_jadwal", ("jadwal", "hari"): "hari",
-    ("jadwal", "minggu_ke"): "minggu_ke", ("jadwal", "jam"): "jam", ("jadwal",): "hari",
-    ("kontak", "telepon"): "telepon", ("kontak", "email"): "email", ("kontak",): "telepon",
-    ("jumlah_kader_aktif",): "jumlah_kader", ("registrasi", "nomor"): "nomor",
-    ("registrasi", "tanggal"): "tanggal", ("registrasi",): "status",
-    **{("spm", key): f"spm.{key}" for key in SPM_KEYS},
+# The columns a registry field comes from, the likeliest first (a longer path before its
+# parent), to place the validator's problems with a row's result at a cell of that row.
+COLUMN_OF: dict[FieldPath, tuple[str, ...]] = {
+    ("nama",): ("nama",), ("kode_wilayah",): ("desa", "kode_wilayah", "kecamatan"),
+    ("alamat",): ("alamat",), ("koordinat", "lon"): ("lon",), ("koordinat",): ("lat", "lon"),
+    ("jadwal", "tanggal"): ("tanggal_jadwal", "hari"), ("jadwal", "minggu_ke"): ("minggu_ke", "hari"),
+    ("jadwal", "jam"): ("jam",), ("jadwal",): ("hari", "tanggal_jadwal", "minggu_ke", "jam"),
+    ("kontak", "email"): ("email",), ("kontak",): ("telepon", "email"),
+    ("jumlah_kader_aktif",): ("jumlah_kader",), ("registrasi", "nomor"): ("nomor",),
+    ("registrasi", "tanggal"): ("tanggal",), ("registrasi",): ("status", "nomor", "tanggal"),
+    **{("spm", key): (f"spm.{key}", f"{RUNNING}.{key}") for key in SPM_KEYS},
 }

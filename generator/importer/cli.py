@@ -112,8 +112,8 @@ def _placed(problems: list[Problem], merger: Merger, table: Table, text: str) ->
         path: FieldPath = tuple(match[2].split(".")) if match[2] else ()
         touched = merger.touched.get(id(entry))
         if touched and (touched.added or any(f[:1] == path[:1] for f in touched.fields)):
-            column = next((COLUMN_OF[path[:n]] for n in (2, 1) if COLUMN_OF.get(path[:n])
-                           in table.columns), None)
+            column = next((name for n in (2, 1) for name in COLUMN_OF.get(path[:n], ())
+                           if name in table.columns), None)
             placed.append(table.problem(touched.row, column, problem.message, problem.hint,
                                         field=match[2] or "(row)"))
             continue

@@ -49,7 +49,8 @@ GUIDE_TEXT = (
      "impor kembali dengan: python -m generator import {out}"),
     ("Sel kosong tidak mengubah apa pun. Baris baru (tanpa ID) menjadi Posyandu baru; ID-nya "
      "dibuat dari kecamatan, desa dan nama."),
-    "Kolom ID dikunci (proteksi lembar tanpa sandi) karena ID tidak boleh berubah.",
+    ("Kolom ID dan baris judul kolom dikunci (proteksi lembar tanpa sandi): ID tidak boleh "
+     "berubah, dan kolom yang judulnya diubah tidak terbaca."),
     "Pilihan desa/kelurahan dan kecamatan diambil dari lembar 'Wilayah' (kode Kemendagri).",
     ("Data pribadi (bagian 'privat' registri: nomor HP kader, NIK, catatan) tidak pernah "
      "diekspor; jangan menambahkannya ke berkas ini."),
