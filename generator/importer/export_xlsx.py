@@ -41,7 +41,9 @@ OUT_HELP = "the .xlsx file to write (default: daftar-posyandu.xlsx)"
 DATA_HELP = "the registry (default: data/posyandu.yaml)"
 CONFIG_HELP = "site settings naming the region table (default: config.yaml)"
 WROTE = "wrote {out}: {count} Posyandu from {data}"
-FAILED = "nothing written: {count} problem(s) in {data}; fix them first ('python -m generator check')"
+NOT_WRITTEN = "cannot be written ({error})"
+NOT_WRITTEN_HINT = "close the file if it is open in Excel, or choose another --out"
+FAILED = "nothing written: {count} problem(s)"
 GUIDE, SHEET, REGION = "Petunjuk", "Posyandu", "Wilayah"
 GUIDE_TITLE = "Daftar Posyandu {wilayah}: ekspor registri"
 GUIDE_TEXT = (
@@ -103,24 +105,29 @@ def run(args: argparse.Namespace) -> int:
     try:
         places = Places(load_region(args.config))
     except BuildError as exc:
-        return _failed(exc.problems.sorted(), args.config)
+        return _failed(exc.problems.sorted())
     problems = Problems()
     text = read_text(args.data, problems)
     entries, found = check_text(text or "", places.region, args.data, dt.date.today())
     if problems or found:
-        return _failed(problems.sorted() or found, args.data)
+        return _failed(problems.sorted() or found)
     data = workbook_bytes(entries, places, args.out.name)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, args.out)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, args.out)
+    except OSError as exc:
+        return _failed([Problem(str(args.out), 1, "--out", NOT_WRITTEN.format(
+            error=exc.strerror), NOT_WRITTEN_HINT)])
     print(WROTE.format(out=args.out, count=len(entries), data=args.data))
     return 0
 
 
-def _failed(problems: list[Problem], data: Path) -> int:
+def _failed(problems: list[Problem]) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(FAILED.format(count=len(problems), data=data), file=sys.stderr)
+    print(FAILED.format(count=len(problems)), file=sys.stderr)
     return 1
 
 
