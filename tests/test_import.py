@@ -445,3 +445,10 @@ def test_an_spm_field_that_does_not_add_up_is_placed_at_its_cell(site: Path, cap
     assert run(site, sheet) == 1
     assert f"{sheet}:{expected}" in capsys.readouterr().err.splitlines()
     assert (site / "data" / "posyandu.yaml").read_text(encoding="utf-8") == ORIGINAL
+
+
+def test_a_missing_sheet_is_named_with_the_sheets_there_are(site: Path, capsys):
+    sheet = write_xlsx(site / "daftar.xlsx", GOOD_ROWS)
+    assert run(site, sheet, "--sheet", "Daftar") == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"{sheet}:1: --sheet: no sheet 'Daftar'", "    hint: its sheets: 'Petunjuk', 'Posyandu'"]

@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .. import validate
-from ..load import load_yaml, parse_yaml
+from ..load import load_yaml, parse_yaml, split_entries
 from ..models import Region
 from ..problems import BuildError, Problem, Problems
 
@@ -86,8 +86,10 @@ class RegistryFile:
     @staticmethod
     def entry_lines(text: str) -> list[int]:
         """The first line (1-based) of every entry of the registry ``text``."""
-        data = _yaml().load(text)
-        return [entry.lc.line + 1 for entry in data["posyandu"]]
+        chunks = split_entries(text, "posyandu")
+        if chunks is not None:
+            return [line for line, _ in chunks]
+        return [entry.lc.line + 1 for entry in _yaml().load(text)["posyandu"]]
 
 
 def _split_tail(text: str) -> tuple[str, str]:
