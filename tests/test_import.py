@@ -200,10 +200,11 @@ def test_a_bad_cell_names_sheet_row_and_column(site: Path, capsys):
 
 
 def test_the_readme_schedule_forms_import_into_jadwal(site: Path, capsys):
-    """The README's forms in a 'Hari/Jadwal' column, and the last Sunday ('Minggu terakhir')."""
+    """The README's forms in a 'Hari/Jadwal' column, and the last Sunday."""
     forms = {"Selasa": (None, "selasa", None), "Selasa minggu ke-2": (None, "selasa", 2),
              "Rabu terakhir": (None, "rabu", -1), "tanggal 13": (13, None, None),
-             "Minggu terakhir": (None, "minggu", -1), "Kamis, minggu ke-3": (None, "kamis", 3)}
+             "Minggu, minggu terakhir": (None, "minggu", -1), "Minggu": (None, "minggu", None),
+             "Kamis, minggu ke-3": (None, "kamis", 3), "minggu ke-4 Sabtu": (None, "sabtu", 4)}
     sheet = write_csv(site / "jadwal.csv", [["Nama Posyandu", "Desa", "Kecamatan", "Hari/Jadwal",
                                              "Jam"]] + [
         [f"Posyandu Jadwal {n}", "Perian", "Muara Muntai", form, "08.00-11.00"]
@@ -240,6 +241,8 @@ def test_separate_day_week_and_date_columns(site: Path, capsys):
     ("Kamis", "ke-5", "", "C2", "Minggu ke-: 'ke-5' is not a week of the month"),
     ("", "", "32", "D2", "Tanggal (setiap bulan): '32' is not a day of the month"),
     ("Pasaran", "", "", "B2", "Hari: 'Pasaran' is not a weekday or a day of the month"),
+    ("Minggu ke-2", "", "", "B2",
+     "Hari: 'Minggu ke-2' is a week of the month without its weekday, or a Sunday"),
 ])
 def test_a_schedule_that_cannot_be_read_is_refused(site: Path, capsys, hari, minggu, tanggal,
                                                    cell, message):

@@ -22,6 +22,9 @@ NOT_DATE = "'{value}' is not a date such as 2025-03-14 or 14/03/2025"
 NOT_HOURS = "'{value}' is not a range of hours such as 08.00-11.00"
 NOT_DAY = "'{value}' is not a weekday or a day of the month"
 NOT_DAY_HINT = "e.g. 'Selasa', 'Selasa minggu ke-2', 'Rabu terakhir' or 'tanggal 13'"
+AMBIGUOUS_SUNDAY = "'{value}' is a week of the month without its weekday, or a Sunday"
+AMBIGUOUS_SUNDAY_HINT = ("write the weekday and the week, e.g. 'Selasa minggu ke-2', or "
+                         "'Minggu, minggu ke-2' for the second Sunday")
 NOT_WEEK = "'{value}' is not a week of the month"
 NOT_WEEK_HINT = "1, 2, 3, 4, or 'terakhir' for the last week"
 NOT_DAY_OF_MONTH = "'{value}' is not a day of the month"
@@ -168,6 +171,8 @@ def weekday(cell: Cell) -> tuple[str, int | None] | int:
     if _DAY_OF_MONTH.fullmatch(value):
         return day_of_month(cell)
     match = _DAY.fullmatch(value)
+    if match and match[1] == "minggu" and re.match(r"[\s,]*(?:ke|terakhir)", value[match.end(1):]):
+        raise BadCell(AMBIGUOUS_SUNDAY, AMBIGUOUS_SUNDAY_HINT)  # "Minggu ke-2", "Minggu terakhir"
     if match:
         day, week, last = match[1], match[2], match[3]
     elif match := _DAY_AFTER_WEEK.fullmatch(value):
