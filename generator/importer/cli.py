@@ -35,6 +35,8 @@ IGNORED = "ignored columns: {columns}"
 FAILED = "nothing written: {count} problem(s); fix {what} and import again"
 FIX_SHEET, FIX_BOTH = "the sheet", "the sheet or {data}"
 DRY_RUN = "dry run: nothing written"
+NOT_WRITTEN = "cannot be written ({error})"
+NOT_WRITTEN_HINT = "check that the folder is writable and the file is not open in another program"
 NOTHING = "nothing to write"
 WROTE = "wrote {data}"
 WROTE_BACKUP = "wrote {data} (previous version kept as {backup})"
@@ -53,18 +55,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     cmd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
 
-def run_import(args: argparse.Namespace, today: dt.date | None = None) -> int:
+def run_import(args: argparse.Namespace) -> int:
     """Import a spreadsheet into the registry and print a report; 0 when every row was imported
     and the result passes the check (then it is written), 1 otherwise (nothing is written)."""
-    today = today or dt.date.today()
+    today = dt.date.today()
     try:
         places = Places(load_region(args.config))
         table = read_table(args.file, args.sheet)
         registry = RegistryFile.read(args.data)
-    except (SheetError, RegistryError) as exc:
+    except SheetError as exc:
         return _failed([exc.problem], FIX_SHEET)
+    except RegistryError as exc:
+        return _failed([exc.problem], str(args.data))
     except BuildError as exc:
-        return _failed(exc.problems.sorted(), FIX_BOTH.format(data=args.config))
+        return _failed(exc.problems.sorted(), str(args.config))
     merger = Merger(registry.entries, places, table, today)
     for record in table.records:
         merger.row(record)
@@ -81,7 +85,11 @@ def run_import(args: argparse.Namespace, today: dt.date | None = None) -> int:
     if args.dry_run:
         print(DRY_RUN)
     elif changed:
-        backup = write_atomically(args.data, text)
+        try:
+            backup = write_atomically(args.data, text)
+        except OSError as exc:
+            return _failed([Problem(str(args.data), 1, "(file)", NOT_WRITTEN.format(
+                error=exc.strerror), NOT_WRITTEN_HINT)], str(args.data))
         print(WROTE_BACKUP.format(data=args.data, backup=backup) if backup
               else WROTE.format(data=args.data))
     else:
