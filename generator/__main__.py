@@ -11,8 +11,9 @@ from pathlib import Path
 
 from . import national
 from .build import Options, build, load, plan
-from .importer import run_import
 from .lock import output_lock
+from .importer import cli as importer
+from .importer import export_xlsx
 from .preview import run_serve
 from .problems import BuildError, Problems
 from .qr import QrCache
@@ -22,8 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator",
                                      description="Build the Posyandu directory site.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("import", help="merge an .xlsx/.csv list of Posyandu into the registry "
-                                  "(python -m generator import --help)")
+    importer.add_parser(sub)
+    export_xlsx.add_parser(sub)
     for name, text in (("build", "build the site into --out"),
                        ("check", "validate the input without building"),
                        ("serve", "preview on 127.0.0.1, rebuilding on every save")):
@@ -86,9 +87,9 @@ def registry_files(paths: list[Path]) -> tuple[Path, ...]:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status (0 ok, 1 problems in the input)."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["import"]:  # its own options: see generator/importer.py
-        return run_import(argv[1:])
     args = _parser().parse_args(argv)
+    if args.command in ("import", "export-xlsx"):
+        return importer.run_import(args) if args.command == "import" else export_xlsx.run(args)
     if args.command in ("assemble", "shards") or getattr(args, "units", None):
         return _run_national(args)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
