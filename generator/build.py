@@ -15,6 +15,7 @@ from . import calendar, export, links, offline, opendata, pdf, pool, search, val
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .models import Registry
+from .outdir import open_staging
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
@@ -77,7 +78,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
     registry = Registry(settings, region)
     salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
-    caches = [EntryCache(opts.cache, str(path.resolve()), salt) for path in opts.data]
+    caches = [EntryCache(opts.cache, str(path.absolute()), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
@@ -122,7 +123,7 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
     staging folder in. Raises BuildError, leaving the previous output as it was."""
-    staging = Staging(opts.out, opts.cache)
+    staging = open_staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)

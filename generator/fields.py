@@ -25,6 +25,9 @@ class Fields:
     def __init__(self, data: Any, path: str, where: str, problems: Problems,
                  line: int = 1) -> None:
         self.path, self.where, self.problems = path, where, problems
+        if data is None and not where:  # an empty document: every required field is missing
+            data = YamlMap()
+            data.line, data.lines = line, {}
         self.ok = isinstance(data, YamlMap)
         if not self.ok and data is not None and data is not INVALID:
             self.problems.add(path, getattr(data, "line", line), where,

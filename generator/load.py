@@ -191,8 +191,9 @@ def read_text(path: Path, problems: Problems, shown: str | None = None) -> str |
         problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
         return None
     if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO or a device: never opened
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        problems.add(name, 1, "(file)", f"is {what}, not a file of text",
+        what = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)"
+                if stat.S_ISFIFO(info.st_mode) else "a device or socket")
+        problems.add(name, 1, "(file)", f"is {what}, not a file",
                      "give the path of a file (a folder whose name ends in .yaml or .md "
                      "is not read as one)")
         return None

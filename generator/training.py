@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from . import svg
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
 from .markup import convert
@@ -146,6 +147,10 @@ class _Resolver:
             problems.add(source.shown, line, "(image)", f"'{target}' points outside content/",
                          "put the image beside the module and link it by its file name")
             return ""
+        if len(Path(name).parts) != 1:  # a sub-folder could be a link leaving content/
+            problems.add(source.shown, line, "(image)", f"'{target}' is in a sub-folder",
+                         "put the image beside the module and link it by its file name")
+            return ""
         if path.is_symlink():
             problems.add(source.shown, line, "(image)", f"'{target}' is a symbolic link",
                          "copy the image itself beside the module")
@@ -161,6 +166,11 @@ class _Resolver:
                          "publishes", "use .svg, .png, .jpg or .webp, named with lowercase "
                          "letters, digits and hyphens")
             return ""
+        unsafe = svg.problems(path.read_bytes()) if path.suffix.lower() == ".svg" else []
+        for svg_line, message in unsafe:
+            problems.add(str(path), svg_line, "(image)", message, svg.HINT)
+        if unsafe:
+            return ""
         self.images[path.name] = path
         return f"../{MEDIA}/{path.name}"
 
@@ -168,6 +178,10 @@ class _Resolver:
 def load_training(content: Path, problems: Problems) -> Training | None:
     """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
     module_dir = content / "modul"
+    if module_dir.is_symlink() or (module_dir.exists() and not module_dir.is_dir()):
+        problems.add(str(module_dir), 1, "(file)", "is a symbolic link" if module_dir.is_symlink()
+                     else "is not a folder", "put the modules themselves in the folder modul/")
+        return None
     if not module_dir.is_dir():
         return None
     files = sorted(p for p in module_dir.iterdir() if p.suffix == ".md")
@@ -246,6 +260,10 @@ def _exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
 
 
 def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary | None:
+    if path.is_symlink():
+        problems.add(str(path), 1, "(file)", f"'{path.name}' is a symbolic link",
+                     f"put the glossary itself in {path.parent.name}/{path.name}")
+        return None
     if not path.exists():
         return None
     source = _split(path, str(path), problems)

@@ -132,6 +132,10 @@ class RegistryValidator:
         """Read and validate one registry file, entry by entry where its layout allows, so
         that entries unchanged since the last build come from ``cache``."""
         shown = str(path)
+        if path.is_dir() and path.suffix != ".yaml" and not any(path.rglob("*.yaml")):
+            self.problems.add(shown, 1, "(file)", "is a folder without any registry file (*.yaml)",
+                              "put the registry's .yaml files in it, or give the registry file")
+            return []
         text = read_text(path, self.problems, shown)
         if text is None:
             return []
