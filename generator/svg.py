@@ -11,12 +11,13 @@ from xml.parsers import expat
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-ELEMENTS = frozenset("""
-    svg g defs desc title symbol use path rect circle ellipse line polyline polygon text tspan
-    textPath marker pattern clipPath mask linearGradient radialGradient stop filter feBlend
-    feColorMatrix feComponentTransfer feComposite feDropShadow feFlood feFuncA feFuncB feFuncG
-    feFuncR feGaussianBlur feMerge feMergeNode feMorphology feOffset
-""".split())
+ELEMENTS = frozenset({
+    "svg", "g", "defs", "desc", "title", "symbol", "use", "path", "rect", "circle", "ellipse",
+    "line", "polyline", "polygon", "text", "tspan", "textPath", "marker", "pattern", "clipPath",
+    "mask", "linearGradient", "radialGradient", "stop", "filter", "feBlend", "feColorMatrix",
+    "feComponentTransfer", "feComposite", "feDropShadow", "feFlood", "feFuncA", "feFuncB",
+    "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset",
+})
 _LOCAL_URL = re.compile(r"url\(\s*['\"]?#[\w.:-]+['\"]?\s*\)")
 _REFERENCE = re.compile(r"url\(|javascript:|data:|@import|expression\(", re.IGNORECASE)
 HINT = ("a published SVG must be a plain drawing: no script, event handler (on...), embedded "
@@ -50,8 +51,8 @@ def problems(data: bytes) -> list[tuple[int, str]]:
                 found.append((line(), f"<{local}>: {message}"))
 
     def doctype(*_: object) -> None:
-        found.append((line(), "a DOCTYPE is not allowed in an SVG image (it can declare "
-                              "entities that expand or fetch other files)"))
+        found.append((line(), ("a DOCTYPE is not allowed in an SVG image (it can declare "
+                               "entities that expand or fetch other files)")))
         raise _Refused
 
     def instruction(target: str, _data: str) -> None:
