@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - pure-Python fallback
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from .problems import Problems
+from .problems import Problems, shorten
 
 try:  # a YAML parser in Rust, 25-50 times faster than libyaml through PyYAML; see parse_fast
     import yaml_rs
@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - then every entry takes parse_yaml
     yaml_rs = None  # type: ignore[assignment]
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
+MAX_DIGITS = 30  # in a whole number; PyYAML cannot even read one of over 4300
 MAX_DEPTH = 100  # levels of nested mappings and lists; a registry entry needs four
 # Characters that no input may hold: invisible, and read as line breaks by some programs but not
 # others (so that PyYAML, yaml_rs and an editor would disagree on lines), or refused by PyYAML.
@@ -96,7 +97,7 @@ class _Converter:
         ``depth`` how many mappings and lists it lies in."""
         line = node.start_mark.line + 1
         if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            self.problems.add(self.path, line, where,
+            self.problems.add(self.path, line, shorten(where),
                               f"is nested more than {MAX_DEPTH} levels deep",
                               "a registry entry needs only a few levels: check the indentation")
             return INVALID
@@ -161,10 +162,17 @@ class _Converter:
     def _scalar(self, node: yaml.ScalarNode, where: str, line: int) -> Any:
         if node.tag not in _SCALAR_TAGS:
             return self._bad_tag(node, where, line)
+        if node.tag.endswith(":int") and len(node.value) > MAX_DIGITS:
+            self.problems.add(self.path, line, where,
+                              f"'{shorten(node.value)}' is a number too long to be real",
+                              f"numbers here have at most {MAX_DIGITS} digits; put the value "
+                              "in quotes if it is meant as text")
+            return INVALID
         try:
             value = _constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
-            self.problems.add(self.path, line, where, f"'{node.value}' cannot be read: {exc}",
+            self.problems.add(self.path, line, where,
+                              f"'{shorten(node.value)}' cannot be read: {exc}",
                               "put the value in quotes if it is meant as text")
             return INVALID
         if type(value) is int and node.value != str(value):
@@ -331,7 +339,9 @@ def _same_as_pyyaml(value: Any, text: str, quoted: list[str], depth: int) -> boo
     if isinstance(value, dt.date):  # yaml_rs also reads a quoted date as a date
         iso = value.isoformat()
         return f'"{iso}' not in text and f"'{iso}" not in text
-    return value is None or isinstance(value, (bool, int, float))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < 10 ** MAX_DIGITS  # parse_yaml refuses longer numbers
+    return value is None or isinstance(value, (bool, float))
 
 
 def _wrap(value: Any, line: int) -> Any:
