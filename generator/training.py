@@ -124,6 +124,7 @@ class _Resolver:
         self.anchors: dict[str, set[str]] = {}  # file name -> ids of its headings or terms
         self.orders: dict[int, str] = {}  # urutan -> file that has it
         self.images: dict[str, Path] = {}
+        self.refused: set[str] = set()  # files refused unread: links to them are not checked
         self.source: _Source | None = None
         self.problems: Problems | None = None
 
@@ -191,7 +192,8 @@ def load_training(content: Path, problems: Problems) -> Training | None:
         if not match or path.is_symlink():
             problems.add(str(path), 1, "(file name)", f"'{path.name}' would make an unsafe URL"
                          if not path.is_symlink() else f"'{path.name}' is a symbolic link",
-                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens")
+                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens"
+                         if not path.is_symlink() else "put the module itself in the folder modul/")
             continue
         if match.group(1) in module_files.values() or match.group(1) in ("istilah", "cetak", MEDIA):
             problems.add(str(path), 1, "(file name)", f"'{path.name}' gives the URL "
@@ -263,6 +265,7 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
     if path.is_symlink():
         problems.add(str(path), 1, "(file)", f"'{path.name}' is a symbolic link",
                      f"put the glossary itself in {path.parent.name}/{path.name}")
+        resolver.refused.add(GLOSSARY)
         return None
     if not path.exists():
         return None
@@ -294,6 +297,8 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
 def _check_links(resolver: _Resolver, problems: Problems) -> None:
     """Every link to a module or glossary term must name an existing file and anchor."""
     for source, written, name, anchor in resolver.pending:
+        if name in resolver.refused:
+            continue
         line = _line_of_link(source, written)
         if name not in resolver.anchors:
             what = ("the glossary, but content/istilah.md does not exist" if name == GLOSSARY
