@@ -34,8 +34,8 @@ CASES = cases()
 
 
 # Inputs that cannot be committed (folders named *.yaml, symbolic links, FIFOs, templates and
-# content that must be changed): each case makes them in an empty folder, the current folder
-# while it runs, and returns the build's options. Their problems are in EXPECTED under fs/.
+# content that must be changed): each case makes them in a folder holding a good registry
+# (data/posyandu.yaml), the current folder while it runs, and returns the build's options. Their problems are in EXPECTED under fs/.
 FileSystemCase = Callable[[Path], list[str]]
 FS_CASES: dict[str, FileSystemCase] = {}
 GOOD_ENTRY = """posyandu:
@@ -63,11 +63,6 @@ def options(config: str = str(ROOT / "config.yaml"), data: str = "data/posyandu.
     return ["--config", config, "--data", data, "--content", content, "--templates", templates]
 
 
-def good_registry(folder: Path, name: str = "posyandu.yaml") -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(GOOD_ENTRY, encoding="utf-8")
-
-
 def copied(tmp: Path, name: str) -> Path:
     """A copy of the project's content/ or templates/ in ``tmp``."""
     shutil.copytree(ROOT / name, tmp / name)
@@ -84,61 +79,53 @@ def edited(path: Path, line: int, text: str) -> None:
 @fs_case("config-is-a-folder")
 def _(tmp: Path) -> list[str]:
     (tmp / "config.yaml").mkdir()
-    good_registry(tmp / "data")
     return options(config="config.yaml")
 
 
 @fs_case("config-is-a-fifo")
 def _(tmp: Path) -> list[str]:
     os.mkfifo(tmp / "config.yaml")
-    good_registry(tmp / "data")
     return options(config="config.yaml")
 
 
 @fs_case("config-is-a-symlink-loop")
 def _(tmp: Path) -> list[str]:
     (tmp / "config.yaml").symlink_to("config.yaml")
-    good_registry(tmp / "data")
     return options(config="config.yaml")
 
 
 @fs_case("data-folder-is-empty")
 def _(tmp: Path) -> list[str]:
-    (tmp / "data").mkdir()
-    return options(data="data")
+    (tmp / "kosong").mkdir()
+    return options(data="kosong")
 
 
 @fs_case("data-folder-holds-only-other-files")
 def _(tmp: Path) -> list[str]:
-    (tmp / "data").mkdir()
-    (tmp / "data" / "posyandu.yml").write_text(GOOD_ENTRY, encoding="utf-8")
+    (tmp / "data" / "posyandu.yaml").rename(tmp / "data" / "posyandu.yml")
     return options(data="data")
 
 
 @fs_case("data-folder-has-a-folder-named-yaml")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     (tmp / "data" / "samboja.yaml").mkdir()
     return options(data="data")
 
 
 @fs_case("data-folder-has-a-symlink-loop")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     (tmp / "data" / "loop.yaml").symlink_to("loop.yaml")
     return options(data="data")
 
 
 @fs_case("data-folder-has-a-dangling-symlink")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     (tmp / "data" / "hilang.yaml").symlink_to("tidak-ada.yaml")
     return options(data="data")
 
 
 @fs_case("data-folder-has-a-fifo")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     os.mkfifo(tmp / "data" / "pipa.yaml")
     return options(data="data")
 
@@ -156,14 +143,12 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("module-is-a-folder")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     (copied(tmp, "content") / "modul" / "09-folder.md").mkdir()
     return options(content="content")
 
 
 @fs_case("module-is-a-symlink")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     modules = copied(tmp, "content") / "modul"
     (modules / "09-tautan.md").symlink_to(modules / "02-enam-bidang-spm.md")
     return options(content="content")
@@ -171,7 +156,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("modul-folder-is-a-symlink-outside-content")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     content = copied(tmp, "content")
     (content / "modul").rename(tmp / "di-luar")
     (content / "modul").symlink_to(tmp / "di-luar", target_is_directory=True)
@@ -180,7 +164,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("modul-folder-is-a-symlink-to-itself")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     content = copied(tmp, "content")
     shutil.rmtree(content / "modul")
     (content / "modul").symlink_to("modul")
@@ -189,7 +172,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("modul-is-a-file")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     content = copied(tmp, "content")
     shutil.rmtree(content / "modul")
     (content / "modul").write_text("bukan folder\n", encoding="utf-8")
@@ -198,7 +180,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("glossary-is-a-symlink-outside-content")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     content = copied(tmp, "content")
     (content / "istilah.md").rename(tmp / "istilah.md")
     (content / "istilah.md").symlink_to(tmp / "istilah.md")
@@ -207,7 +188,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("glossary-is-a-dangling-symlink")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     content = copied(tmp, "content")
     (content / "istilah.md").unlink()
     (content / "istilah.md").symlink_to("/tidak/ada/istilah.md")
@@ -216,7 +196,6 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("module-with-an-escape-character")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     edited(copied(tmp, "content") / "modul" / "02-enam-bidang-spm.md", 41, "\x1b[1m")
     return options(content="content")
 
@@ -224,7 +203,6 @@ def _(tmp: Path) -> list[str]:
 def svg_case(name: str, body: str) -> None:
     @fs_case(f"svg-{name}")
     def _(tmp: Path) -> list[str]:
-        good_registry(tmp / "data")
         svg = copied(tmp, "content") / "modul" / "alur-registrasi.svg"
         svg.write_text(SVG_HEAD + body + "</svg>\n", encoding="utf-8")
         return options(content="content")
@@ -243,45 +221,34 @@ svg_case("not-well-formed", "<g>\n<rect>\n</g>\n")
 
 @fs_case("svg-with-entities")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     svg = copied(tmp, "content") / "modul" / "alur-registrasi.svg"
     svg.write_text('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>\n'
                    + SVG_HEAD + "<text>&a;</text></svg>\n", encoding="utf-8")
     return options(content="content")
 
 
-@fs_case("template-divides-by-zero")
-def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
-    edited(copied(tmp, "templates") / "posyandu.html", 10, "{{ 1 // 0 }}")
-    return options(templates="templates")
+def template_case(name: str, file: str, line: int, text: str, absolute: bool = False) -> None:
+    @fs_case(f"template-{name}")
+    def _(tmp: Path) -> list[str]:
+        edited(copied(tmp, "templates") / file, line, text)
+        return options(templates=str(tmp / "templates") if absolute else "templates")
+
+
+template_case("divides-by-zero", "posyandu.html", 10, "{{ 1 // 0 }}")
+template_case("error-with-relative-templates", "posyandu.html", 21, "{{ p.nomor_telepon_kader }}")
+template_case("error-with-absolute-templates", "posyandu.html", 21, "{{ p.nomor_telepon_kader }}",
+              absolute=True)
 
 
 @fs_case("template-is-not-utf8")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     macros = copied(tmp, "templates") / "_macros.html"
     macros.write_bytes(macros.read_bytes().replace(b"\n", b"\n{# caf\xe9 #}\n", 3))
     return options(templates="templates")
 
 
-@fs_case("template-error-with-relative-templates")
-def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
-    edited(copied(tmp, "templates") / "posyandu.html", 21, "{{ p.nomor_telepon_kader }}")
-    return options(templates="templates")
-
-
-@fs_case("template-error-with-absolute-templates")
-def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
-    edited(copied(tmp, "templates") / "posyandu.html", 21, "{{ p.nomor_telepon_kader }}")
-    return options(templates=str(tmp / "templates"))
-
-
 @fs_case("out-inside-a-file")
 def _(tmp: Path) -> list[str]:
-    good_registry(tmp / "data")
     (tmp / "berkas.txt").write_text("bukan folder\n", encoding="utf-8")
     return [*options(), "--out", "berkas.txt/site"]
 
@@ -336,6 +303,8 @@ def _timeout(*_: object) -> None:
 def test_file_system_oddity_gives_its_exact_problems(case: str, tmp_path: Path, capsys,
                                                       monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "posyandu.yaml").write_text(GOOD_ENTRY, encoding="utf-8")
     args = FS_CASES[case](tmp_path)
     out = Path(args[args.index("--out") + 1]) if "--out" in args else Path("site")
     if "--out" not in args:
