@@ -80,8 +80,10 @@ def _national_options(cmd: argparse.ArgumentParser) -> None:
 
 
 def registry_files(paths: list[Path]) -> tuple[Path, ...]:
-    """The registry files named on the command line; a folder stands for its *.yaml files."""
-    return tuple(f for p in paths for f in (sorted(p.rglob("*.yaml")) if p.is_dir() else [p]))
+    """The registry files named on the command line; a folder stands for its *.yaml files (an
+    empty folder for itself, so that it is reported)."""
+    return tuple(f for p in paths
+                 for f in ((sorted(p.rglob("*.yaml")) or [p]) if p.is_dir() else [p]))
 
 
 def main(argv: list[str] | None = None) -> int:

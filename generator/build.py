@@ -19,6 +19,7 @@ from .load import load_yaml
 from .lock import cache_lock, output_lock
 from .models import Registry
 from .output import check_output
+from .outdir import open_staging
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
@@ -84,7 +85,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
     registry = Registry(settings, region)
     salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
-    caches = [EntryCache(opts.cache, str(path.resolve()), salt) for path in opts.data]
+    caches = [EntryCache(opts.cache, str(path.absolute()), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
@@ -165,7 +166,7 @@ def _check_output(opts: Options) -> None:
 def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
              training: Training | None, absent: tuple[str, ...], qr: QrCache,
              extra: Callable[[Staging], None]) -> None:
-    staging = Staging(opts.out, opts.cache)
+    staging = open_staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)

@@ -68,11 +68,14 @@ def to_json(reg: Registry) -> str:
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell; text that a spreadsheet would run as a formula is prefixed with a quote."""
+    """A CSV cell; text (never a number) that a spreadsheet would run as a formula is
+    prefixed with a quote."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
+    if isinstance(value, (int, float)):  # a number is a number, -0.48294 included
+        return str(value)
     text = "; ".join(value) if isinstance(value, list) else str(value)
     return "'" + text if text.startswith(CSV_FORMULA_START) else text
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from typing import Any, Iterable
 
 from .load import INVALID, YamlInt, YamlList, YamlMap, line_of
-from .problems import Problems
+from .problems import Problems, shorten
 
+TEXT_LIMIT = 2000  # characters of one text field: a long paragraph
+# Letters that show nothing (Hangul fillers, the blank Braille pattern), besides the categories
+# of control, format (zero-width), separator and combining characters.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 _TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
                dt.date: "a date (YYYY-MM-DD)", list: "a list", dict: "a mapping of fields"}
 
@@ -25,9 +30,12 @@ class Fields:
     def __init__(self, data: Any, path: str, where: str, problems: Problems,
                  line: int = 1) -> None:
         self.path, self.where, self.problems = path, where, problems
+        if data is None and not where:  # an empty document: every required field is missing
+            data = YamlMap()
+            data.line, data.lines = line, {}
         self.ok = isinstance(data, YamlMap)
         if not self.ok and data is not None and data is not INVALID:
-            self.problems.add(path, getattr(data, "line", line), where,
+            self.problems.add(path, getattr(data, "line", line), where or "(document)",
                               f"expected a mapping of fields, found {_describe(data)}",
                               "write the fields as 'name: value' lines, indented under this one")
         self.data: YamlMap = data if self.ok else YamlMap()
@@ -81,8 +89,9 @@ class Fields:
         return None
 
     def text(self, key: str, required: bool = False, pattern: str | None = None,
-             hint: str = "") -> str | None:
-        """A non-empty text field, optionally matching ``pattern``."""
+             hint: str = "", limit: int = TEXT_LIMIT) -> str | None:
+        """A non-empty text field of at most ``limit`` characters, optionally matching
+        ``pattern``."""
         value = self.get(key, str, required, hint)
         if value is None:
             return None
@@ -90,8 +99,12 @@ class Fields:
         if not value:
             self.error(key, "is empty", hint or "write a value or remove the line")
             return None
+        wrong = _wrong_text(value, limit)
+        if wrong:
+            self.error(key, *wrong)
+            return None
         if pattern and not re.fullmatch(pattern, value):
-            self.error(key, f"'{value}' is not in the expected form", hint)
+            self.error(key, f"'{shorten(value)}' is not in the expected form", hint)
             return None
         return value
 
@@ -103,7 +116,7 @@ class Fields:
             return None
         if value not in choices:
             quoted = ", ".join(f"'{c}'" for c in choices)
-            self.error(key, f"'{value}' is not one of {quoted}", suggest(value, choices))
+            self.error(key, f"'{shorten(value)}' is not one of {quoted}", suggest(value, choices))
             return None
         return value
 
@@ -115,7 +128,7 @@ class Fields:
             return None
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-            self.error(key, f"{value} is out of range", f"the value must be {bounds}")
+            self.error(key, f"{shorten(str(value))} is out of range", f"the value must be {bounds}")
             return None
         return value
 
@@ -132,10 +145,14 @@ class Fields:
         for i, item in enumerate(items):
             if item is INVALID:
                 continue
+            wrong = (_wrong_text(item.strip(), TEXT_LIMIT) if isinstance(item, str)
+                     and item.strip() else None)
             if not isinstance(item, str) or not item.strip():
                 self.problems.add(self.path, line_of(items, i), f"{self.name(key)}[{i}]",
                                   f"expected text, found {_describe(item)}",
                                   "write each item as text; quote it if it looks like a number")
+            elif wrong:
+                self.problems.add(self.path, line_of(items, i), f"{self.name(key)}[{i}]", *wrong)
             else:
                 out.append(item.strip())
         return tuple(out)
@@ -150,17 +167,28 @@ class Fields:
         return self.data.get(key) is not None
 
 
+def _wrong_text(value: str, limit: int) -> tuple[str, str] | None:
+    """What is wrong with a text (stripped, not empty): (message, hint), or None."""
+    if not any(unicodedata.category(c)[0] not in "CZM" and c not in _FILLERS for c in value):
+        return ("has only invisible characters (such as zero-width spaces)",
+                "write the value with letters or digits, or remove the line")
+    if len(value) > limit:
+        return (f"is {len(value)} characters long, over the limit of {limit}",
+                f"shorten it to at most {limit} characters")
+    return None
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value)"
     if isinstance(value, YamlInt):
-        return f"the number {value.raw} (read as {value})"
+        return f"the number {shorten(value.raw)} (read as {shorten(str(value))})"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {shorten(str(value))}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return f"the text '{shorten(value)}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

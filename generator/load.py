@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,23 @@ try:
 except ImportError:  # pragma: no cover - pure-Python fallback
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from .problems import Problems
+from .problems import Problems, shorten
 
 try:  # a YAML parser in Rust, 25-50 times faster than libyaml through PyYAML; see parse_fast
     import yaml_rs
 except ImportError:  # pragma: no cover - then every entry takes parse_yaml
-    yaml_rs = None
+    yaml_rs = None  # type: ignore[assignment]
 
 MAX_YAML_BYTES = 64 * 1024 * 1024
+MAX_DIGITS = 30  # in a whole number; PyYAML cannot even read one of over 4300
+MAX_DEPTH = 100  # levels of nested mappings and lists; a registry entry needs four
+# Characters that no input may hold: invisible, and read as line breaks by some programs but not
+# others (so that PyYAML, yaml_rs and an editor would disagree on lines), or refused by PyYAML.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CHARACTER_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab",
+                    0x0C: "form feed", 0x1B: "escape", 0x7F: "delete", 0x85: "next line",
+                    0x2028: "line separator", 0x2029: "paragraph separator",
+                    0xFFFE: "not a character", 0xFFFF: "not a character"}
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
 }
@@ -82,9 +92,15 @@ class _Converter:
         self.seen: set[int] = set()
         self.reported: set[int] = set()
 
-    def convert(self, node: yaml.Node, where: str, at: int = 0) -> Any:
-        """Convert ``node``; ``at`` is the line that refers to it (reported for an alias)."""
+    def convert(self, node: yaml.Node, where: str, at: int = 0, depth: int = 0) -> Any:
+        """Convert ``node``; ``at`` is the line that refers to it (reported for an alias),
+        ``depth`` how many mappings and lists it lies in."""
         line = node.start_mark.line + 1
+        if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+            self.problems.add(self.path, line, shorten(where),
+                              f"is nested more than {MAX_DEPTH} levels deep",
+                              "a registry entry needs only a few levels: check the indentation")
+            return INVALID
         if id(node) in self.seen:
             if id(node) not in self.reported:  # once per anchor, however often it is used
                 self.reported.add(id(node))
@@ -96,12 +112,14 @@ class _Converter:
             return INVALID
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, where, line)
+            return self._mapping(node, where, line, depth + 1)
         if isinstance(node, yaml.SequenceNode):
-            return self._sequence(node, where, line)
+            return self._sequence(node, where, line, depth + 1)
+        assert isinstance(node, yaml.ScalarNode)  # the third and last kind of node
         return self._scalar(node, where, line)
 
-    def _mapping(self, node: yaml.MappingNode, where: str, line: int) -> YamlMap | Invalid:
+    def _mapping(self, node: yaml.MappingNode, where: str, line: int,
+                 depth: int) -> YamlMap | Invalid:
         if node.tag != "tag:yaml.org,2002:map":
             return self._bad_tag(node, where, line)
         result = YamlMap()
@@ -112,7 +130,7 @@ class _Converter:
                 self.problems.add(self.path, key_line, where, "YAML merge keys (<<) are not supported",
                                   "write the fields out in full")
                 continue
-            key = self.convert(key_node, where)
+            key = self.convert(key_node, where, 0, depth)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 self.problems.add(self.path, key_line, where, "a key must be a plain word",
                                   "keys are field names such as 'nama' or 'alamat'")
@@ -127,26 +145,34 @@ class _Converter:
                 )
                 continue
             result.lines[key] = key_line
-            result[key] = self.convert(value_node, child, key_line)
+            result[key] = self.convert(value_node, child, key_line, depth)
         return result
 
-    def _sequence(self, node: yaml.SequenceNode, where: str, line: int) -> YamlList | Invalid:
+    def _sequence(self, node: yaml.SequenceNode, where: str, line: int,
+                  depth: int) -> YamlList | Invalid:
         if node.tag != "tag:yaml.org,2002:seq":
             return self._bad_tag(node, where, line)
         result = YamlList()
         result.line, result.lines = line, []
         for i, item in enumerate(node.value):
             result.lines.append(item.start_mark.line + 1)
-            result.append(self.convert(item, f"{where}[{i}]", result.line))
+            result.append(self.convert(item, f"{where}[{i}]", result.line, depth))
         return result
 
     def _scalar(self, node: yaml.ScalarNode, where: str, line: int) -> Any:
         if node.tag not in _SCALAR_TAGS:
             return self._bad_tag(node, where, line)
+        if node.tag.endswith(":int") and len(node.value) > MAX_DIGITS:
+            self.problems.add(self.path, line, where,
+                              f"'{shorten(node.value)}' is a number too long to be real",
+                              f"numbers here have at most {MAX_DIGITS} digits; put the value "
+                              "in quotes if it is meant as text")
+            return INVALID
         try:
             value = _constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
-            self.problems.add(self.path, line, where, f"'{node.value}' cannot be read: {exc}",
+            self.problems.add(self.path, line, where,
+                              f"'{shorten(node.value)}' cannot be read: {exc}",
                               "put the value in quotes if it is meant as text")
             return INVALID
         if type(value) is int and node.value != str(value):
@@ -164,21 +190,33 @@ class _Converter:
 
 
 def read_text(path: Path, problems: Problems, shown: str | None = None) -> str | None:
-    """Read a UTF-8 text file, tolerating a byte-order mark and CRLF line ends."""
+    """Read a UTF-8 text file, tolerating a byte-order mark and CRLF or CR line ends; a
+    forbidden character is reported with its line and left out (see ``_forbidden``)."""
     name = shown or str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
         return None
-    if size > MAX_YAML_BYTES:
+    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO or a device: never opened
+        what = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)"
+                if stat.S_ISFIFO(info.st_mode) else "a device or socket")
+        problems.add(name, 1, "(file)", f"is {what}, not a file",
+                     "give the path of a file (a folder whose name ends in .yaml or .md "
+                     "is not read as one)")
+        return None
+    if info.st_size > MAX_YAML_BYTES:
         problems.add(
             name, 1, "(file)",
-            f"is {size / 1048576:.0f} MB, over the limit of {MAX_YAML_BYTES // 1048576} MB",
+            f"is {info.st_size / 1048576:.0f} MB, over the limit of {MAX_YAML_BYTES // 1048576} MB",
             "split the registry into several files (for example one per kecamatan)",
         )
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -186,7 +224,23 @@ def read_text(path: Path, problems: Problems, shown: str | None = None) -> str |
         problems.add(name, line, "(file)", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
                      "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return _forbidden(text, name, problems) if _FORBIDDEN.search(text) else text
+
+
+def _forbidden(text: str, name: str, problems: Problems) -> str:
+    """Report the first forbidden character of every line that has one; the text without them
+    (so that the file's other problems are found as well)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = _FORBIDDEN.search(line)
+        if found:
+            code = ord(found.group())
+            what = _CHARACTER_NAMES.get(code, "a control character")
+            problems.add(name, number, "(character)",
+                         f"the invisible character U+{code:04X} ({what}) is not allowed",
+                         "delete it: it often comes with text copied from a spreadsheet, a PDF "
+                         "or a chat message, and most editors do not show it")
+    return _FORBIDDEN.sub("", text)
 
 
 def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
@@ -220,11 +274,16 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
 
 
 # Text in which YAML 1.1 (PyYAML) and YAML 1.2 (yaml_rs) may differ, or that parse_yaml refuses:
-# anchors, aliases, tags, directives, merge keys, tabs; a value that starts like a number with
-# a leading zero or plus sign, underscores, a base prefix or an exponent. Inside quotes this is
+# anchors, aliases, tags, directives, merge keys, tabs, forbidden characters; a value that starts
+# like a number (a digit, sign, dot or underscore) other than the forms both read alike (0, 12,
+# -12, 1.5, -0.48, 2025-02-03): leading zeros and plus signs, leading dots (+.5, -.5, .5e3 are
+# floats to YAML 1.2, text to 1.1), -0, underscores, base prefixes, exponents, 1:30; and block
+# scalars (| and >), reserved indicators (@ `) and complex keys (?). Inside quotes this is
 # harmless, and only sends the entry the slow way.
-_RISKY = re.compile(r"[&*!\t%]|<<|(?:^\s*-|:|[\[,{])\s*(?:[-+]?0[\d_xXoObB]|\+\d|\d[\d_]*_|"
-                    r"\d[\d_.]*[eE][-+]?\d)", re.M)
+_SAME_NUMBER = r"(?:-?(?:0|[1-9]\d*)\.\d*|0|-?[1-9]\d*|\d{4}-\d\d-\d\d)(?=[ ]*(?:$|[,\]}#]))"
+_RISKY = re.compile(r"[&*!\t%]|<<|:[,\]}]|" + _FORBIDDEN.pattern +
+                    r"|(?:^[ ]*-|:|[\[,{])[ ]*(?:[|>@`?:]|(?=[-+.\d_])(?!" + _SAME_NUMBER + "))",
+                    re.MULTILINE)
 _TOP_KEY = re.compile(r"( *)([A-Za-z_][\w]*)[ \t]*:(?:[ \t]|$)")
 _STR_TAG = "tag:yaml.org,2002:str"
 _implicit = yaml.resolver.Resolver()
@@ -242,7 +301,7 @@ def parse_fast(text: str, first_line: int) -> YamlMap | None:
     except Exception:  # any parse error: parse_yaml reports it precisely
         return None
     quoted: list[str] = []
-    if not isinstance(data, dict) or not _same_as_pyyaml(data, text, quoted):
+    if not isinstance(data, dict) or not _same_as_pyyaml(data, text, quoted, 0):
         return None
     for value in set(quoted):  # a str YAML 1.1 would read otherwise must have been quoted
         if text.count(f'"{value}"') + text.count(f"'{value}'") < quoted.count(value):
@@ -251,22 +310,26 @@ def parse_fast(text: str, first_line: int) -> YamlMap | None:
     lines = text.split("\n")
     first = next(line for line in lines if line.strip())
     depth = len(first) - len(first.lstrip(" "))
-    for number, line in enumerate(lines):
-        match = _TOP_KEY.match(line)
-        if match and len(match.group(1)) == depth:
-            result.lines.setdefault(match.group(2), first_line + number)
-    result.exact = False
+    found = [(match.group(2), first_line + number) for number, match in
+             enumerate(_TOP_KEY.match(line) for line in lines)
+             if match and len(match.group(1)) == depth]
+    if sorted(key for key, _ in found) != sorted(result):  # e.g. a key in a multi-line quote
+        return None
+    result.lines, result.exact = dict(found), False
     return result
 
 
-def _same_as_pyyaml(value: Any, text: str, quoted: list[str]) -> bool:
-    """Whether yaml_rs's ``value`` is what parse_yaml makes of ``text``; strings that YAML 1.1
-    would read as another type are collected in ``quoted`` to be checked against the text."""
+def _same_as_pyyaml(value: Any, text: str, quoted: list[str], depth: int) -> bool:
+    """Whether yaml_rs's ``value`` (inside ``depth`` mappings and lists) is what parse_yaml
+    makes of ``text``; strings that YAML 1.1 would read as another type are collected in
+    ``quoted`` to be checked against the text."""
+    if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
+        return False
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _same_as_pyyaml(v, text, quoted)
-                   for k, v in value.items())
+        return all(isinstance(k, str) and _same_as_pyyaml(k, text, quoted, depth)
+                   and _same_as_pyyaml(v, text, quoted, depth + 1) for k, v in value.items())
     if isinstance(value, list):
-        return all(_same_as_pyyaml(v, text, quoted) for v in value)
+        return all(_same_as_pyyaml(v, text, quoted, depth + 1) for v in value)
     if isinstance(value, str):
         if _implicit.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
             quoted.append(value)
@@ -276,7 +339,9 @@ def _same_as_pyyaml(value: Any, text: str, quoted: list[str]) -> bool:
     if isinstance(value, dt.date):  # yaml_rs also reads a quoted date as a date
         iso = value.isoformat()
         return f'"{iso}' not in text and f"'{iso}" not in text
-    return value is None or isinstance(value, (bool, int, float))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) < 10 ** MAX_DIGITS  # parse_yaml refuses longer numbers
+    return value is None or isinstance(value, (bool, float))
 
 
 def _wrap(value: Any, line: int) -> Any:

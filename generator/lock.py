@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .outdir import unwritable
 from .problems import BuildError, Problems
 
 
@@ -86,10 +87,7 @@ def output_lock(out: Path, label: str) -> Iterator[None]:
     try:
         fd = _acquire(path, False, refuse)
     except OSError as exc:
-        problems = Problems()
-        problems.add(label, 0, "--out", f"cannot create the lock file {path}: {exc.strerror}",
-                     "choose an --out in a folder you may write to")
-        raise BuildError(problems) from None
+        raise unwritable(out, exc) from None
     try:
         yield
     finally:

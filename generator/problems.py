@@ -43,6 +43,11 @@ class Problems:
         return sorted(set(self.items))
 
 
+def shorten(text: str, width: int = 60) -> str:
+    """``text`` as quoted in a message: at most ``width`` characters, with its length when cut."""
+    return text if len(text) <= width else f"{text[:width - 1]}… ({len(text)} characters)"
+
+
 class BuildError(Exception):
     """Raised when the input has problems; carries all of them."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,27 @@ def angka(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+class NotUtf8(TemplateSyntaxError):
+    """A template file whose bytes are not UTF-8."""
+
+
+class _Loader(FileSystemLoader):
+    """Templates from one folder; one that is not UTF-8 is reported with its file and line."""
+
+    def get_source(self, environment: Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            filename = str(Path(self.searchpath[0]) / template)
+            raise NotUtf8(f"byte 0x{exc.object[exc.start]:02x} is not valid UTF-8", line,
+                          template, filename) from None
+
+
 def environment(templates: Path) -> Environment:
     """The Jinja2 environment for one template folder."""
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True,
+    env = Environment(loader=_Loader(str(templates)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
@@ -47,11 +66,18 @@ def render(env: Environment, page: Page, site: dict[str, Any], problems: Problem
         return template.render(site=site, page=page, root=root, **page.context)
     except TemplateSyntaxError as exc:
         problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,
-                     "(template)", exc.message or str(exc), "fix the template syntax")
+                     "(template)", exc.message or str(exc),
+                     "save the template as UTF-8" if isinstance(exc, NotUtf8)
+                     else "fix the template syntax")
     except TemplateError as exc:
         name, line = _template_frame(templates, page.template)
         problems.add(name, line, "(template)", f"{exc} (while rendering /{page.url})",
                      "every variable a template uses must exist; check its spelling")
+    except Exception as exc:  # noqa: BLE001 (an expression such as 1 / 0 may raise anything)
+        name, line = _template_frame(templates, page.template)
+        problems.add(name, line, "(template)",
+                     f"{type(exc).__name__}: {exc} (while rendering /{page.url})",
+                     "check the expression on this line")
     return None
 
 
@@ -66,9 +92,11 @@ def _shown(filename: str | None, templates: Path, fallback: str) -> str:
 
 def _template_frame(templates: Path, fallback: str) -> tuple[str, int]:
     """The innermost template file and line of the exception being handled."""
-    root = str(templates.resolve())
+    root = templates.resolve()
     found = (str(templates / fallback), 1)
     for frame in traceback.extract_tb(sys.exc_info()[2]):
-        if frame.filename.startswith(root):
+        # Jinja names a template's code after its file as the loader found it: relative to
+        # the current folder when --templates is relative
+        if Path(frame.filename).resolve().is_relative_to(root):
             found = (_shown(frame.filename, templates, fallback), frame.lineno or 1)
     return found

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from . import svg
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
 from .markup import convert
@@ -123,6 +124,7 @@ class _Resolver:
         self.anchors: dict[str, set[str]] = {}  # file name -> ids of its headings or terms
         self.orders: dict[int, str] = {}  # urutan -> file that has it
         self.images: dict[str, Path] = {}
+        self.refused: set[str] = set()  # files refused unread: links to them are not checked
         self.source: _Source | None = None
         self.problems: Problems | None = None
 
@@ -146,6 +148,10 @@ class _Resolver:
             problems.add(source.shown, line, "(image)", f"'{target}' points outside content/",
                          "put the image beside the module and link it by its file name")
             return ""
+        if len(Path(name).parts) != 1:  # a sub-folder could be a link leaving content/
+            problems.add(source.shown, line, "(image)", f"'{target}' is in a sub-folder",
+                         "put the image beside the module and link it by its file name")
+            return ""
         if path.is_symlink():
             problems.add(source.shown, line, "(image)", f"'{target}' is a symbolic link",
                          "copy the image itself beside the module")
@@ -161,6 +167,11 @@ class _Resolver:
                          "publishes", "use .svg, .png, .jpg or .webp, named with lowercase "
                          "letters, digits and hyphens")
             return ""
+        unsafe = svg.problems(path.read_bytes()) if path.suffix.lower() == ".svg" else []
+        for svg_line, message in unsafe:
+            problems.add(str(path), svg_line, "(image)", message, svg.HINT)
+        if unsafe:
+            return ""
         self.images[path.name] = path
         return f"../{MEDIA}/{path.name}"
 
@@ -168,6 +179,10 @@ class _Resolver:
 def load_training(content: Path, problems: Problems) -> Training | None:
     """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
     module_dir = content / "modul"
+    if module_dir.is_symlink() or (module_dir.exists() and not module_dir.is_dir()):
+        problems.add(str(module_dir), 1, "(file)", "is a symbolic link" if module_dir.is_symlink()
+                     else "is not a folder", "put the modules themselves in the folder modul/")
+        return None
     if not module_dir.is_dir():
         return None
     files = sorted(p for p in module_dir.iterdir() if p.suffix == ".md")
@@ -177,7 +192,8 @@ def load_training(content: Path, problems: Problems) -> Training | None:
         if not match or path.is_symlink():
             problems.add(str(path), 1, "(file name)", f"'{path.name}' would make an unsafe URL"
                          if not path.is_symlink() else f"'{path.name}' is a symbolic link",
-                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens")
+                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens"
+                         if not path.is_symlink() else "put the module itself in the folder modul/")
             continue
         if match.group(1) in module_files.values() or match.group(1) in ("istilah", "cetak", MEDIA):
             problems.add(str(path), 1, "(file name)", f"'{path.name}' gives the URL "
@@ -246,6 +262,11 @@ def _exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
 
 
 def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary | None:
+    if path.is_symlink():
+        problems.add(str(path), 1, "(file)", f"'{path.name}' is a symbolic link",
+                     f"put the glossary itself in {path.parent.name}/{path.name}")
+        resolver.refused.add(GLOSSARY)
+        return None
     if not path.exists():
         return None
     source = _split(path, str(path), problems)
@@ -276,6 +297,8 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
 def _check_links(resolver: _Resolver, problems: Problems) -> None:
     """Every link to a module or glossary term must name an existing file and anchor."""
     for source, written, name, anchor in resolver.pending:
+        if name in resolver.refused:
+            continue
         line = _line_of_link(source, written)
         if name not in resolver.anchors:
             what = ("the glossary, but content/istilah.md does not exist" if name == GLOSSARY

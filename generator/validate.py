@@ -13,7 +13,7 @@ from .load import (INVALID, YamlList, YamlMap, line_of, parse_fast, parse_yaml, 
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      NationalSettings, Region, Registration, Schedule, Settings, SpmService,
                      Verification)
-from .problems import Problems
+from .problems import Problems, shorten
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 DESA_CODE = r"\d{2}\.\d{2}\.\d{2}\.\d{4}"
@@ -29,6 +29,9 @@ POSYANDU_FIELDS = (
     "diperbarui", "verifikasi", "privat",
 )
 SPM_KEYS = [key for key, _ in SPM_FIELDS]
+# Limits beyond which a value cannot be real: an id is part of page addresses; the largest
+# Posyandu have a few dozen kader.
+MAX_ID, MAX_NAME, MAX_NUMBER, MAX_KADER = 100, 200, 50, 1000
 
 
 def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> Settings | None:
@@ -89,6 +92,9 @@ def region(data: Any, path: str, problems: Problems, kabupaten: str) -> Region |
     for i, item in enumerate(items):
         k = Fields(item, path, f"kecamatan[{i}]", problems, line_of(items, i))
         kec_kode = k.text("kode", required=True, pattern=KECAMATAN_CODE)
+        if kec_kode and kode and not kec_kode.startswith(kode + "."):
+            k.error("kode", f"the kecamatan code {kec_kode} does not lie in kabupaten {kode}",
+                    f"the codes of its kecamatan start with {kode}.")
         lat, lon = _point(k)
         villages = []
         desa_items = k.get("desa", list, required=True) or []
@@ -96,6 +102,10 @@ def region(data: Any, path: str, problems: Problems, kabupaten: str) -> Region |
             d = Fields(d_item, path, f"kecamatan[{i}].desa[{j}]", problems, line_of(desa_items, j))
             d.reject_unknown(["kode", "nama", "jenis", "pusat"])
             d_kode = d.text("kode", required=True, pattern=DESA_CODE)
+            if d_kode and kec_kode and not d_kode.startswith(kec_kode + "."):
+                d.error("kode", f"the desa/kelurahan {d_kode} is filed under kecamatan "
+                        f"{kec_kode}, but its code is of kecamatan {d_kode[:8]}",
+                        "move it to the kecamatan its code starts with, or correct the code")
             d_lat, d_lon = _point(d)
             villages.append(Desa(d_kode or "", d.text("nama", required=True) or "",
                                  d.choice("jenis", ["desa", "kelurahan"], required=True) or "desa",
@@ -132,6 +142,10 @@ class RegistryValidator:
         """Read and validate one registry file, entry by entry where its layout allows, so
         that entries unchanged since the last build come from ``cache``."""
         shown = str(path)
+        if path.is_dir() and path.suffix != ".yaml" and not any(path.rglob("*.yaml")):
+            self.problems.add(shown, 1, "(file)", "is a folder without any registry file (*.yaml)",
+                              "put the registry's .yaml files in it, or give the registry file")
+            return []
         text = read_text(path, self.problems, shown)
         if text is None:
             return []
@@ -225,11 +239,11 @@ class RegistryValidator:
         """Validate one Posyandu; None when it has problems."""
         before = len(self.problems.items)
         f.reject_unknown(POSYANDU_FIELDS)
-        pid = f.text("id", required=True, pattern=ID_PATTERN,
+        pid = f.text("id", required=True, pattern=ID_PATTERN, limit=MAX_ID,
                      hint="lowercase letters, digits and single hyphens, e.g. samboja-handil-baru-melati")
         if pid:
             self.claim(pid, f.path, f.line_of("id"), f.name("id"))
-        nama = f.text("nama", required=True)
+        nama = f.text("nama", required=True, limit=MAX_NAME)
         desa = self.desa_code(f)
         lat, lon = self.coordinates(f.sub("koordinat"))
         kontak = f.sub("kontak")
@@ -238,7 +252,7 @@ class RegistryValidator:
                               hint="digits, spaces and hyphens, e.g. 0541-661234; quote it")
         email = kontak.text("email", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
                             hint="an address such as posyandu.melati@example.org")
-        jumlah = f.number("jumlah_kader_aktif", low=0)
+        jumlah = f.number("jumlah_kader_aktif", low=0, high=MAX_KADER)
         registrasi = self.registration(f.sub("registrasi", required=True))
         spm = self.spm(f.sub("spm", required=True))
         diperbarui = self.past_date(f, "diperbarui", required=True)
@@ -356,6 +370,10 @@ class RegistryValidator:
         nomor = f.get("nomor", str, hint="write the registration number in quotes")
         if isinstance(nomor, str):
             nomor = nomor.strip() or None
+        if nomor and len(nomor) > MAX_NUMBER:
+            f.error("nomor", f"'{shorten(nomor)}' is longer than a registration number "
+                    f"({MAX_NUMBER} characters)", "copy the number exactly as Kemendagri gave it")
+            nomor = None
         tanggal = self.past_date(f, "tanggal")
         if status == "terdaftar":
             if nomor is None and not f.has("nomor"):
