@@ -45,7 +45,7 @@ CHECK_OK = "check: ok, {count} Posyandu in {data}"
 _ENTRY_FIELD = re.compile(r"posyandu\[(\d+)\]\.?(.*)")
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``import`` with the generator's command line."""
     cmd = sub.add_parser("import", help=HELP, description=DESCRIPTION)
     cmd.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)

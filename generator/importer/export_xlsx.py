@@ -92,7 +92,7 @@ _OPEN = Protection(locked=False)
 _WIDTHS = {"id": 34, "nama": 26, "desa": 20, "kecamatan": 18, "alamat": 28, "email": 30}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``export-xlsx`` with the generator's command line."""
     cmd = sub.add_parser("export-xlsx", help=HELP, description=DESCRIPTION)
     cmd.add_argument("--out", type=Path, default=Path("daftar-posyandu.xlsx"), help=OUT_HELP)
