@@ -19,7 +19,7 @@ def open_staging(out: Path, cache: Path | None) -> Staging:
 
 def unwritable(out: Path, exc: OSError) -> BuildError:
     """The problem of an output folder that cannot be made or written beside."""
-    above = next(p for p in out.absolute().parents if p.exists())  # "/" at the latest
+    above = next(p for p in out.parents if p.exists())  # "." or "/" at the latest
     reason = f"{above} is a file, not a folder" if not above.is_dir() else exc.strerror
     problems = Problems()
     problems.add(str(out), 1, "(--out)", f"cannot be written: {reason}",

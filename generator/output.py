@@ -6,6 +6,7 @@ one is somebody else's and is left alone.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import os
 from pathlib import Path
 
 from .problems import BuildError, Problems
@@ -13,6 +14,12 @@ from .problems import BuildError, Problems
 MARKER = ".posyandu-site"
 MARKER_TEXT = ("This folder is written by the Posyandu site generator (python -m generator build)"
                " and replaced on every build.\n")
+
+
+def _real(path: Path) -> Path:
+    """``path`` with symbolic links resolved as far as they go (a link loop is left as it is,
+    for the reader of that input to report)."""
+    return Path(os.path.realpath(path))
 
 
 def _within(path: Path, folder: Path) -> bool:
@@ -26,13 +33,13 @@ def check_output(out: Path, inputs: Iterable[Path], folders: Iterable[Path], lab
     contain an input file or the project root (``inputs``), and an existing folder there must
     be a site this generator made (``legacy``: made by an older version, known from the cache)."""
     problems = Problems()
-    target = out.resolve()
+    target = _real(out)
     hint = "choose another --out, e.g. --out site"
-    for folder in sorted({f.resolve() for f in folders}):
+    for folder in sorted({_real(f) for f in folders}):
         if _within(target, folder) or _within(folder, target):
             problems.add(label, 0, "--out", f"the output would replace the input folder {folder}",
                          hint)
-    for path in sorted({p.resolve() for p in inputs}):
+    for path in sorted({_real(p) for p in inputs}):
         if _within(path, target):
             problems.add(label, 0, "--out", f"the output would replace the input {path}", hint)
     if not problems:

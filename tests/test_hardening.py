@@ -99,7 +99,7 @@ def hostile_registry(tmp_path: Path) -> Path:
     alamat: {json.dumps(HOSTILE)}
     koordinat: {{lat: -1.03, lon: 117.05}}
     jadwal: {{hari: selasa, minggu_ke: 2, jam: "08.00-11.00"}}
-    registrasi: {{status: terdaftar, nomor: {json.dumps(HOSTILE)}, tanggal: 2025-01-02}}
+    registrasi: {{status: terdaftar, nomor: {json.dumps(HOSTILE[:50])}, tanggal: 2025-01-02}}
     spm:
       kesehatan: {{berjalan: true, kegiatan: [{json.dumps(HOSTILE)}]}}
     prestasi: [{json.dumps(HOSTILE)}]

@@ -14,6 +14,7 @@ test    cmd:chromium                      chromium
 test    cmd:java                          default-jre-headless
 test    cmd:npm                           nodejs npm
 test    cmd:pdftotext                     poppler-utils
+test    cmd:soffice                       libreoffice-calc-nogui
 '
 
 goal=${1:-test}
