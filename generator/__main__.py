@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -12,8 +13,10 @@ from . import national
 from .build import Options, build, load, plan
 from .importer import run_import
 from .preview import run_serve
+from .models import Registry
 from .problems import BuildError, Problems
 from .qr import QrCache
+from .qualityfile import DEFAULT_FILE, report_file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
                                   "(64.02), as a shard to assemble later")
         if name == "serve":
             cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        if name == "check":
+            cmd.add_argument("--report", action="store_true",
+                             help="also write the data-quality report, as of today, to --out "
+                                  f"(default: {DEFAULT_FILE})")
+            cmd.set_defaults(out=None)
     listing = sub.add_parser("shards", help="print the provinsi codes of --units as a JSON list "
                                             "(a CI matrix: one job per provinsi)")
     _national_options(listing)
@@ -89,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("assemble", "shards") or getattr(args, "units", None):
         return _run_national(args)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
-                   content=args.content, templates=args.templates, out=args.out,
+                   content=args.content, templates=args.templates, out=args.out or Path("site"),
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
                    cache=None if args.no_cache else args.cache,
                    jobs=getattr(args, "jobs", None) or os.cpu_count() or 1)
@@ -104,12 +112,25 @@ def main(argv: list[str] | None = None) -> int:
             modules = len(inputs.training.modules) if inputs.training else 0
             print(f"ok: {len(inputs.registry.posyandu)} Posyandu, {modules} training modules, "
                   f"{len(pages)} pages planned")
-            return 0
+            return _write_report(inputs.registry, opts.templates, args.out) if args.report else 0
         result = build(opts)
     except BuildError as exc:
         return _report(exc, "" if args.command == "check" else f"; nothing was written to {opts.out}/")
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
           f"in {result.seconds:.2f} s")
+    return 0
+
+
+def _write_report(registry: Registry, templates: Path, out: Path | None) -> int:
+    """check --report: the data-quality report as of today, into one HTML file."""
+    today = dt.date.today()
+    target = out or DEFAULT_FILE
+    try:
+        target.write_text(report_file(registry, templates, today), encoding="utf-8")
+    except OSError as exc:
+        print(f"{target}: cannot write the report: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"quality report as of {today.isoformat()} (today) written to {target}")
     return 0
 
 
