@@ -12,8 +12,8 @@ from pathlib import Path
 from . import national
 from .build import Options, build, load, plan
 from .importer import run_import
-from .preview import run_serve
 from .models import Registry
+from .preview import run_serve
 from .problems import BuildError, Problems
 from .qr import QrCache
 from .qualityfile import DEFAULT_FILE, report_file

@@ -13,8 +13,21 @@ from collections.abc import Callable
 from typing import Any
 
 from . import export, hsds
-from .datadict import (CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FEED, FILES, GEOJSON, HSDS_FILES,
-                       JSON, SUMMARY, DataFile, Field, latest_update)
+from .datadict import (
+    CATALOG,
+    CSV,
+    CSV_FIELDS,
+    DATA_PACKAGE,
+    FEED,
+    FILES,
+    GEOJSON,
+    HSDS_FILES,
+    JSON,
+    SUMMARY,
+    DataFile,
+    Field,
+    latest_update,
+)
 from .export import dump, kecamatan_names, license_info, midnight, records
 from .models import Posyandu, Registry
 from .plan import posyandu_url
