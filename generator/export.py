@@ -8,11 +8,12 @@ import io
 import json
 from typing import Any
 
-from .datadict import CSV_FIELDS, SUMMARY, latest_update
+from . import datadict
+from .datadict import CSV_FIELDS, latest_update
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
 from .plan import posyandu_url
 
-__all__ = ["SUMMARY"]  # data/ringkasan.json, read by the national site
+SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -64,8 +64,13 @@ def _license(f: Fields) -> License:
     another one; CC BY 4.0 when not given."""
     value = f.data.get("lisensi")
     if isinstance(value, str):
-        kode = f.choice("lisensi", LICENSES)
-        return LICENSES[kode] if kode else DEFAULT_LICENSE
+        if value.strip() in LICENSES:
+            return LICENSES[value.strip()]
+        close = suggest(value, LICENSES)
+        f.error("lisensi", f"'{value}' is not a licence known by its SPDX id alone",
+                (close + " " if close else "") + "known: " + ", ".join(LICENSES)
+                + "; write another one as {kode: <SPDX id>, nama: <name>, url: <its text>}")
+        return DEFAULT_LICENSE
     if value is None or value is INVALID:
         return DEFAULT_LICENSE
     sub = f.sub("lisensi")
