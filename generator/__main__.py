@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -12,11 +13,13 @@ from pathlib import Path
 from . import national
 from .build import Options, build, load, plan
 from .lock import output_lock
+from .models import Registry
 from .importer import cli as importer
 from .importer import export_xlsx
 from .preview import run_serve
 from .problems import BuildError, Problems
 from .qr import QrCache
+from .qualityfile import DEFAULT_FILE, report_file
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="training modules (default: content)")
         cmd.add_argument("--templates", type=Path, default=Path("templates"),
                          help="Jinja2 templates (default: templates)")
-        cmd.add_argument("--out", type=Path, default=Path("site"), help="output (default: site)")
+        cmd.add_argument("--out", type=Path, default=None if name == "check" else Path("site"),
+                         help=f"report file (default: {DEFAULT_FILE})" if name == "check"
+                         else "output (default: site)")
         cmd.add_argument("--base-url", help="public address of the site, e.g. https://x.github.io/repo/")
         cmd.add_argument("--cache", type=Path, default=Path(".cache"),
                          help="folder kept between runs to make them faster (default: .cache)")
@@ -53,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
                                   "(64.02), as a shard to assemble later")
         if name == "serve":
             cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+        if name == "check":
+            cmd.add_argument("--report", action="store_true",
+                             help="also write the data-quality report, as of today, to --out "
+                                  f"(default: {DEFAULT_FILE})")
+            cmd.set_defaults(out=None)
     listing = sub.add_parser("shards", help="print the provinsi codes of --units as a JSON list "
                                             "(a CI matrix: one job per provinsi)")
     _national_options(listing)
@@ -95,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("assemble", "shards") or getattr(args, "units", None):
         return _run_national(args)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
-                   content=args.content, templates=args.templates, out=args.out,
+                   content=args.content, templates=args.templates, out=args.out or Path("site"),
                    base_url=args.base_url, search=not getattr(args, "no_search", False),
                    cache=None if args.no_cache else args.cache,
                    jobs=getattr(args, "jobs", None) or os.cpu_count() or 1)
@@ -110,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             modules = len(inputs.training.modules) if inputs.training else 0
             print(f"ok: {len(inputs.registry.posyandu)} Posyandu, {modules} training modules, "
                   f"{len(pages)} pages planned")
-            return 0
+            return _write_report(inputs.registry, opts.templates, args.out) if args.report else 0
         result = build(opts)
     except BuildError as exc:
         return _report(exc, "" if args.command == "check" else f"; nothing was written to {opts.out}/")
@@ -119,6 +129,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print(f"built {result.pages} pages ({result.posyandu} Posyandu) into {opts.out}/ "
           f"in {result.seconds:.2f} s")
+    return 0
+
+
+def _write_report(registry: Registry, templates: Path, out: Path | None) -> int:
+    """check --report: the data-quality report as of today, into one HTML file."""
+    today = dt.date.today()
+    target = out or DEFAULT_FILE
+    try:
+        target.write_text(report_file(registry, templates, today), encoding="utf-8")
+    except OSError as exc:
+        print(f"{target}: cannot write the report: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"quality report as of {today.isoformat()} (today) written to {target}")
     return 0
 
 
@@ -139,7 +162,8 @@ def _run_national(args: argparse.Namespace) -> int:
         return 2
     opts = Options(content=getattr(args, "content", None),
                    templates=getattr(args, "templates", Path("templates")),
-                   out=getattr(args, "out", Path("site")), base_url=getattr(args, "base_url", None),
+                   out=getattr(args, "out", None) or Path("site"),
+                   base_url=getattr(args, "base_url", None),
                    search=not getattr(args, "no_search", False),
                    cache=None if getattr(args, "no_cache", False) else getattr(args, "cache", None))
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
+from . import calendar, links, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .lock import cache_lock, output_lock
@@ -210,21 +210,12 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
-    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each.
+    """The registry as open data (the files of opendata.exports) and one .ics per Posyandu.
     Files made from the same inputs as in the previous build are reused, not made again."""
     key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
-    exports: list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]] = [
-        (("data/posyandu.json",), lambda: {"data/posyandu.json": export.to_json(registry)}),
-        (("data/posyandu.csv",), lambda: {"data/posyandu.csv": export.to_csv(registry)}),
-        ((export.SUMMARY,), lambda: {export.SUMMARY: export.summary(registry)}),
-        (("data/posyandu.geojson",),
-         lambda: {"data/posyandu.geojson": opendata.geojson(registry)}),
-        ((opendata.FEED_PATH,), lambda: {opendata.FEED_PATH: opendata.atom(registry)}),
-        (tuple(f"data/hsds/{name}" for name in opendata.HSDS_FILES),
-         lambda: {f"data/hsds/{k}": v for k, v in opendata.hsds(registry).items()}),
-    ]
+    exports = opendata.exports(registry)
     for rels, make in exports:
-        if not all([staging.reuse(rel, key) for rel in rels]):
+        if not all(staging.reuse(rel, key) for rel in rels):
             for rel, text in make().items():
                 staging.write(rel, text, key)
     settings = registry.settings

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
                      Registry, kabupaten_label)
+from . import datadict, quality
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
@@ -148,7 +149,20 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                                   crumbs=desa_crumb + [(p.nama, posyandu_url(p))], kind="poster",
                                   context={**common, "p": p, "kec": k, "profile": profile,
                                            "qr": qr.code(profile, f"Kode QR ke halaman {p.nama}")}))
-    return pages
+    return pages + open_data_pages(reg, home)
+
+
+def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
+    """The "Data terbuka" page and the data-quality report, both dated by the registry's newest
+    ``diperbarui`` (never the build date)."""
+    updated = datadict.latest_update(reg)
+    return [
+        Page("data-terbuka/", "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
+             context={"files": datadict.FILES, "fields": datadict.CSV_FIELDS,
+                      "updated": updated, "total": len(reg.posyandu)}),
+        Page("kualitas/", "kualitas.html", "Laporan kualitas data", crumbs=[home],
+             kind="kualitas", context={"q": quality.report(reg, updated, posyandu_url)}),
+    ]
 
 
 def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from .load import (INVALID, YamlList, YamlMap, line_of, parse_fast, parse_yaml, 
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      NationalSettings, Region, Registration, Schedule, Settings, SpmService,
                      Verification)
+from .models import DEFAULT_LICENSE, LICENSES, License
 from .problems import Problems, shorten
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -38,7 +39,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     """Validate config.yaml."""
     f = Fields(data, path, "", problems)
     f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
-                      "zona_waktu", "data_contoh", "wilayah", "koreksi"])
+                      "zona_waktu", "data_contoh", "wilayah", "koreksi", "lisensi"])
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
@@ -53,11 +54,39 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         data_contoh=f.flag("data_contoh"),
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
+        lisensi=_license(f),
     )
     if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
         f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
                 "give its path relative to this file, e.g. data/wilayah.yaml")
     return result
+
+
+def _license(f: Fields) -> License:
+    """The open data's licence: an SPDX identifier from LICENSES, or {kode, nama, url} for
+    another one; CC BY 4.0 when not given."""
+    value = f.data.get("lisensi")
+    if isinstance(value, str):
+        if value.strip() in LICENSES:
+            return LICENSES[value.strip()]
+        close = suggest(value, LICENSES)
+        f.error("lisensi", f"'{value}' is not a licence known by its SPDX id alone",
+                (close + " " if close else "") + "known: " + ", ".join(LICENSES)
+                + "; write another one as {kode: <SPDX id>, nama: <name>, url: <its text>}")
+        return DEFAULT_LICENSE
+    if value is None or value is INVALID:
+        return DEFAULT_LICENSE
+    sub = f.sub("lisensi")
+    if not sub.ok:
+        return DEFAULT_LICENSE
+    sub.reject_unknown(["kode", "nama", "url"])
+    kode = sub.text("kode", required=True, pattern=r"[A-Za-z0-9.+-]+",
+                    hint="the licence's SPDX identifier, e.g. CC-BY-4.0 (spdx.org/licenses)")
+    nama = sub.text("nama", required=True, hint="the licence's full name")
+    url = sub.text("url", required=True, pattern=r"https?://\S+",
+                   hint="the address of the licence's text, e.g. "
+                   "https://creativecommons.org/licenses/by/4.0/")
+    return License(kode, nama, url) if kode and nama and url else DEFAULT_LICENSE
 
 
 def national_settings(data: Any, path: str, problems: Problems,
