@@ -25,7 +25,6 @@ from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
-from .render import environment
 from .training import MEDIA, Training, load_training
 from .write import Staging
 
@@ -51,6 +50,7 @@ class Options:
     # The output lies inside a site whose build already holds the lock (a kabupaten of a
     # national build): this build takes no lock of its own.
     locked_by_caller: bool = False
+    start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
 
 
 @dataclass
@@ -171,8 +171,8 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     base_url = site["settings"].base_url
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
     try:
-        job = pool.Job(pages, environment(opts.templates), site, salt, staging, opts.templates, qr)
-        problems = pool.render_pages(job, opts.jobs, progress, known.data)
+        job = pool.Job(pages, site, salt, staging, opts.templates, qr)
+        problems = pool.render_pages(job, opts.jobs, progress, known.data, opts.start_method)
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")

@@ -11,6 +11,7 @@ import json
 import os
 import ctypes
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from .cache import write_atomically
@@ -99,6 +100,11 @@ class Staging:
             return True
         except OSError:
             return False
+
+    def record(self, files: Iterable[tuple[str, str, str]]) -> None:
+        """Remember files another process wrote into the staging folder: (path, digest, key)."""
+        for rel, digest, key in files:
+            self.digests[rel], self.keys[rel] = digest, key
 
     def unchanged(self, suffix: str) -> bool:
         """Whether every file ending in ``suffix`` is as in the previous build (none added or
