@@ -11,9 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
+from . import calendar, export, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
+from .maps import Boundaries, load_boundaries
 from .models import Registry
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
@@ -60,6 +61,7 @@ class Inputs:
 
     registry: Registry
     training: Training | None
+    boundaries: Boundaries | None = None  # for the maps; None: no maps
 
 
 def load(opts: Options, today: dt.date | None = None) -> Inputs:
@@ -81,16 +83,19 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
+    boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
+                                  region, problems) if settings.batas else None)
     if problems:
         raise BuildError(problems)
     for cache in caches:
         cache.save()
-    return Inputs(registry, training)
+    return Inputs(registry, training, boundaries)
 
 
 def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     """Every page of the site."""
-    pages = directory_pages(inputs.registry, qr)
+    reg = inputs.registry
+    pages = map_pages.attach(directory_pages(reg, qr), reg.region, reg.posyandu, inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training)
     return pages

@@ -33,6 +33,7 @@ class Settings:
     data_contoh: bool
     deskripsi: str
     wilayah: str  # path of the region table, relative to the config file
+    batas: str = ""  # optional boundary file for the maps, relative to the config file
 
 
 @dataclass(frozen=True)

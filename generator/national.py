@@ -151,8 +151,9 @@ def _inputs_digest(unit: Unit, opts: Options) -> str:
                                   opts.training_above)).encode())
     region = load_yaml(unit.config, Problems())
     files = [unit.config, *unit.data]
-    if isinstance(region, dict) and isinstance(region.get("wilayah"), str):
-        files.append(unit.config.parent / region["wilayah"])
+    for key in ("wilayah", "batas"):
+        if isinstance(region, dict) and isinstance(region.get(key), str):
+            files.append(unit.config.parent / region[key])
     files += sorted(p for p in opts.templates.rglob("*") if p.is_file())
     for path in files:
         digest.update(str(path).encode() + b"\0")

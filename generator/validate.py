@@ -35,7 +35,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     """Validate config.yaml."""
     f = Fields(data, path, "", problems)
     f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
-                      "zona_waktu", "data_contoh", "wilayah", "koreksi"])
+                      "zona_waktu", "data_contoh", "wilayah", "koreksi", "batas"])
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
@@ -50,10 +50,14 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         data_contoh=f.flag("data_contoh"),
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
+        batas=f.text("batas") or "",
     )
-    if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
-        f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
-                "give its path relative to this file, e.g. data/wilayah.yaml")
+    for key, what, example in (("wilayah", "the region table", "data/wilayah.yaml"),
+                               ("batas", "the boundary file", "data/batas-kukar.json")):
+        value = getattr(result, key)
+        if value and not (Path(path).parent / value).is_file():
+            f.error(key, f"{what} '{value}' does not exist",
+                    f"give its path relative to this file, e.g. {example}")
     return result
 
 
