@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from . import calendar, export, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
-from .maps import Boundaries, load_boundaries
+from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
@@ -84,7 +84,8 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
-                                  region, problems) if settings.batas else None)
+                                  kabupaten_codes(region), region.label, problems)
+                  if settings.batas else None)
     if problems:
         raise BuildError(problems)
     for cache in caches:

@@ -13,20 +13,22 @@ from .maps import (
     Boundaries,
     Dot,
     Frame,
+    Geometry,
     Label,
     Map,
     Shape,
-    fits_label,
+    label_at,
     path_data,
     progress_class,
 )
 from .models import Desa, Kecamatan, Posyandu, Region
-from .plan import Page, Stats, desa_url, kecamatan_url, posyandu_url
+from .plan import Area, Page, Stats, desa_url, kecamatan_url, posyandu_url
 from .render import angka
 
 KINDS = ("beranda", "kecamatan", "posyandu")  # the pages with a map
 LABEL_BOX = (44, 30)  # a kecamatan drawn smaller than this gets no percentage label
-KABUPATEN_WIDTH, KECAMATAN_WIDTH, LOCATOR_WIDTH = 600, 600, 240
+KABUPATEN_WIDTH, KECAMATAN_WIDTH, LOCATOR_WIDTH, NATIONAL_WIDTH = 600, 600, 240, 600
+OUTSIDE = "Belum ada dalam direktori"
 
 
 @dataclass(frozen=True)
@@ -67,29 +69,84 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
     return result
 
 
+@dataclass(frozen=True)
+class Part:
+    """A region coloured on a map by how many of a whole are registered."""
+
+    name: str  # "Kecamatan Samboja"
+    href: str
+    registered: int
+    whole: int
+    of: str  # what the whole is, e.g. "dari" (the Posyandu in the directory) or "dari target"
+    geometry: Geometry
+    centre: tuple[float, float] | None = None  # lon, lat of its label
+
+
+def choropleth(title: str, parts: list[Part], background: list[Geometry], b: Boundaries,
+               width: int) -> MapView | None:
+    """``parts`` coloured by their share registered and labelled with it where there is room,
+    over ``background`` regions (not in the directory)."""
+    if not parts:
+        return None
+    frame = Frame.fit([p.geometry for p in parts] + background, width)
+    shapes, labels = [], []
+    for p in parts:
+        percent = round(100 * p.registered / p.whole, 1) if p.whole else 0.0
+        name = (f"{p.name}: {angka(p.registered)} {p.of} {angka(p.whole)} Posyandu terdaftar "
+                f"({angka(percent, 1)}%)" if p.whole else f"{p.name}: {NO_POSYANDU}")
+        shapes.append(Shape(p.href, name, path_data(p.geometry, frame),
+                            progress_class(p.registered, p.whole)))
+        at = label_at(p.geometry, frame, LABEL_BOX, p.centre)
+        if at:
+            labels.append(Label(*at, f"{angka(percent)}%" if p.whole else "–"))
+    classes = tuple((f"k{i}", text) for i, (_, text) in enumerate(PROGRESS_CLASSES))
+    classes += (("kosong", NO_POSYANDU),) + ((("luar", OUTSIDE),) if background else ())
+    return MapView(Map(title, frame, tuple(shapes), labels=tuple(labels),
+                       background="".join(path_data(g, frame) for g in background)),
+                   b.sumber, b.lisensi, classes)
+
+
 def kabupaten_map(region: Region, kec_stats: dict[str, Stats], b: Boundaries,
                   root: str) -> MapView | None:
     """The kabupaten's kecamatan coloured by the share of their Posyandu that is registered
-    (the numbers of the home page's kecamatan table), each labelled with its percentage."""
-    shown = [k for k in region.kecamatan if k.kode in b.kecamatan]
-    if not shown:
-        return None
-    frame = Frame.fit([b.kecamatan[k.kode] for k in shown], KABUPATEN_WIDTH)
-    shapes, labels = [], []
-    for k in shown:
-        s = kec_stats[k.kode]
-        percent = s.percent(s.registered)
-        name = (f"Kecamatan {k.nama}: {angka(s.registered)} dari {angka(s.total)} Posyandu "
-                f"terdaftar ({angka(percent, 1)}%)" if s.total else
-                f"Kecamatan {k.nama}: {NO_POSYANDU}")
-        shapes.append(Shape(root + kecamatan_url(k), name, path_data(b.kecamatan[k.kode], frame),
-                            progress_class(s.registered, s.total)))
-        if fits_label(b.kecamatan[k.kode], frame, *LABEL_BOX):
-            labels.append(Label(*frame.xy(k.lon, k.lat), f"{angka(percent)}%" if s.total else "–"))
-    classes = tuple((f"k{i}", text) for i, (_, text) in enumerate(PROGRESS_CLASSES))
-    return MapView(Map(f"Peta {region.label}: persentase Posyandu terdaftar per kecamatan", frame,
-                       tuple(shapes), labels=tuple(labels)),
-                   b.sumber, b.lisensi, classes + (("kosong", NO_POSYANDU),))
+    (the numbers of the home page's kecamatan table)."""
+    parts = [Part(f"Kecamatan {k.nama}", root + kecamatan_url(k), kec_stats[k.kode].registered,
+                  kec_stats[k.kode].total, "dari", b.kecamatan[k.kode], (k.lon, k.lat))
+             for k in region.kecamatan if k.kode in b.kecamatan]
+    return choropleth(f"Peta {region.label}: persentase Posyandu terdaftar per kecamatan", parts,
+                      [], b, KABUPATEN_WIDTH)
+
+
+def area_map(title: str, area: Area, level: dict[str, Geometry], prefix: str,
+             b: Boundaries, root: str) -> MapView | None:
+    """The parts of a provinsi (or of the country) coloured by their registered Posyandu
+    against the target (the numbers of the page's table); the regions under ``prefix`` that are
+    not in the directory drawn grey behind them."""
+    inside = {a.kode for a in area.parts}
+    parts = [Part(a.nama, root + a.path, a.terdaftar, a.target, "dari target", level[a.kode])
+             for a in area.parts if a.kode in level]
+    background = [g for code, g in sorted(level.items())
+                  if code.startswith(prefix) and code not in inside]
+    return choropleth(title, parts, background, b, NATIONAL_WIDTH)
+
+
+def attach_national(pages: list[Page], b: Boundaries | None) -> list[Page]:
+    """``pages`` of the top of a national site with a map (or None) as ``peta``: the provinsi
+    on the national home page, the kabupaten on each provinsi page."""
+    result = []
+    for page in pages:
+        view: MapView | None = None
+        if page.kind == "nasional" and b:
+            view = area_map("Peta Indonesia: persentase Posyandu terdaftar dari target per "
+                            "provinsi", page.context["total"], b.provinsi, "", b, page.root)
+        elif page.kind == "provinsi" and b:
+            area = page.context["area"]
+            view = area_map(f"Peta Provinsi {area.nama}: persentase Posyandu terdaftar dari "
+                            "target per kabupaten/kota", area, b.kabupaten, area.kode + ".", b,
+                            page.root)
+        result.append(replace(page, context={**page.context, "peta": view})
+                      if page.kind in ("nasional", "provinsi") else page)
+    return result
 
 
 def kecamatan_map(kec: Kecamatan, members: list[Posyandu], b: Boundaries,

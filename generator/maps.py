@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from .fields import suggest
 from .models import Region
 from .problems import Problems
 
 Ring = tuple[float, ...]  # lon, lat, lon, lat, ... (not closed)
 Polygon = tuple[Ring, ...]  # exterior ring, then holes
 Geometry = tuple[Polygon, ...]
-LEVELS = ("kabupaten", "kecamatan", "desa")
+LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")  # in the order of Boundaries' fields
+REMAKE = "make it again with: python tools/make_boundaries.py ../shared/data [--nasional]"
 # Registration progress classes: (lowest percentage, label); ColorBrewer 2.0 "YlGnBu", 5 classes
 # (Cynthia Brewer, Apache License 2.0), light to dark, in situs.css as .peta .k0 ... .k4.
 PROGRESS_CLASSES = ((0, "0–19%"), (20, "20–39%"), (40, "40–59%"), (60, "60–79%"), (80, "80–100%"))
@@ -32,56 +35,78 @@ HATCH = ('<defs><pattern id="arsir" width="6" height="6" patternUnits="userSpace
 
 @dataclass(frozen=True)
 class Boundaries:
-    """A kabupaten's simplified boundary polygons by Kemendagri code, and where they come from."""
+    """Simplified boundary polygons by Kemendagri code, and where they come from: a kabupaten's
+    file has kabupaten, kecamatan and desa, a national one provinsi and kabupaten."""
 
     sumber: str
     lisensi: str
-    kabupaten: dict[str, Geometry]
-    kecamatan: dict[str, Geometry]
-    desa: dict[str, Geometry]
+    provinsi: dict[str, Geometry] = field(default_factory=dict)
+    kabupaten: dict[str, Geometry] = field(default_factory=dict)
+    kecamatan: dict[str, Geometry] = field(default_factory=dict)
+    desa: dict[str, Geometry] = field(default_factory=dict)
 
 
-def load_boundaries(path: Path, region: Region, problems: Problems) -> Boundaries | None:
-    """Read and check a boundary file (tools/make_boundaries.py): every code must be one of
-    ``region``'s at its level and every geometry a list of polygons of [lon, lat, ...] rings."""
+class CodePattern:
+    """The codes of a level that a site without a full region table accepts, by their form."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.pattern.fullmatch(code) is not None
+
+
+def kabupaten_codes(region: Region) -> dict[str, Container[str]]:
+    """The codes a kabupaten's boundary file may use, by level: those of its region table."""
+    return {"kabupaten": {region.kode}, "kecamatan": {k.kode for k in region.kecamatan},
+            "desa": {d.kode for k in region.kecamatan for d in k.desa}}
+
+
+NATIONAL_CODES: dict[str, Container[str]] = {"provinsi": CodePattern(r"\d{2}"),
+                                             "kabupaten": CodePattern(r"\d{2}\.\d{2}")}
+
+
+def load_boundaries(path: Path, known: dict[str, Container[str]], owner: str,
+                    problems: Problems) -> Boundaries | None:
+    """Read and check a boundary file (tools/make_boundaries.py): its levels are those of
+    ``known``, every code one of ``known``'s at its level (of ``owner``, for messages), every
+    geometry a list of polygons of [lon, lat, ...] rings."""
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(shown, 1, "(file)", f"cannot read the boundary file: {exc}",
-                     "make it with: python tools/make_boundaries.py ../shared/data")
+        problems.add(shown, 1, "(file)", f"cannot read the boundary file: {exc}", REMAKE)
         return None
     except json.JSONDecodeError as exc:
-        problems.add(shown, exc.lineno, "(json)", f"not valid JSON: {exc.msg}",
-                     "make it again with tools/make_boundaries.py")
+        problems.add(shown, exc.lineno, "(json)", f"not valid JSON: {exc.msg}", REMAKE)
         return None
     if not isinstance(data, dict):
-        problems.add(shown, 1, "(json)", "expected an object with sumber, lisensi, kabupaten, "
-                     "kecamatan and desa", "make it again with tools/make_boundaries.py")
+        problems.add(shown, 1, "(json)", "expected an object with sumber, lisensi and "
+                     + ", ".join(known), REMAKE)
         return None
-    known = {"kabupaten": {region.kode},
-             "kecamatan": {k.kode for k in region.kecamatan},
-             "desa": {d.kode for k in region.kecamatan for d in k.desa}}
+    for key in sorted(set(data) - set(known) - {"sumber", "lisensi", "catatan"}):
+        problems.add(shown, _line(text, f'"{key}"'), key, "not a level of this boundary file",
+                     f"the levels are {', '.join(known)}" + (f"; {suggest(key, known)}"
+                                                           if suggest(key, known) else ""))
     levels: dict[str, dict[str, Geometry]] = {}
-    for level in LEVELS:
+    for level, codes in known.items():
         levels[level] = {}
         items = data.get(level, {})
         if not isinstance(items, dict):
-            problems.add(shown, _line(text, f'"{level}"'), level, "expected an object of "
-                         "geometries by code", "make it again with tools/make_boundaries.py")
+            problems.add(shown, _line(text, f'"{level}"'), level,
+                         "expected an object of geometries by code", REMAKE)
             continue
         for code in sorted(items):
             line, where = _line(text, f'"{code}"'), f"{level}.{code}"
             geometry = _geometry(items[code])
-            if code not in known[level]:
-                problems.add(shown, line, where, f"'{code}' is not a {level} of {region.label} "
-                             "in the region table", "derive the file from the boundaries of "
-                             "this kabupaten, keyed by the codes of data/wilayah.yaml")
+            if code not in codes:
+                problems.add(shown, line, where, f"'{code}' is not a {level} of {owner}",
+                             "key each region by its Kemendagri code, as in the region table "
+                             "(data/wilayah.yaml)")
             elif geometry is None:
                 problems.add(shown, line, where, "expected a list of polygons, each a list of "
-                             "rings [lon, lat, lon, lat, ...] of at least 3 points",
-                             "make it again with tools/make_boundaries.py")
+                             "rings [lon, lat, lon, lat, ...] of at least 3 points", REMAKE)
             else:
                 levels[level][code] = geometry
     for key in ("sumber", "lisensi"):
@@ -89,7 +114,7 @@ def load_boundaries(path: Path, region: Region, problems: Problems) -> Boundarie
             problems.add(shown, 1, key, "missing: say where the polygons come from and under "
                          "which licence", 'e.g. "lisensi": "MIT, Copyright (c) 2024 Cahya DSN"')
     return Boundaries(str(data.get("sumber", "")), str(data.get("lisensi", "")),
-                      levels["kabupaten"], levels["kecamatan"], levels["desa"])
+                      *(levels.get(level, {}) for level in LEVELS))
 
 
 def _line(text: str, needle: str) -> int:
@@ -145,11 +170,18 @@ class Frame:
                 round((self.north - lat) * self.scale))
 
 
-def fits_label(geometry: Geometry, frame: Frame, width: int, height: int) -> bool:
-    """Whether the drawn box of ``geometry`` is at least ``width`` by ``height`` units."""
-    xs, ys = zip(*(frame.xy(r[i], r[i + 1]) for p in geometry for r in p
-                   for i in range(0, len(r), 2)), strict=True)
-    return max(xs) - min(xs) >= width and max(ys) - min(ys) >= height
+def label_at(geometry: Geometry, frame: Frame, box: tuple[int, int],
+             centre: tuple[float, float] | None = None) -> tuple[int, int] | None:
+    """Where a label of ``geometry`` goes: at ``centre`` (lon, lat) or else the middle of its
+    largest polygon's drawn box, if that box is at least ``box`` units; None otherwise."""
+    drawn = [[frame.xy(ring[i], ring[i + 1]) for i in range(0, len(ring), 2)]
+             for ring in (polygon[0] for polygon in geometry)]
+    points = max(drawn, key=lambda ring: (max(x for x, _ in ring) - min(x for x, _ in ring))
+                 * (max(y for _, y in ring) - min(y for _, y in ring)))
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if max(xs) - min(xs) < box[0] or max(ys) - min(ys) < box[1]:
+        return None
+    return frame.xy(*centre) if centre else ((max(xs) + min(xs)) // 2, (max(ys) + min(ys)) // 2)
 
 
 def path_data(geometry: Geometry, frame: Frame) -> str:
@@ -226,12 +258,15 @@ class Map:
     dots: tuple[Dot, ...] = ()
     labels: tuple[Label, ...] = ()
     radius: int = 5
+    background: str = ""  # path data of regions drawn for context only, not links
 
     def svg(self) -> Markup:
         """The map as inline SVG; every shape and dot is an <a> named by its <title>."""
         f = self.frame
         out = [(f'<svg class="peta-svg" viewBox="0 0 {f.width} {f.height}" role="group" '
                 f'aria-label="{escape(self.name)}">{HATCH}')]
+        if self.background:
+            out.append(f'<path class="luar" d="{self.background}" aria-hidden="true"/>')
         for s in self.shapes:
             out.append(f'<a href="{escape(s.href)}"><title>{escape(s.name)}</title>'
                        f'<path class="{s.css}" d="{s.d}"/></a>')

@@ -44,6 +44,7 @@ class NationalSettings:
     deskripsi: str
     base_url: str
     data_contoh: bool
+    batas: str = ""  # optional boundary file (provinsi and kabupaten), relative to the config
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ from .build import Options, Result, _salt, load, publish, robots
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .load import load_yaml
+from .map_pages import attach_national
+from .maps import NATIONAL_CODES, load_boundaries
 from .models import SPM_FIELDS, NationalSettings, Region
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
@@ -214,7 +216,11 @@ def build_top(root: Path, opts: Options) -> int:
     settings = replace(settings, data_contoh=settings.data_contoh
                        or any(k["data_contoh"] for k in kabupaten))
     provinsi = national_areas(kabupaten, provinsi_path)
-    pages = national_pages(settings, provinsi, training)
+    boundaries = (load_boundaries(Path(os.path.normpath(root / settings.batas)), NATIONAL_CODES,
+                                  "Indonesia", problems) if settings.batas else None)
+    if problems:
+        raise BuildError(problems)
+    pages = attach_national(national_pages(settings, provinsi, training), boundaries)
     site = {"settings": settings, "region": {"nama": "Indonesia"}, "parents": (), "up": "",
             "base_path": urlsplit(settings.base_url).path or "/", "training": training is not None,
             "csp": CSP, "open_data": False}

@@ -52,12 +52,8 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         or "",
         batas=f.text("batas") or "",
     )
-    for key, what, example in (("wilayah", "the region table", "data/wilayah.yaml"),
-                               ("batas", "the boundary file", "data/batas-kukar.json")):
-        value = getattr(result, key)
-        if value and not (Path(path).parent / value).is_file():
-            f.error(key, f"{what} '{value}' does not exist",
-                    f"give its path relative to this file, e.g. {example}")
+    _exists(f, "wilayah", result.wilayah, "the region table", "data/wilayah.yaml")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-kukar.json")
     return result
 
 
@@ -65,11 +61,21 @@ def national_settings(data: Any, path: str, problems: Problems,
                       base_url: str | None) -> NationalSettings:
     """Validate the config.yaml of a site of many kabupaten (--units)."""
     f = Fields(data, path, "", problems)
-    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh"])
-    return NationalSettings(judul=f.text("judul", required=True) or "",
-                            deskripsi=f.text("deskripsi") or "",
-                            base_url=_base_url(f, base_url),
-                            data_contoh=f.flag("data_contoh"))
+    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh", "batas"])
+    result = NationalSettings(judul=f.text("judul", required=True) or "",
+                              deskripsi=f.text("deskripsi") or "",
+                              base_url=_base_url(f, base_url),
+                              data_contoh=f.flag("data_contoh"),
+                              batas=f.text("batas") or "")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-indonesia.json")
+    return result
+
+
+def _exists(f: Fields, key: str, value: str, what: str, example: str) -> None:
+    """A problem when the file ``value`` named by setting ``key`` does not exist."""
+    if value and not (Path(f.path).parent / value).is_file():
+        f.error(key, f"{what} '{value}' does not exist",
+                f"give its path relative to this file, e.g. {example}")
 
 
 def _base_url(f: Fields, override: str | None) -> str:

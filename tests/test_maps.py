@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 
 from conftest import ROOT, options
 from generator.build import build
-from generator.maps import Frame, load_boundaries, path_data, progress_class
+from generator.maps import Frame, kabupaten_codes, load_boundaries, path_data, progress_class
 from generator.problems import Problems
 from generator.validate import region
 from generator.load import load_yaml
@@ -144,14 +144,14 @@ def test_boundaries_are_checked_against_the_region_table(tmp_path: Path):
     del data["lisensi"]
     bad = tmp_path / "batas.json"
     bad.write_text(json.dumps(data).replace('"64.02.99"', '\n"64.02.99"'), encoding="utf-8")
-    load_boundaries(bad, table, problems)
+    load_boundaries(bad, kabupaten_codes(table), table.label, problems)
     shown = [str(p) for p in problems.sorted()]
     assert [s.split("\n")[0] for s in shown] == [
         f"{bad}:1: lisensi: missing: say where the polygons come from and under which licence",
         f"{bad}:2: desa.64.02.01.2001: expected a list of polygons, each a list of rings "
         "[lon, lat, lon, lat, ...] of at least 3 points",
         f"{bad}:2: kecamatan.64.02.99: '64.02.99' is not a kecamatan of Kabupaten Kutai "
-        "Kartanegara in the region table",
+        "Kartanegara",
     ]
     assert all("hint:" in s for s in shown)
 
@@ -200,3 +200,62 @@ def test_paths_are_whole_units_drawn_relative_and_closed():
                                                   (79, 100, "k3"), (4, 5, "k4"), (5, 5, "k4")])
 def test_progress_classes(registered: int, total: int, css: str):
     assert progress_class(registered, total) == css
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two-kabupaten national fixture built in one go, without search."""
+    out = tmp_path_factory.mktemp("national-maps") / "site"
+    subprocess.run([sys.executable, "-m", "generator", "build", "--units",
+                    str(ROOT / "tests/fixtures/nasional"), "--out", str(out), "--no-cache",
+                    "--no-search"], check=True, cwd=ROOT, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("rel,level", [("index.html", "provinsi"),
+                                       ("kalimantan-timur-64/index.html", "kabupaten"),
+                                       ("jawa-barat-32/index.html", "kabupaten")])
+def test_national_and_provinsi_maps_show_the_numbers_of_their_tables(national: Path, rel: str,
+                                                                     level: str):
+    page = parsed(national, rel)
+    table = {}
+    for row in page.select("table.progress tbody tr"):
+        cells = row.find_all("td")
+        pct = re.search(r"([\d,]+)%$", cells[2].svg["aria-label"]).group(1)
+        table[row.th.get_text(strip=True)] = (number(cells[1].get_text()), pct)
+    shown = {}
+    for href, name, a in map_links(page):
+        m = re.fullmatch(r"(.+): (\d+) dari target (\d+) Posyandu terdaftar \(([\d,]+)%\)", name)
+        assert m, name
+        shown[m.group(1)] = (int(m.group(2)), m.group(4))
+        assert a.path["class"] == [progress_class(int(m.group(2)), int(m.group(3)))]
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
+        assert m.group(1) in parsed(national, target + "/index.html").h1.get_text(" ", strip=True)
+    assert shown == table and len(shown) >= 1
+    svg = page.select_one("svg.peta-svg")
+    background = svg.select("path.luar")
+    assert len(background) == 1 and background[0]["aria-hidden"] == "true"
+    assert all(shape.find_parent("a").find("title") for shape in svg.select("a path"))
+    legend = [li.get_text(" ", strip=True) for li in page.select("ul.legenda li")]
+    assert legend[-1] == "Belum ada dalam direktori"
+    boundaries = json.loads((ROOT / "data/batas-indonesia.json").read_text(encoding="utf-8"))
+    assert len(boundaries["provinsi"]) == 37 and len(boundaries[level]) > len(shown)
+
+
+def test_a_wrong_national_boundary_code_is_reported(tmp_path: Path):
+    units = tmp_path / "units"
+    shutil.copytree(ROOT / "tests/fixtures/nasional", units)
+    text = (ROOT / "data/batas-indonesia.json").read_text(encoding="utf-8")
+    (units / "batas.json").write_text(text.replace('"64.02":', '"64.2":', 1), encoding="utf-8")
+    config = units / "config.yaml"
+    config.write_text(re.sub(r"\nbatas: .*", "\nbatas: batas.json", config.read_text()))
+    for kab in ("64.02", "32.01"):
+        kab_config = units / kab / "config.yaml"
+        kab_config.write_text(kab_config.read_text().replace("../../../../", str(ROOT) + "/"))
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--units", str(units),
+                          "--out", str(tmp_path / "site"), "--no-cache", "--no-search"],
+                         capture_output=True, text=True, cwd=ROOT)
+    out = run.stdout + run.stderr
+    assert run.returncode == 1 and "Traceback" not in out
+    assert re.search(r"batas\.json:\d+: kabupaten\.64\.2: '64\.2' is not a kabupaten of "
+                     r"Indonesia", out), out
