@@ -202,14 +202,32 @@ def test_progress_classes(registered: int, total: int, css: str):
     assert progress_class(registered, total) == css
 
 
+def units_with_boundaries(tmp: Path, national: str) -> Path:
+    """A copy of the two-kabupaten national fixture whose top config.yaml names ``national``
+    (a file in ``tmp`` or in data/) as its boundaries, and Kukar's names data/batas-kukar.json."""
+    units = tmp / "units"
+    shutil.copytree(ROOT / "tests/fixtures/nasional", units)
+    with (units / "config.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"batas: {national}\n")
+    kukar = units / "64.02" / "config.yaml"
+    kukar.write_text(kukar.read_text(encoding="utf-8").replace("../../../../", str(ROOT) + "/")
+                     + f"batas: {ROOT / 'data/batas-kukar.json'}\n", encoding="utf-8")
+    return units
+
+
+def build_units(units: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--units", str(units),
+                           "--out", str(out), "--no-cache", "--no-search"],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two-kabupaten national fixture built in one go, without search."""
-    out = tmp_path_factory.mktemp("national-maps") / "site"
-    subprocess.run([sys.executable, "-m", "generator", "build", "--units",
-                    str(ROOT / "tests/fixtures/nasional"), "--out", str(out), "--no-cache",
-                    "--no-search"], check=True, cwd=ROOT, capture_output=True)
-    return out
+    """The two-kabupaten national fixture with boundaries, built in one go without search."""
+    tmp = tmp_path_factory.mktemp("national-maps")
+    units = units_with_boundaries(tmp, str(ROOT / "data/batas-indonesia.json"))
+    assert build_units(units, tmp / "site").returncode == 0
+    return tmp / "site"
 
 
 @pytest.mark.parametrize("rel,level", [("index.html", "provinsi"),
@@ -243,18 +261,10 @@ def test_national_and_provinsi_maps_show_the_numbers_of_their_tables(national: P
 
 
 def test_a_wrong_national_boundary_code_is_reported(tmp_path: Path):
-    units = tmp_path / "units"
-    shutil.copytree(ROOT / "tests/fixtures/nasional", units)
     text = (ROOT / "data/batas-indonesia.json").read_text(encoding="utf-8")
-    (units / "batas.json").write_text(text.replace('"64.02":', '"64.2":', 1), encoding="utf-8")
-    config = units / "config.yaml"
-    config.write_text(re.sub(r"\nbatas: .*", "\nbatas: batas.json", config.read_text()))
-    for kab in ("64.02", "32.01"):
-        kab_config = units / kab / "config.yaml"
-        kab_config.write_text(kab_config.read_text().replace("../../../../", str(ROOT) + "/"))
-    run = subprocess.run([sys.executable, "-m", "generator", "build", "--units", str(units),
-                          "--out", str(tmp_path / "site"), "--no-cache", "--no-search"],
-                         capture_output=True, text=True, cwd=ROOT)
+    (tmp_path / "batas.json").write_text(text.replace('"64.02":', '"64.2":', 1), encoding="utf-8")
+    run = build_units(units_with_boundaries(tmp_path, str(tmp_path / "batas.json")),
+                      tmp_path / "site")
     out = run.stdout + run.stderr
     assert run.returncode == 1 and "Traceback" not in out
     assert re.search(r"batas\.json:\d+: kabupaten\.64\.2: '64\.2' is not a kabupaten of "
