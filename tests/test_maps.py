@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import ROOT, options
+from conftest import ROOT, options, serve
 from generator.build import build
 from generator.maps import Frame, kabupaten_codes, load_boundaries, path_data, progress_class
 from generator.problems import Problems
@@ -269,3 +269,22 @@ def test_a_wrong_national_boundary_code_is_reported(tmp_path: Path):
     assert run.returncode == 1 and "Traceback" not in out
     assert re.search(r"batas\.json:\d+: kabupaten\.64\.2: '64\.2' is not a kabupaten of "
                      r"Indonesia", out), out
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_national_and_provinsi_maps_pass_axe(page, national: Path, tmp_path: Path):
+    from test_a11y import axe_violations
+    server, url = serve(national, tmp_path, "/posyandu-nasional/")
+    try:
+        found = {}
+        for rel in ("", "kalimantan-timur-64/", "jawa-barat-32/"):
+            page.goto(url + rel)
+            assert page.locator("svg.peta-svg a").count() >= 1
+            violations = axe_violations(page)
+            if violations:
+                found[rel] = violations
+        assert found == {}
+    finally:
+        server.shutdown()
+        server.server_close()
