@@ -288,3 +288,25 @@ def test_national_and_provinsi_maps_pass_axe(page, national: Path, tmp_path: Pat
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.browser
+def test_map_links_work_without_javascript_by_pointer_and_keyboard(browser, site_url: str):
+    context = browser.new_context(viewport={"width": 320, "height": 640},
+                                  java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        assert page.locator("svg.peta-svg").bounding_box()["width"] <= 320
+        page.locator("svg.peta-svg a", has=page.locator("title", has_text="Kecamatan Samboja:")
+                     ).first.click()
+        assert page.url.endswith("/kecamatan/samboja-640213/")
+        assert page.locator("h1").inner_text() == "Kecamatan Samboja"
+        first = page.locator("svg.peta-svg a").first
+        first.focus()
+        name = first.locator("title").text_content().split(":")[0]
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == name
+    finally:
+        context.close()
