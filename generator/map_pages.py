@@ -5,7 +5,6 @@ boundary file) pages get no map."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from .maps import (
     NO_POSYANDU,
@@ -26,7 +25,7 @@ from .plan import Area, Page, Stats, desa_url, kecamatan_url, posyandu_url
 from .render import angka
 
 KINDS = ("beranda", "kecamatan", "posyandu")  # the pages with a map
-LABEL_BOX = (44, 30)  # a kecamatan drawn smaller than this gets no percentage label
+LABEL_BOX = (44, 30)  # a region drawn smaller than this (viewBox units) gets no label
 KABUPATEN_WIDTH, KECAMATAN_WIDTH, LOCATOR_WIDTH, NATIONAL_WIDTH = 600, 600, 240, 600
 OUTSIDE = "Belum ada dalam direktori"
 
@@ -56,7 +55,7 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
     locators = _Locators(boundaries)
     result = []
     for page in pages:
-        view: Any = None
+        view: MapView | None = None
         if page.kind == "beranda":
             view = kabupaten_map(region, page.context["kec_stats"], boundaries, page.root)
         elif page.kind == "kecamatan":

@@ -53,13 +53,24 @@ def number(text: str) -> int:
     return int(text.replace(".", ""))
 
 
+def columns(table: Tag, *headings: str) -> dict[str, list[Tag]]:
+    """The cells of each row of ``table`` under the given column headings, by the row's
+    heading."""
+    names = [th.get_text(strip=True) for th in table.thead.find_all("th")]
+    at = [names.index(h) for h in headings]
+    rows = {}
+    for row in table.tbody.find_all("tr"):
+        cells = row.find_all(["th", "td"])
+        rows[row.th.get_text(strip=True)] = [cells[i] for i in at]
+    return rows
+
+
 def test_home_map_shows_the_numbers_of_the_home_table(sample_site: Path):
     home = parsed(sample_site, "index.html")
-    table = {}
-    for row in home.select("section[aria-labelledby=kecamatan] table tbody tr"):
-        cells = row.find_all("td")
-        table[row.th.get_text(strip=True)] = (number(cells[1].get_text()),
-                                              number(cells[0].get_text()))
+    table = {name: (number(registered.get_text()), number(total.get_text()))
+             for name, (registered, total) in columns(
+                 home.select_one("section[aria-labelledby=kecamatan] table"),
+                 "Terdaftar", "Posyandu").items()}
     shown = {}
     for href, name, a in map_links(home):
         m = MAP_TITLE.fullmatch(name)
@@ -79,8 +90,8 @@ def test_kecamatan_map_shows_its_desa_table_and_every_posyandu(sample_site: Path
     checked = 0
     for path in sorted((sample_site / "kecamatan").glob("*/index.html")):
         page = parsed(sample_site, path.relative_to(sample_site).as_posix())
-        table = {row.th.get_text(strip=True): number(row.find("td").get_text())
-                 for row in page.select("section.desa tbody tr")}
+        table = {name: number(total.get_text()) for name, (total,) in
+                 columns(page.select_one("section.desa table"), "Posyandu").items()}
         links = map_links(page)
         desa = {name.rsplit(": ", 1)[0]: int(name.rsplit(": ", 1)[1].split()[0])
                 for href, name, a in links if a.path}
@@ -236,11 +247,10 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_national_and_provinsi_maps_show_the_numbers_of_their_tables(national: Path, rel: str,
                                                                      level: str):
     page = parsed(national, rel)
-    table = {}
-    for row in page.select("table.progress tbody tr"):
-        cells = row.find_all("td")
-        pct = re.search(r"([\d,]+)%$", cells[2].svg["aria-label"]).group(1)
-        table[row.th.get_text(strip=True)] = (number(cells[1].get_text()), pct)
+    table = {name: (number(registered.get_text()),
+                    re.search(r"([\d,]+)%$", bar.svg["aria-label"]).group(1))
+             for name, (registered, bar) in columns(page.select_one("table.progress"),
+                                                     "Terdaftar", "Dari target").items()}
     shown = {}
     for href, name, a in map_links(page):
         m = re.fullmatch(r"(.+): (\d+) dari target (\d+) Posyandu terdaftar \(([\d,]+)%\)", name)
