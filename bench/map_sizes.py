@@ -15,7 +15,7 @@ import statistics
 import sys
 from pathlib import Path
 
-SVG = re.compile(r'<svg class="peta-svg".*?</svg>', re.S)
+SVG = re.compile(r'<svg class="peta-svg".*?</svg>', re.DOTALL)
 KB = 1024
 BUDGETS = {"kabupaten map": 40 * KB, "largest locator": 8 * KB,
            "home HTML+CSS without the map": 20 * KB}

@@ -38,6 +38,8 @@ KABUPATEN_LEVELS = (("kabupaten", "batas-kukar-kabupaten.geojson", 0.004, 0.0),
 NATIONAL_LEVELS = (("provinsi", "batas-provinsi-indonesia.geojson.gz", 0.02, 0.01),
                    ("kabupaten", "batas-kabupaten-indonesia.geojson.gz", 0.015, 0.005))
 DECIMALS = 4
+NOTE = ("Disederhanakan (Douglas-Peucker) oleh tools/make_boundaries.py; "
+        "cincin [bujur, lintang, ...], 4 desimal.")
 
 
 def read_features(path: Path) -> list[dict[str, Any]]:
@@ -83,9 +85,7 @@ def simplified(geometry: dict[str, Any], tolerance: float,
 def main(folder: str, national: bool) -> None:
     """Print the derived boundary file for the Kukar (or national) files in ``folder``."""
     levels = NATIONAL_LEVELS if national else KABUPATEN_LEVELS
-    out: dict[str, Any] = {"sumber": SOURCE, "lisensi": LICENCE,
-                           "catatan": "Disederhanakan (Douglas-Peucker) oleh tools/make_boundaries.py; "
-                                      "cincin [bujur, lintang, ...], 4 desimal."}
+    out: dict[str, Any] = {"sumber": SOURCE, "lisensi": LICENCE, "catatan": NOTE}
     for level, name, tolerance, min_area in levels:
         features = sorted(read_features(Path(folder) / name), key=lambda f: f["properties"]["kode"])
         out[level] = {f["properties"]["kode"]: simplified(f["geometry"], tolerance, min_area)
