@@ -13,10 +13,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, links, offline, opendata, pdf, pool, search, validate
+from . import calendar, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .lock import cache_lock, output_lock
+from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
 from .output import check_output
 from .outdir import open_staging
@@ -68,6 +69,7 @@ class Inputs:
 
     registry: Registry
     training: Training | None
+    boundaries: Boundaries | None = None  # for the maps; None: no maps
 
 
 def load(opts: Options, today: dt.date | None = None) -> Inputs:
@@ -89,16 +91,20 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
+    boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
+                                  kabupaten_codes(region), region.label, problems)
+                  if settings.batas else None)
     if problems:
         raise BuildError(problems)
     for cache in caches:
         cache.save()
-    return Inputs(registry, training)
+    return Inputs(registry, training, boundaries)
 
 
 def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     """Every page of the site."""
-    pages = directory_pages(inputs.registry, qr)
+    reg = inputs.registry
+    pages = map_pages.attach(directory_pages(reg, qr), reg.region, reg.posyandu, inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training)
     return pages

@@ -57,6 +57,7 @@ class Settings:
     deskripsi: str
     wilayah: str  # path of the region table, relative to the config file
     lisensi: License = DEFAULT_LICENSE  # of every open-data file the site publishes
+    batas: str = ""  # optional boundary file for the maps, relative to the config file
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class NationalSettings:
     deskripsi: str
     base_url: str
     data_contoh: bool
+    batas: str = ""  # optional boundary file (provinsi and kabupaten), relative to the config
 
 
 @dataclass(frozen=True)

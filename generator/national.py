@@ -33,6 +33,8 @@ from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .load import load_yaml
 from .output import MARKER, MARKER_TEXT, check_output
+from .map_pages import attach_national
+from .maps import NATIONAL_CODES, load_boundaries
 from .models import SPM_FIELDS, NationalSettings, Region
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
@@ -174,8 +176,9 @@ def _inputs_digest(unit: Unit, opts: Options) -> str:
                                   opts.training_above)).encode())
     region = load_yaml(unit.config, Problems())
     files = [unit.config, *unit.data]
-    if isinstance(region, dict) and isinstance(region.get("wilayah"), str):
-        files.append(unit.config.parent / region["wilayah"])
+    for key in ("wilayah", "batas"):
+        if isinstance(region, dict) and isinstance(region.get(key), str):
+            files.append(unit.config.parent / region[key])
     files += sorted(p for p in opts.templates.rglob("*") if p.is_file())
     for path in files:
         digest.update(str(path).encode() + b"\0")
@@ -236,7 +239,11 @@ def build_top(root: Path, opts: Options) -> int:
     settings = replace(settings, data_contoh=settings.data_contoh
                        or any(k["data_contoh"] for k in kabupaten))
     provinsi = national_areas(kabupaten, provinsi_path)
-    pages = national_pages(settings, provinsi, training)
+    boundaries = (load_boundaries(Path(os.path.normpath(root / settings.batas)), NATIONAL_CODES,
+                                  "Indonesia", problems) if settings.batas else None)
+    if problems:
+        raise BuildError(problems)
+    pages = attach_national(national_pages(settings, provinsi, training), boundaries)
     site = {"settings": settings, "region": {"nama": "Indonesia"}, "parents": (), "up": "",
             "base_path": urlsplit(settings.base_url).path or "/", "training": training is not None,
             "csp": CSP, "open_data": False}

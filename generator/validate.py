@@ -39,7 +39,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     """Validate config.yaml."""
     f = Fields(data, path, "", problems)
     f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
-                      "zona_waktu", "data_contoh", "wilayah", "koreksi", "lisensi"])
+                      "zona_waktu", "data_contoh", "wilayah", "koreksi", "lisensi", "batas"])
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
@@ -55,10 +55,10 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
         lisensi=_license(f),
+        batas=f.text("batas") or "",
     )
-    if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
-        f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
-                "give its path relative to this file, e.g. data/wilayah.yaml")
+    _exists(f, "wilayah", result.wilayah, "the region table", "data/wilayah.yaml")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-kukar.json")
     return result
 
 
@@ -93,11 +93,21 @@ def national_settings(data: Any, path: str, problems: Problems,
                       base_url: str | None) -> NationalSettings:
     """Validate the config.yaml of a site of many kabupaten (--units)."""
     f = Fields(data, path, "", problems)
-    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh"])
-    return NationalSettings(judul=f.text("judul", required=True) or "",
-                            deskripsi=f.text("deskripsi") or "",
-                            base_url=_base_url(f, base_url),
-                            data_contoh=f.flag("data_contoh"))
+    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh", "batas"])
+    result = NationalSettings(judul=f.text("judul", required=True) or "",
+                              deskripsi=f.text("deskripsi") or "",
+                              base_url=_base_url(f, base_url),
+                              data_contoh=f.flag("data_contoh"),
+                              batas=f.text("batas") or "")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-indonesia.json")
+    return result
+
+
+def _exists(f: Fields, key: str, value: str, what: str, example: str) -> None:
+    """A problem when the file ``value`` named by setting ``key`` does not exist."""
+    if value and not (Path(f.path).parent / value).is_file():
+        f.error(key, f"{what} '{value}' does not exist",
+                f"give its path relative to this file, e.g. {example}")
 
 
 def _base_url(f: Fields, override: str | None) -> str:
