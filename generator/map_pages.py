@@ -28,6 +28,7 @@ KINDS = ("beranda", "kecamatan", "posyandu")  # the pages with a map
 LABEL_BOX = (44, 30)  # a region drawn smaller than this (viewBox units) gets no label
 KABUPATEN_WIDTH, KECAMATAN_WIDTH, LOCATOR_WIDTH, NATIONAL_WIDTH = 600, 600, 240, 600
 OUTSIDE = "Belum ada dalam direktori"
+DOT_MARGIN = 6  # viewBox units around a map with dots, so that a dot at the edge shows whole
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
     by_kec: dict[str, list[Posyandu]] = {}
     for p in sorted(posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
         by_kec.setdefault(p.desa.kecamatan_kode, []).append(p)
-    locators = _Locators(boundaries)
+    locators = _Locators(boundaries, by_kec)
     result = []
     for page in pages:
         view: MapView | None = None
@@ -155,7 +156,8 @@ def kecamatan_map(kec: Kecamatan, members: list[Posyandu], b: Boundaries,
     desa = [d for d in kec.desa if d.kode in b.desa]
     if not desa:
         return None
-    frame = Frame.fit([b.desa[d.kode] for d in desa], KECAMATAN_WIDTH)
+    frame = Frame.fit([b.desa[d.kode] for d in desa], KECAMATAN_WIDTH, DOT_MARGIN,
+                      _located(members))
     counts = {d.kode: 0 for d in kec.desa}
     for p in members:
         counts[p.desa.kode] += 1
@@ -167,6 +169,11 @@ def kecamatan_map(kec: Kecamatan, members: list[Posyandu], b: Boundaries,
     return MapView(Map(f"Peta Kecamatan {kec.nama}: desa/kelurahan dan Posyandu", frame, shapes,
                        dots, radius=5),
                    b.sumber, b.lisensi, approximate=sum(d.approximate for d in dots))
+
+
+def _located(members: list[Posyandu]) -> list[tuple[float, float]]:
+    """The (lon, lat) of the Posyandu that have coordinates, so that a frame shows them."""
+    return [(p.lon, p.lat) for p in members if p.lon is not None and p.lat is not None]
 
 
 def _dot(p: Posyandu, frame: Frame, href: str, name: str) -> Dot:
@@ -181,8 +188,8 @@ class _Locators:
     """Profile locators: the desa of a Posyandu within its kecamatan, and the Posyandu's dot;
     each kecamatan's frame and desa outlines are drawn once."""
 
-    def __init__(self, boundaries: Boundaries) -> None:
-        self.boundaries = boundaries
+    def __init__(self, boundaries: Boundaries, by_kec: dict[str, list[Posyandu]]) -> None:
+        self.boundaries, self.by_kec = boundaries, by_kec
         self.drawn: dict[str, tuple[Frame, dict[str, str]]] = {}
 
     def locator(self, kec: Kecamatan, p: Posyandu, root: str) -> MapView | None:
@@ -192,7 +199,7 @@ class _Locators:
             return None
         if kec.kode not in self.drawn:
             frame = Frame.fit([b.desa[d.kode] for d in kec.desa if d.kode in b.desa],
-                              LOCATOR_WIDTH)
+                              LOCATOR_WIDTH, DOT_MARGIN, _located(self.by_kec[kec.kode]))
             self.drawn[kec.kode] = frame, {d.kode: path_data(b.desa[d.kode], frame)
                                            for d in kec.desa if d.kode in b.desa}
         frame, paths = self.drawn[kec.kode]

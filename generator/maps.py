@@ -153,10 +153,15 @@ class Frame:
     height: int
 
     @classmethod
-    def fit(cls, geometries: Iterable[Geometry], width: int, margin: int = 4) -> Frame:
-        """The frame that shows every point of ``geometries`` with ``margin`` units around."""
+    def fit(cls, geometries: Iterable[Geometry], width: int, margin: int = 4,
+            points: Iterable[tuple[float, float]] = ()) -> Frame:
+        """The frame that shows every point of ``geometries`` and every (lon, lat) of
+        ``points`` with ``margin`` units around."""
+        geometries, points = list(geometries), list(points)
         lons = [r[i] for g in geometries for p in g for r in p for i in range(0, len(r), 2)]
         lats = [r[i] for g in geometries for p in g for r in p for i in range(1, len(r), 2)]
+        lons += [lon for lon, _ in points]
+        lats += [lat for _, lat in points]
         west, east, south, north = min(lons), max(lons), min(lats), max(lats)
         shrink = math.cos(math.radians((north + south) / 2))
         scale = (width - 2 * margin) / max((east - west) * shrink, 1e-9)

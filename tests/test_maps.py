@@ -131,7 +131,7 @@ def test_every_map_link_leads_to_the_page_it_names(sample_site: Path,
     assert len(headings) == 20 + 237 + 827
 
 
-def test_every_map_shape_has_an_accessible_name(with_maps: dict[str, BeautifulSoup]):
+def test_every_map_shape_has_an_accessible_name_and_every_dot_shows(with_maps: dict[str, BeautifulSoup]):
     for rel, page in with_maps.items():
         for svg in page.select("svg.peta-svg"):
             assert svg.get("aria-label")
@@ -140,6 +140,10 @@ def test_every_map_shape_has_an_accessible_name(with_maps: dict[str, BeautifulSo
                     continue
                 a = shape.find_parent("a")
                 assert a is not None and a.find("title").get_text().strip(), (rel, shape)
+        for svg in page.select("svg.peta-svg"):
+            _, _, width, height = map(int, svg["viewbox"].split())
+            for dot in svg.find_all("circle"):
+                assert 0 <= int(dot["cx"]) <= width and 0 <= int(dot["cy"]) <= height, rel
         if rel.startswith("posyandu/"):
             here = page.select_one("figure.lokator svg path.desa-ini").find_parent("a")["href"]
             assert here == page.select_one("p.where a")["href"]
