@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 SCOPE = "pelatihan/"
-SHARED_ASSETS = ("assets/situs.css", "assets/pelatihan.js")
+SHARED_ASSETS = ("assets/situs.css", "assets/pelatihan.css", "assets/pelatihan.js")
 
 _WORKER = """// Service worker of the training section: every module, the glossary, the handbook and
 // their assets are cached on the first visit, so the section works without a network.

@@ -15,6 +15,7 @@ from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Keca
                      Registry, kabupaten_label)
 from .qr import QrCache
 from .slugs import code_slug
+from .curriculum import KELOMPOK, TESTS
 from .training import AUDIENCES, Training
 
 
@@ -246,11 +247,11 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", "")) 
     """The study section: curriculum, one page per module, glossary, printable handbook."""
     section = ("Pelatihan", "pelatihan/")
     modules = training.modules
-    groups = [(key, label, [m for m in modules if key in m.sasaran])
-              for key, label in AUDIENCES.items()]
-    common = {"training": training, "audiences": AUDIENCES}
+    rows = [(key, label, [m for m in modules if m.kurikulum.kelompok == key])
+            for key, label in KELOMPOK.items()]
+    common = {"training": training, "audiences": AUDIENCES, "kelompok": KELOMPOK}
     pages = [Page("pelatihan/", "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
-                  crumbs=[home], kind="pelatihan", context={**common, "groups": groups})]
+                  crumbs=[home], kind="pelatihan", context={**common, "rows": rows})]
     for i, m in enumerate(modules):
         pages.append(Page(f"pelatihan/{m.slug}/", "module.html", m.judul, crumbs=[home, section],
                           kind="modul",
@@ -261,6 +262,10 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", "")) 
         pages.append(Page("pelatihan/istilah/", "glossary.html", training.glossary.judul,
                           crumbs=[home, section], kind="istilah",
                           context={**common, "glossary": training.glossary}))
+    pages += [Page(f"pelatihan/{t.key}/", "tes.html", t.judul, crumbs=[home, section], kind="tes",
+                   context={**common, "tes": t}) for t in TESTS]
+    pages.append(Page("pelatihan/hasil-belajar/", "hasil.html", "Hasil belajar",
+                      crumbs=[home, section], kind="hasil", context={**common, "tests": TESTS}))
     pages.append(Page("pelatihan/cetak/", "handbook.html", "Buku pegangan (cetak)",
                       crumbs=[home, section], kind="cetak",
                       context={**common, "modules": [(m, prefix_ids(m.html, f"m{m.urutan}-"))
