@@ -11,11 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .curriculum import KELOMPOK, TESTS
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
                      Registry, kabupaten_label)
 from .qr import QrCache
 from .slugs import code_slug
-from .curriculum import KELOMPOK, TESTS
 from .training import AUDIENCES, Training
 
 

@@ -8,8 +8,16 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from .curriculum import (CURRICULUM_FIELDS, TESTS, Curriculum, Exercise, Jpl, Question,
-                         read_curriculum, read_exercises)
+from .curriculum import (
+    CURRICULUM_FIELDS,
+    TESTS,
+    Curriculum,
+    Exercise,
+    Jpl,
+    Question,
+    read_curriculum,
+    read_exercises,
+)
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
 from .markup import convert
@@ -111,7 +119,7 @@ def _split(path: Path, shown: str, problems: Problems) -> _Source | None:
     text = read_text(path, problems, shown)
     if text is None:
         return None
-    match = re.match(r"---\n(.*?\n)?---\n", text, re.S)
+    match = re.match(r"---\n(.*?\n)?---\n", text, re.DOTALL)
     if not match:
         problems.add(shown, 1, "(front matter)", "the file does not start with front matter",
                      "start the file with a line '---', the fields (judul: ..., urutan: ...), "
