@@ -49,7 +49,8 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
             return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
 
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
-                           base_url=base_url + HANDBOOK_PAGE).write_pdf()
+                           base_url=base_url + HANDBOOK_PAGE).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_identifier=digest.hexdigest()[:32].encode())  # tagged PDF
     if cached:
         for old in cached.parent.glob("handbook-*.pdf"):
             old.unlink(missing_ok=True)

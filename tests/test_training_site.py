@@ -155,6 +155,8 @@ def test_handbook_holds_every_module_with_unique_ids(sample_pages, modules):
     assert [i for i, n in ids.items() if n > 1] == []
     answers = page.select("section.lampiran li")
     assert len(answers) == sum(len(m["latihan"]) + len(m["swauji"]) for m in modules)
+    assert len(page.select("section.lampiran p.answer strong")) == 2 * sum(
+        len(m["latihan"]) for m in modules)
     assert "Ctrl+P" not in page.get_text()
 
 
