@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import options, serve
+from conftest import options
 from generator.build import build
+from helpers import cached_training
 from test_training_check import make
 
 pypdf = pytest.importorskip("pypdf")
@@ -27,14 +28,8 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_self_test_scores_keeps_progress_offline_and_clears(small_site: Path, tmp_path: Path,
                                                             browser):
-    server, url = serve(small_site, tmp_path)
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(url + "pelatihan/tes-awal/")
-        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_function("async () => (await caches.keys()).length > 0 && (await (await "
-                               "caches.open((await caches.keys())[0])).keys()).length >= 8")
+    with cached_training(browser, small_site, tmp_path, "pelatihan/tes-awal/", 8) as (
+            context, page, url):
         questions = page.locator("fieldset.soal")
         expect(questions).to_have_count(2)
         # known answer set: the first right (choice 1), the second wrong (choice 2)
@@ -63,10 +58,6 @@ def test_self_test_scores_keeps_progress_offline_and_clears(small_site: Path, tm
         pdf = page.evaluate("async () => { const r = await fetch('../buku-pegangan-pelatihan.pdf');"
                             " return [r.ok, (await r.text()).slice(0, 5)]; }")
         assert pdf == [True, "%PDF-"]
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_self_test_answers_are_readable_without_javascript(small_site: Path):
