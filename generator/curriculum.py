@@ -20,7 +20,8 @@ KELOMPOK = {"dasar": "Mata pelatihan dasar", "inti": "Mata pelatihan inti",
 JENIS_LATIHAN = {"ingatan": "mengingat", "penerapan": "menerapkan", "analisis": "menganalisis"}
 MINUTES_PER_JPL = 45
 CURRICULUM_FIELDS = ("kelompok", "kompetensi", "tpu", "tpk", "pokok_bahasan", "jpl", "metode",
-                     "media", "referensi", "evaluasi", "praktik", "swauji", "catatan_fasilitator")
+                     "media", "referensi", "evaluasi", "praktik", "swauji", "catatan_fasilitator",
+                     "contoh_kunjungan")
 TEXT_LISTS = ("tpk", "metode", "media", "referensi", "evaluasi")
 
 
@@ -96,6 +97,7 @@ class Curriculum:
     praktik: tuple[Practice, ...]
     swauji: tuple[Question, ...]
     catatan_fasilitator: tuple[str, ...]
+    contoh_kunjungan: str | None  # id of a Posyandu whose visit sheet the module links to
 
 
 def read_curriculum(f: Fields, problems: Problems) -> Curriculum | None:
@@ -112,11 +114,13 @@ def read_curriculum(f: Fields, problems: Problems) -> Curriculum | None:
     swauji = _items(f, "swauji", _question,
                     "a list of questions with soal, pilihan, benar and bagian")
     notes = f.texts("catatan_fasilitator")
+    example = f.text("contoh_kunjungan", pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*",
+                     hint="the id of a Posyandu in the registry, e.g. samboja-handil-baru-melati")
     if len(problems.items) != before or not (kelompok and kompetensi and tpu and jpl):
         return None
     return Curriculum(kelompok, kompetensi, tpu, lists["tpk"], topics, jpl, lists["metode"],
                       lists["media"], lists["referensi"], lists["evaluasi"], praktik, swauji,
-                      notes)
+                      notes, example)
 
 
 def read_exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
