@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from conftest import options
 from generator.build import build
 from helpers import cached_training
+from test_a11y import axe_violations
 from test_training_check import make
 
 pypdf = pytest.importorskip("pypdf")
@@ -42,6 +43,7 @@ def test_self_test_scores_keeps_progress_offline_and_clears(small_site: Path, tm
         expect(questions.nth(1).locator("details.kunci")).to_have_attribute("open", "")
         explain = questions.nth(1).locator("details.kunci a")
         assert explain.get_attribute("href") == "../dua/#bagian-kedua"
+        assert axe_violations(page) == []  # also in the scored state
         page.reload()
         expect(page.locator("form.kuis .skor")).to_contain_text("Skor terakhir: 1 dari 2")
         page.goto(url + "pelatihan/satu/")
@@ -87,3 +89,27 @@ def test_handbook_pdf_is_tagged_with_bookmarks_and_page_numbers(small_site: Path
                for line in toc.splitlines()), toc
     worker = (small_site / "pelatihan" / "sw.js").read_text(encoding="utf-8")
     assert '"buku-pegangan-pelatihan.pdf"' in worker
+
+
+@pytest.mark.browser
+def test_table_of_contents_stays_reachable(sample_site: Path, site_url: str, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_url + "pelatihan/kader-dan-pengurus/")
+        assert page.evaluate("() => getComputedStyle(document.querySelector('nav.toc')).position") == "sticky"
+        page.locator("#bagian-sumber").scroll_into_view_if_needed()
+        expect(page.locator("nav.toc")).to_be_in_viewport()
+        # a note cited twice shows "↩ 2", not "↩↩": the second arrow is drawn as its number
+        second = page.locator(".footnote-backref ~ .footnote-backref").first
+        drawn = second.evaluate("a => [getComputedStyle(a).fontSize, "
+                                "getComputedStyle(a, '::after').content]")
+        assert drawn == ["0px", "counter(backref)"]
+        page.set_viewport_size({"width": 360, "height": 740})
+        headings = page.locator(".module-text h2[id]").count()
+        assert headings >= 5
+        assert page.locator(".module-text p.toc-link a[href='#daftar-isi']").count() == headings
+        page.locator(".module-text p.toc-link a").nth(3).click()
+        expect(page.locator("#daftar-isi")).to_be_in_viewport()
+    finally:
+        context.close()
