@@ -50,9 +50,20 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
 
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
                            base_url=base_url + HANDBOOK_PAGE).write_pdf(
-        pdf_variant="pdf/ua-1", pdf_identifier=digest.hexdigest()[:32].encode())  # tagged PDF
+        pdf_variant="pdf/ua-1", pdf_identifier=digest.hexdigest()[:32].encode(),  # tagged PDF
+        finisher=_page_labels)
     if cached:
         for old in cached.parent.glob("handbook-*.pdf"):
             old.unlink(missing_ok=True)
         write_atomically(cached, data)
     return data
+
+
+def _page_labels(document: object, pdf: object) -> None:
+    """Label the pages as printed on them: the cover "Sampul", then 2, 3, ... (a PDF reader's
+    page box then shows the number the reader sees at the foot of the page)."""
+    import pydyf  # WeasyPrint's PDF writer
+
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([  # type: ignore[attr-defined]
+        0, pydyf.Dictionary({"P": pydyf.String("Sampul")}),
+        1, pydyf.Dictionary({"S": "/D", "St": 2})])})

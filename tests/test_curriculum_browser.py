@@ -50,6 +50,7 @@ def test_self_test_scores_keeps_progress_offline_and_clears(small_site: Path, tm
         page.get_by_role("button", name="Tandai modul ini selesai").click()
         context.set_offline(True)
         page.goto(url + "pelatihan/hasil-belajar/")
+        expect(page.locator("#luring")).to_contain_text("luring")
         expect(page.locator("tr[data-skor=tes-awal] .skor")).to_have_text("1 dari 2")
         expect(page.locator("tr[data-modul=satu] .selesai")).to_contain_text("selesai")
         expect(page.locator("tr[data-modul=dua] .selesai")).to_have_text("belum")
@@ -80,6 +81,7 @@ def test_handbook_pdf_is_tagged_with_bookmarks_and_page_numbers(small_site: Path
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Modul 1. Modul Satu" in titles and "Modul 2. Modul Dua" in titles
     pages = len(reader.pages)
+    assert reader.page_labels == ["Sampul"] + [str(n) for n in range(2, pages + 1)]
     for number in range(2, pages + 1):
         assert f"Halaman {number} dari {pages}" in reader.pages[number - 1].extract_text()
     toc = reader.pages[1].extract_text()

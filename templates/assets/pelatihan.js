@@ -101,6 +101,25 @@
     });
   }
 
+  // Say so when the page comes from the copy on this device (no network).
+  function offlineNote() {
+    var note = document.getElementById("luring");
+    var main = document.querySelector("main");
+    if (!navigator.onLine && !note && main) {
+      note = document.createElement("p");
+      note.id = "luring";
+      note.className = "luring";
+      note.setAttribute("role", "status");
+      note.textContent = "Anda sedang luring: halaman ini dibuka dari salinan yang tersimpan di perangkat.";
+      main.insertBefore(note, main.firstChild);
+    } else if (navigator.onLine && note) {
+      note.remove();
+    }
+  }
+  window.addEventListener("online", offlineNote);
+  window.addEventListener("offline", offlineNote);
+  offlineNote();
+
   // On narrow screens the table of contents scrolls away: a "Daftar isi" link under each heading.
   document.querySelectorAll(".module-text h2[id]").forEach(function (heading) {
     var link = document.createElement("a");
