@@ -5,6 +5,7 @@ import hashlib
 import logging
 import mimetypes
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from .cache import write_atomically
@@ -59,11 +60,11 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
     return data
 
 
-def _page_labels(document: object, pdf: object) -> None:
+def _page_labels(document: Any, pdf: Any) -> None:
     """Label the pages as printed on them: the cover "Sampul", then 2, 3, ... (a PDF reader's
     page box then shows the number the reader sees at the foot of the page)."""
-    import pydyf  # WeasyPrint's PDF writer
+    import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer
 
-    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([  # type: ignore[attr-defined]
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
         0, pydyf.Dictionary({"P": pydyf.String("Sampul")}),
         1, pydyf.Dictionary({"S": "/D", "St": 2})])})
