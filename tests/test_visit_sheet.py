@@ -80,7 +80,7 @@ def test_sheet_shows_exactly_the_public_values_and_the_gaps(sample_site: Path, e
     text = page.get_text(" ")
     private = {s for s in scalars(p.get("privat", {}))}
     assert private and not [s for s in private if s in text]
-    assert "DATA CONTOH" in text
+    assert "Data contoh." in page.select_one(".contoh").get_text()
 
 
 def test_sheets_differ_where_the_entries_differ(sample_site: Path, entries):
