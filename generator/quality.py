@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .models import REGISTRATION_STATUSES, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
@@ -53,7 +53,8 @@ class Row:
 
     kode: str
     nama: str
-    kecamatan: str  # the kecamatan's name (for a kecamatan row: its own)
+    kecamatan: str  # the kecamatan's code (for a kecamatan row: its own)
+    kecamatan_nama: str
     cells: tuple[tuple[Entry, ...], ...]  # in the order of MEASURES
 
     def count(self, key: str) -> int:
@@ -74,6 +75,11 @@ class Report:
     def measures(self) -> tuple[Measure, ...]:
         """The columns, in order."""
         return MEASURES
+
+    def part(self, kecamatan: Row) -> Report:
+        """The report of one kecamatan: its row as the total, its desa."""
+        return Report(self.today, kecamatan, (kecamatan,),
+                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode))
 
 
 Check = Callable[[Posyandu, dt.date], Note | None]
@@ -153,14 +159,15 @@ _CHECKS: tuple[Check, ...] = (
 )
 
 
-def _row(kode: str, nama: str, kecamatan: str, members: list[Posyandu], today: dt.date,
-         url: Callable[[Posyandu], str]) -> Row:
+def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Posyandu],
+         today: dt.date, url: Callable[[Posyandu], str]) -> Row:
     cells = []
     for check in _CHECKS:
         found = ((p, check(p, today)) for p in members)
         cells.append(tuple(Entry(url(p), p.nama, p.desa.label, note)
                            for p, note in found if note is not None))
-    return Row(kode, nama, kecamatan, tuple(cells))
+    return Row(kode, nama, kecamatan.kode if kecamatan else "",
+               kecamatan.nama if kecamatan else "", tuple(cells))
 
 
 def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Report:
@@ -172,9 +179,8 @@ def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Rep
     kecamatan, desa = [], []
     for k in reg.region.kecamatan:
         members = [p for d in k.desa for p in by_desa.get(d.kode, [])]
-        kecamatan.append(_row(k.kode, k.nama, k.nama, members, today, url))
-        desa += [_row(d.kode, d.label, k.nama, by_desa.get(d.kode, []), today, url)
-                 for d in k.desa]
+        kecamatan.append(_row(k.kode, k.nama, k, members, today, url))
+        desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, []), today, url) for d in k.desa]
     everyone = [p for d in sorted(by_desa) for p in by_desa[d]]
-    return Report(today, _row(reg.region.kode, reg.region.label, "", everyone, today, url),
+    return Report(today, _row(reg.region.kode, reg.region.label, None, everyone, today, url),
                   tuple(kecamatan), tuple(desa))

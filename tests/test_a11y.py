@@ -19,7 +19,8 @@ def kinds_of_page(site: Path) -> list[str]:
     """One page of every kind the site has."""
     pages = ["", "kecamatan/samboja-640213/", "desa/handil-baru-6402131012/",
              "posyandu/samboja-handil-baru-melati/", "posyandu/samboja-handil-baru-melati/poster/",
-             "spm/", "cari/?q=Handil+Baru", "404.html", "kualitas/", "data-terbuka/"]
+             "spm/", "cari/?q=Handil+Baru", "404.html", "data-terbuka/", "kualitas/",
+             "kualitas/kecamatan/samboja-640213/"]
     if (site / "pelatihan").exists():
         module = sorted(p.parent.name for p in (site / "pelatihan").glob("*/index.html")
                         if p.parent.name not in ("istilah", "cetak"))[0]
