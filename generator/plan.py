@@ -167,16 +167,24 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
 
 
 def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
-    """The "Data terbuka" page and the data-quality report, both dated by the registry's newest
-    ``diperbarui`` (never the build date)."""
+    """The "Data terbuka" page and the data-quality report (an overview, one page per
+    kecamatan), dated by the registry's newest ``diperbarui`` (never the build date)."""
     updated = datadict.latest_update(reg)
-    return [
+    report = quality.report(reg, updated, posyandu_url)
+    section = ("Laporan kualitas data", "kualitas/")
+    details = {k.kode: kecamatan_url(k) for k in reg.region.kecamatan}  # from kualitas/
+    pages = [
         Page("data-terbuka/", "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
              context={"files": datadict.FILES, "fields": datadict.CSV_FIELDS,
                       "updated": updated, "total": len(reg.posyandu)}),
-        Page("kualitas/", "kualitas.html", "Laporan kualitas data", crumbs=[home],
-             kind="kualitas", context={"q": quality.report(reg, updated, posyandu_url)}),
+        Page(section[1], "kualitas.html", section[0], crumbs=[home], kind="kualitas",
+             context={"q": report, "details": details}),
     ]
+    pages += [Page(section[1] + details[row.kode], "kualitas-kecamatan.html",
+                   f"Kualitas data Kecamatan {row.nama}", crumbs=[home, section],
+                   kind="kualitas", context={"part": report.part(row)})
+              for row in report.kecamatan]
+    return pages
 
 
 def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:

@@ -10,21 +10,26 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .models import REGISTRATION_STATUSES, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
 
 
+Check = Callable[[Posyandu, dt.date], "Note | None"]  # a Posyandu as of a day -> counted?
+
+
 @dataclass(frozen=True)
 class Measure:
-    """One column of the report."""
+    """One column of the report: what it counts, and the check that says whether (and with
+    which note) it counts a Posyandu."""
 
     key: str
     label: str
     explanation: str  # what is counted, in Indonesian
+    check: Check = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,8 @@ class Row:
 
     kode: str
     nama: str
-    kecamatan: str  # the kecamatan's name (for a kecamatan row: its own)
+    kecamatan: str  # the kecamatan's code (for a kecamatan row: its own)
+    kecamatan_nama: str
     cells: tuple[tuple[Entry, ...], ...]  # in the order of MEASURES
 
     def count(self, key: str) -> int:
@@ -75,8 +81,12 @@ class Report:
         """The columns, in order."""
         return MEASURES
 
+    def part(self, kecamatan: Row) -> Report:
+        """The report of one kecamatan: its row as the total, its desa."""
+        return Report(self.today, kecamatan, (kecamatan,),
+                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode))
 
-Check = Callable[[Posyandu, dt.date], Note | None]
+
 _COUNTED = Note()
 
 
@@ -127,40 +137,36 @@ def _waiting(p: Posyandu, today: dt.date) -> Note | None:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("posyandu", "Posyandu", "Posyandu dalam direktori."),
-    *(Measure(s.replace(" ", "_"), s.capitalize(), f"Status registrasi Kemendagri: {s}.")
-      for s in REGISTRATION_STATUSES),
+    Measure("posyandu", "Posyandu", "Posyandu dalam direktori.", lambda p, today: _COUNTED),
+    *(Measure(s.replace(" ", "_"), s.capitalize(), f"Status registrasi Kemendagri: {s}.",
+              _status(s)) for s in REGISTRATION_STATUSES),
     Measure("tanpa_koordinat", "Tanpa koordinat", "Titik lokasi belum tercatat: Posyandu tidak "
-            "tampil di peta."),
-    Measure("tanpa_kontak", "Tanpa kontak", "Tidak ada telepon maupun e-mail publik."),
-    Measure("tanpa_jadwal", "Tanpa jadwal", "Jadwal buka belum tercatat."),
+            "tampil di peta.", _no_coordinates),
+    Measure("tanpa_kontak", "Tanpa kontak", "Tidak ada telepon maupun e-mail publik.",
+            _no_contact),
+    Measure("tanpa_jadwal", "Tanpa jadwal", "Jadwal buka belum tercatat.", _no_schedule),
     Measure("bidang_tanpa_kegiatan", "Bidang SPM tanpa kegiatan", "Ada bidang SPM yang tidak "
             "mencantumkan kegiatan, yaitu belum berjalan; daftarnya menyebut bidang itu. "
             "(Bidang yang ditandai berjalan wajib punya kegiatan: pemeriksaan data menolak yang "
-            "kosong.)"),
+            "kosong.)", _fields_without_activities),
     Measure("verifikasi_lama", f"Verifikasi > {STALE_MONTHS} bulan", "Belum pernah "
             f"diverifikasi Tim Pembina Posyandu, atau verifikasi terakhir lebih dari "
-            f"{STALE_MONTHS} bulan lalu."),
+            f"{STALE_MONTHS} bulan lalu.", _not_verified),
     Measure("menunggu_lama", f"Dalam verifikasi > {WAITING_DAYS} hari", "Registrasi "
             f"berstatus dalam verifikasi sejak lebih dari {WAITING_DAYS} hari (dihitung dari "
-            "tanggal pengajuan), atau tanggal pengajuannya belum tercatat."),
-)
-_CHECKS: tuple[Check, ...] = (
-    lambda p, today: _COUNTED,
-    *(_status(s) for s in REGISTRATION_STATUSES),
-    _no_coordinates, _no_contact, _no_schedule, _fields_without_activities, _not_verified,
-    _waiting,
+            "tanggal pengajuan), atau tanggal pengajuannya belum tercatat.", _waiting),
 )
 
 
-def _row(kode: str, nama: str, kecamatan: str, members: list[Posyandu], today: dt.date,
-         url: Callable[[Posyandu], str]) -> Row:
+def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Posyandu],
+         today: dt.date, url: Callable[[Posyandu], str]) -> Row:
     cells = []
-    for check in _CHECKS:
-        found = ((p, check(p, today)) for p in members)
+    for measure in MEASURES:
+        found = ((p, measure.check(p, today)) for p in members)
         cells.append(tuple(Entry(url(p), p.nama, p.desa.label, note)
                            for p, note in found if note is not None))
-    return Row(kode, nama, kecamatan, tuple(cells))
+    return Row(kode, nama, kecamatan.kode if kecamatan else "",
+               kecamatan.nama if kecamatan else "", tuple(cells))
 
 
 def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Report:
@@ -172,9 +178,8 @@ def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Rep
     kecamatan, desa = [], []
     for k in reg.region.kecamatan:
         members = [p for d in k.desa for p in by_desa.get(d.kode, [])]
-        kecamatan.append(_row(k.kode, k.nama, k.nama, members, today, url))
-        desa += [_row(d.kode, d.label, k.nama, by_desa.get(d.kode, []), today, url)
-                 for d in k.desa]
+        kecamatan.append(_row(k.kode, k.nama, k, members, today, url))
+        desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, []), today, url) for d in k.desa]
     everyone = [p for d in sorted(by_desa) for p in by_desa[d]]
-    return Report(today, _row(reg.region.kode, reg.region.label, "", everyone, today, url),
+    return Report(today, _row(reg.region.kode, reg.region.label, None, everyone, today, url),
                   tuple(kecamatan), tuple(desa))

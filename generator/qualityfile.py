@@ -22,5 +22,7 @@ def report_file(reg: Registry, templates: Path, today: dt.date) -> str:
     css = "\n".join((assets / name).read_text(encoding="utf-8") for name in _ASSETS)
     js = (assets / "kualitas.js").read_text(encoding="utf-8")
     template = environment(templates).get_template("kualitas-berkas.html")
-    return template.render(settings=reg.settings, q=quality.report(reg, today, posyandu_url),
-                           css=Markup(css), js=Markup(js))
+    report = quality.report(reg, today, posyandu_url)
+    here = {k.kode: "" for k in report.kecamatan}  # every kecamatan's detail is in this file
+    return template.render(settings=reg.settings, q=report, here=here, css=Markup(css),
+                           js=Markup(js))

@@ -21,7 +21,8 @@ def kinds_of_page(site: Path) -> list[str]:
              "posyandu/samboja-handil-baru-melati/", "posyandu/samboja-handil-baru-melati/poster/",
              "posyandu/samboja-handil-baru-melati/kunjungan/",
              "kecamatan/samboja-640213/urutan-kunjungan/",
-             "spm/", "cari/?q=Handil+Baru", "404.html", "kualitas/", "data-terbuka/"]
+             "spm/", "cari/?q=Handil+Baru", "404.html", "data-terbuka/", "kualitas/",
+             "kualitas/kecamatan/samboja-640213/"]
     if (site / "pelatihan").exists():
         module = sorted(p.parent.name for p in (site / "pelatihan").glob("*/index.html")
                         if p.parent.name not in ("istilah", "cetak", "tes-awal", "tes-akhir",

@@ -99,8 +99,16 @@ def test_numbers_equal_every_kecamatan_page(report_page, sample_pages):
                                                           _int(cells[2].get_text()))
 
 
-def test_every_number_lists_the_entries_the_open_data_gives(report_page, sample_site: Path):
-    """Recomputed from data/posyandu.json, independently of generator/quality.py."""
+def _follow(sample_pages, href: str) -> tuple[BeautifulSoup, str]:
+    """The kecamatan page and the anchor a number of the overview links to."""
+    path, anchor = href.split("#")
+    return sample_pages["kualitas/" + path + "index.html"], anchor
+
+
+def test_every_number_lists_the_entries_the_open_data_gives(report_page, sample_pages,
+                                                           sample_site: Path):
+    """Follow each number of the overview to its kecamatan page and compare the entries listed
+    there with those recomputed from data/posyandu.json, independently of generator/quality.py."""
     doc = json.loads((sample_site / "data" / "posyandu.json").read_text(encoding="utf-8"))
     today = dt.date.fromisoformat(doc["diperbarui"])
     year_ago = today.replace(year=today.year - 1)
@@ -123,16 +131,39 @@ def test_every_number_lists_the_entries_the_open_data_gives(report_page, sample_
         name = tr.th.get_text(strip=True)
         records = [r for r in doc["posyandu"] if r["kecamatan"] == name]
         for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys):
+            if key is None or not cell.a:
+                continue
+            page, anchor = _follow(sample_pages, cell.a["href"])
+            target = page.find(id=anchor)
+            detail = target.find_all("td")[[m.key for m in quality.MEASURES].index(key)]
+            assert _int(detail.summary.get_text()) == _int(cell.get_text()), (name, key)
             if key not in expected:
                 continue
-            links = [a["href"] for a in cell.select("details li a")]
+            links = [a["href"].removeprefix("../../../") for a in detail.select("details li a")]
             want = [r["url"].removeprefix("https://example.org/posyandu-kukar/")
                     for r in records if expected[key](r)]
-            assert sorted(links) == sorted("../" + u for u in want), (name, key)
-            assert len(links) == (_int(cell.summary.get_text()) if cell.summary else 0)
+            assert sorted(links) == sorted(want), (name, key)
             assert all((sample_site / u / "index.html").is_file() for u in want)
             seen += len(links)
     assert seen > 3000
+
+
+def test_every_desa_number_leads_to_the_same_number_with_its_entries(report_page, sample_pages):
+    table = report_page.find("table", id="tabel-desa")
+    keys = [th.get("data-ukuran") for th in table.thead.find_all("th")]
+    checked = 0
+    for tr in table.tbody.find_all("tr"):
+        for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys):
+            if key is None or not cell.a:
+                continue
+            page, anchor = _follow(sample_pages, cell.a["href"])
+            row = page.find("tr", id=anchor)
+            assert row.th.get_text() == tr.th.get_text()
+            detail = row.find_all("td")[[m.key for m in quality.MEASURES].index(key)]
+            assert len(detail.select("li")) == _int(detail.summary.get_text()) == _int(
+                cell.get_text())
+            checked += 1
+    assert checked > 1000
 
 
 def test_the_page_is_dated_by_the_newest_update_and_names_its_columns(report_page, registry):
