@@ -84,6 +84,7 @@ def test_handbook_pdf_is_tagged_with_bookmarks_and_page_numbers(small_site: Path
     assert reader.page_labels == ["Sampul"] + [str(n) for n in range(2, pages + 1)]
     for number in range(2, pages + 1):
         assert f"Halaman {number} dari {pages}" in reader.pages[number - 1].extract_text()
+    assert not [n for n, p in enumerate(reader.pages) if "(../" in p.extract_text()]
     toc = reader.pages[1].extract_text()
     chapter = next(i for i, p in enumerate(reader.pages) if "Modul 2. Modul Dua" in
                    p.extract_text() and i > 1) + 1

@@ -167,7 +167,8 @@ def test_module_prints_answers_and_no_link_paths(sample_site: Path):
         assert hidden in print_css
     training = (sample_site / "assets" / "pelatihan.css").read_text(encoding="utf-8")
     printing = training[training.index("@media print"):]
-    assert '.module a[href]:not([href^="http"])::after' in printing and "content: none" in printing
+    assert 'main .module a[href]:not([href^="#"]):not([href^="http"])::after' in printing
+    assert "content: none" in printing
     assert ".lampiran-jawaban { display: block" in printing
 
 
