@@ -18,7 +18,7 @@ from . import datadict, quality
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
-from .visit import registry_date, visit_order, visit_sheet
+from .visit import visit_order, visit_sheet
 
 
 @dataclass
@@ -115,7 +115,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                 for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
                     s.add(p)
     home = ("Beranda", "")
-    as_of = registry_date(reg.posyandu)
+    as_of = datadict.latest_update(reg)
     common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES,
               "zone_offsets": ZONE_OFFSETS}
     pages = [

@@ -119,10 +119,16 @@ def _fields_without_activities(p: Posyandu, today: dt.date) -> Note | None:
     return Note(", ".join(empty)) if empty else None
 
 
+def verification_stale(p: Posyandu, today: dt.date) -> bool:
+    """Whether ``p`` was never verified, or last verified more than STALE_MONTHS before
+    ``today``: the one rule of the report, the visit sheets and the visit order."""
+    return p.verifikasi is None or p.verifikasi.tanggal < months_before(today, STALE_MONTHS)
+
+
 def _not_verified(p: Posyandu, today: dt.date) -> Note | None:
     if p.verifikasi is None:
         return Note("belum pernah diverifikasi")
-    if p.verifikasi.tanggal < months_before(today, STALE_MONTHS):
+    if verification_stale(p, today):
         return Note("terakhir diverifikasi", p.verifikasi.tanggal)
     return None
 

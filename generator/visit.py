@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .models import Posyandu
+from .quality import verification_stale
 
-STALE_DAYS = 365  # a verification older than 12 months is stale
 STATUS_ORDER = {"belum terdaftar": 0, "dalam verifikasi": 1, "terdaftar": 2}
 
 # What the visiting team observes per SPM field (practice recommended in training module 4).
@@ -38,7 +38,7 @@ class VisitSheet:
 
     posyandu: Posyandu
     gaps: tuple[str, ...]
-    stale: bool  # never verified, or verified more than STALE_DAYS before the registry's date
+    stale: bool  # never verified, or verified more than 12 months before the registry's date
     as_of: dt.date
 
     @property
@@ -53,14 +53,9 @@ class VisitSheet:
         return CHECKLIST[key]
 
 
-def registry_date(posyandu: list[Posyandu]) -> dt.date:
-    """The date of the registry: the newest ``diperbarui`` of its entries."""
-    return max((p.diperbarui for p in posyandu), default=dt.date(1970, 1, 1))
-
-
 def visit_sheet(p: Posyandu, as_of: dt.date) -> VisitSheet:
     """The sheet of ``p`` with the gaps of its public entry as of ``as_of``."""
-    stale = p.verifikasi is None or (as_of - p.verifikasi.tanggal).days > STALE_DAYS
+    stale = verification_stale(p, as_of)
     gaps = []
     if p.registrasi.status != "terdaftar":
         gaps.append(f"Status registrasi: {p.registrasi.status}")

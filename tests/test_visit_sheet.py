@@ -3,6 +3,8 @@ registry read independently (PyYAML) and with the gaps worked out here, not by t
 from __future__ import annotations
 
 import datetime as dt
+
+from dateutil.relativedelta import relativedelta
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ def expected_gaps(p: dict, today: dt.date) -> list[str]:
     checked = p.get("verifikasi")
     if not checked:
         gaps.append("Belum pernah diverifikasi Tim Pembina")
-    elif (today - checked["tanggal"]).days > 365:
+    elif checked["tanggal"] < today - relativedelta(months=12):
         gaps.append("Verifikasi terakhir lebih dari 12 bulan sebelum tanggal data")
     if "koordinat" not in p:
         gaps.append("Koordinat belum tercatat")
