@@ -42,7 +42,7 @@ def _uuid(reg: Registry, *parts: str) -> str:
 def _organization(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
     """HSDS organization: the Posyandu."""
     org_id = _uuid(reg, p.id)
-    text = (f"Posyandu di {p.desa.label}, Kecamatan {kecamatan}, Kabupaten {reg.region.nama}, "
+    text = (f"Posyandu di {p.desa.label}, Kecamatan {kecamatan}, {reg.region.label}, "
             f"{reg.region.provinsi}. Status registrasi Kemendagri: {p.registrasi.status}.")
     if p.registrasi.nomor:
         text += f" Nomor registrasi: {p.registrasi.nomor}."
@@ -65,7 +65,7 @@ def _location(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
                "address_1": p.alamat or p.desa.label,
                "address_2": f"{p.desa.label}, Kecamatan {kecamatan}" if p.alamat
                else f"Kecamatan {kecamatan}",
-               "city": f"Kabupaten {reg.region.nama}", "state_province": reg.region.provinsi,
+               "city": reg.region.label, "state_province": reg.region.provinsi,
                "postal_code": "", "country": "ID", "address_type": "physical"}
     loc: dict[str, Any] = {"id": loc_id, "organization_id": _uuid(reg, p.id),
                            "location_type": "physical", "name": p.nama}

@@ -329,7 +329,7 @@ class RegistryValidator:
             f.error("kode_wilayah", f"'{code}' is not a desa/kelurahan code",
                     "the form is PP.KK.CC.VVVV, e.g. 64.02.13.1012")
         elif not code.startswith(self.region.kode + "."):
-            f.error("kode_wilayah", f"'{code}' lies outside Kabupaten {self.region.nama} "
+            f.error("kode_wilayah", f"'{code}' lies outside {self.region.label} "
                     f"({self.region.kode})", f"codes in this registry start with {self.region.kode}.")
         else:
             kec = self.kecamatan.get(code[:8])
@@ -361,8 +361,8 @@ class RegistryValidator:
             f.error("lat", f"({lat}, {lon}) is not a point on Earth",
                     "latitude runs from -90 to 90, longitude from -180 to 180")
         else:
-            f.error("lat", f"({lat}, {lon}) lies outside Kabupaten {self.region.nama}",
-                    f"Kabupaten {self.region.nama} lies within lat {south:.2f} to {north:.2f}, "
+            f.error("lat", f"({lat}, {lon}) lies outside {self.region.label}",
+                    f"{self.region.label} lies within lat {south:.2f} to {north:.2f}, "
                     f"lon {west:.2f} to {east:.2f}")
         return None, None
 

@@ -21,6 +21,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator import validate
 from generator.build import Options, load
+from generator.cache import EntryCache
 from generator.calendar import ANCHOR, occurrences, rrule
 from generator.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
 from generator.export import records, summary, to_json
@@ -435,3 +436,22 @@ def test_the_open_data_page_describes_every_file_and_column(sample_site: Path, s
     text = page.get_text(" ")
     assert DEFAULT_LICENSE.nama in text and "13 November 2026" in text
     assert page.find("a", rel="license", href=DEFAULT_LICENSE.url)
+
+
+def test_a_kota_is_named_as_a_kota_everywhere(tmp_path: Path):
+    """A kota's region table names it "Kota X": no export, feed or message says "Kabupaten Kota"."""
+    registry = _load(tmp_path)
+    registry.region = dataclasses.replace(registry.region, nama="Kota Contoh")
+    texts = "".join(hsds(registry).values())
+    assert "Kota Contoh" in texts and "Kabupaten Kota" not in texts
+    problems = Problems()
+    checker = validate.RegistryValidator(registry.region, problems, dt.date(2026, 12, 1))
+    entry = tmp_path / "posyandu.yaml"
+    entry.write_text("posyandu:\n  - id: jauh\n    nama: Posyandu Jauh\n"
+                     '    kode_wilayah: "64.02.13.1012"\n    koordinat: {lat: 3.5, lon: 100.1}\n'
+                     "    registrasi: {status: belum terdaftar}\n    spm: {}\n"
+                     "    diperbarui: 2026-01-02\n", encoding="utf-8")
+    list(checker.source(entry, EntryCache(None, str(entry), "")))
+    messages = [str(p) for p in problems.sorted()]
+    assert any("lies outside Kota Contoh" in m for m in messages), messages
+    assert not any("Kabupaten Kota" in m for m in messages)

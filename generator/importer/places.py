@@ -26,7 +26,7 @@ NOT_MATCHED_HINT = "nearest: {places}"
 NOT_MATCHED_ELSEWHERE_HINT = "nearest: {places}; in another kecamatan: {elsewhere}"
 WITHIN = " (Kec. {kecamatan})"
 IN_KECAMATAN = "{nama} ({kode}, Kec. {kecamatan})"
-NOT_A_DESA = "Kode Wilayah '{code}' is not a desa/kelurahan of Kabupaten {kabupaten}"
+NOT_A_DESA = "Kode Wilayah '{code}' is not a desa/kelurahan of {kabupaten}"
 NOT_A_DESA_HINT = "a desa code has four parts, e.g. 64.02.13.1012; data/wilayah.yaml lists them"
 
 
@@ -107,7 +107,7 @@ class Places:
             f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
         if code not in self.desa:
             raise PlaceError("kode_wilayah", NOT_A_DESA.format(code=text,
-                                                               kabupaten=self.region.nama),
+                                                               kabupaten=self.region.label),
                              NOT_A_DESA_HINT)
         return self.desa[code]
 
