@@ -203,7 +203,7 @@ def watched(opts: Options) -> tuple[set[Path], set[Path]]:
     """The inputs to watch: folders (content, templates, the region table's data/) and files
     (settings, registry files outside those folders)."""
     folders = {p.resolve() for p in (opts.config.parent / "data", opts.content, opts.templates)
-               if p.is_dir()}
+               if p is not None and p.is_dir()}  # content None: no training section
     files = {p.resolve() for p in (opts.config, *opts.data)}
     return folders, {f for f in files if not any(d in f.parents for d in folders)}
 
