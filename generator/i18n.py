@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TypeAlias
 
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "messages"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-
 from conftest import ROOT
+
 from generator.__main__ import main
 from generator.build import Options
 from generator.i18n import LOCALE, LOCALE_VARIABLES, Message, Number, _, choose, ngettext
