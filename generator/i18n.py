@@ -102,8 +102,8 @@ class Message:
                 else catalog.gettext(self.msgid))
         if not self.args:
             return text
-        return text.format(**{k: v.render(lang) if isinstance(v, (Message, Number)) else v
-                              for k, v in self.args})
+        return text.format_map(_Values({k: v.render(lang) if isinstance(v, (Message, Number))
+                                        else v for k, v in self.args}))
 
     def __bool__(self) -> bool:
         return bool(self.msgid)
@@ -118,6 +118,13 @@ class Message:
         if not isinstance(other, Message):
             return NotImplemented
         return str(self) < str(other)
+
+
+class _Values(dict[str, object]):
+    """Placeholder values; a placeholder without one is shown as it is, never an error."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def _argument(value: object) -> Argument:

@@ -35,7 +35,10 @@ def catalog(path: Path) -> Catalog:
 
 
 def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The placeholders of a message; each has a name, for the translator to see."""
+    names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    assert all(name.isidentifier() for name in names), f"unnamed placeholder in {text!r}"
+    return names
 
 
 def test_every_message_has_an_indonesian_translation():
@@ -108,6 +111,8 @@ def test_a_problem_prints_in_the_language_asked_with_its_hint_label():
                                     "folder\n    petunjuk: pilih --out lain, misalnya --out site")
     plain = Problem("a.yaml", 1, "nama", "a text not marked for translation {x}")
     assert plain.render("id") == "a.yaml:1: nama: a text not marked for translation {x}"
+    half = _("give folders made by: {command}").format(other="x")  # never a traceback
+    assert half.render("id") == "berikan folder hasil perintah: {command}"
 
 
 def broken_registry(tmp_path: Path) -> Path:
