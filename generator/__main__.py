@@ -23,7 +23,8 @@ from .qr import QrCache
 
 def _lang_option(lang: str) -> argparse.ArgumentParser:
     """``--lang``: an option of every command, given before or after the command's name."""
-    option = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    option = argparse.ArgumentParser(prog="python -m generator", add_help=False,
+                                     allow_abbrev=False)
     option.add_argument("--lang", choices=LANGUAGES, help=_(
         "language of the messages: id (Bahasa Indonesia) or en (English); default: from "
         "LANGUAGE, LC_ALL, LC_MESSAGES or LANG (en... gives English), else id").render(lang))
