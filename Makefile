@@ -3,11 +3,13 @@
 #                   static checks (ruff, mypy) and the whole test suite
 # make test-fast  - the same checks and every test not marked slow or browser (under 2 minutes)
 # make serve      - serve site/ on http://127.0.0.1:8000/ (after make site)
+# make messages   - extract the messages of generator/ into generator/locale/messages.pot and
+#                   update every translation (.po) from it (README "Languages / Bahasa")
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: site test test-fast lint check serve clean deps-site deps-test
+.PHONY: site test test-fast lint check serve messages clean deps-site deps-test
 
 deps-site:
 	bash tools/deps.sh site
@@ -40,6 +42,13 @@ test: deps-test $(VENV)/.installed node_modules/.installed lint
 
 test-fast: deps-test $(VENV)/.installed node_modules/.installed lint
 	$(PY) -m pytest -q -m "not slow and not browser"
+
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg --add-location=file --sort-by-file --no-wrap \
+	    -c TRANSLATORS: --project=posyandu-site --version=0.1.0 \
+	    --copyright-holder="Posyandu site generator" -o generator/locale/messages.pot generator
+	$(VENV)/bin/pybabel update -i generator/locale/messages.pot -d generator/locale \
+	    --no-wrap --ignore-obsolete
 
 serve: site
 	$(PY) -m http.server --directory site --bind 127.0.0.1 8000

@@ -5,16 +5,17 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from . import calendar, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
+from .i18n import DEFAULT, _
 from .load import load_yaml
 from .lock import cache_lock, output_lock
 from .maps import Boundaries, kabupaten_codes, load_boundaries
@@ -52,6 +53,7 @@ class Options:
     # national build): this build takes no lock of its own.
     locked_by_caller: bool = False
     start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
+    lang: str = DEFAULT  # the language of what the build prints (generator/i18n.py)
 
 
 @dataclass
@@ -144,7 +146,7 @@ def exclusive(opts: Options) -> Iterator[None]:
     with ExitStack() as held:
         if not opts.locked_by_caller:
             held.enter_context(output_lock(opts.out, str(opts.out)))
-        held.enter_context(cache_lock(opts.cache))
+        held.enter_context(cache_lock(opts.cache, opts.lang))
         _check_output(opts)
         yield
 
@@ -173,7 +175,7 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
              training: Training | None, absent: tuple[str, ...], qr: QrCache,
              extra: Callable[[Staging], None]) -> None:
     staging = open_staging(opts.out, opts.cache)
-    progress = Progress()
+    progress = Progress(opts.lang)
     base_url = site["settings"].base_url
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
     try:
@@ -186,7 +188,7 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         indexing = None
         if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
-            progress.update("indexing for search", 0, 1)
+            progress.update(_("indexing for search"), 0, 1)
             indexing = search.start(staging.dir)
         try:
             if training:

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from .i18n import Message, _
 from .problems import Problems
 
 _ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+OUTSIDE = _("'{link}' points outside the site")
 
 
 def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -53,40 +55,43 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     checked = 0
     for (folder, link), pages in links.items():
         checked += len(pages)
-        path, _, fragment = link.partition("#")
+        path, _hash, fragment = link.partition("#")
         path = path.partition("?")[0]
         for rel in pages if fragment and not path else pages[:1]:
             message = _resolve(folder, rel, path, fragment, base_path, files, ids, absent)
             if message:
                 for page in (pages if path else [rel]):
-                    problems.add(f"{shown}/{page}", 1, "(link)", f"'{link}' {message}",
-                                 "check the template or content that writes this link")
+                    problems.add(f"{shown}/{page}", 1, "(link)", message.format(link=link),
+                                 _("check the template or content that writes this link"))
     return checked
 
 
 def _resolve(folder: str, page: str, path: str, fragment: str, base_path: str,
-             files: set[str], ids: dict[str, frozenset[str]], absent: tuple[str, ...]) -> str:
-    """Why a link from a page in ``folder`` is broken, or an empty string."""
+             files: set[str], ids: dict[str, frozenset[str]],
+             absent: tuple[str, ...]) -> Message | None:
+    """Why a link from a page in ``folder`` is broken (a message with a ``{link}``
+    placeholder), or None."""
     if not path:
         target = page
     elif path.startswith("/"):
         path = posixpath.join(posixpath.normpath(path), "") if path.endswith("/") else \
             posixpath.normpath(path)
         if not path.startswith(base_path):
-            return "" if "../" in absent else "points outside the site"
+            return None if "../" in absent else OUTSIDE
         target = path[len(base_path):]
     else:
         target = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
         if target.startswith("../") or target == "..":
-            return "" if "../" in absent else "points outside the site"
+            return None if "../" in absent else OUTSIDE
         target = "" if target in ("./", ".") else target.removeprefix("./")
     target = unquote(target)
     if absent and target.startswith(absent):
-        return ""
+        return None
     if target == "" or target.endswith("/"):
         target += "index.html"
     if target not in files:
-        return "leads to a page that does not exist"
+        return _("'{link}' leads to a page that does not exist")
     if fragment and target.endswith(".html") and unquote(fragment) not in ids.get(target, ()):
-        return f"links to #{fragment}, which does not exist in {target}"
-    return ""
+        return _("'{link}' links to #{fragment}, which does not exist in {page}").format(
+            fragment=fragment, page=target)
+    return None

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .outdir import unwritable
+from .i18n import _
 from .problems import BuildError, Problems
 
 
@@ -80,8 +81,9 @@ def output_lock(out: Path, label: str) -> Iterator[None]:
 
     def refuse(pid: str) -> None:
         problems = Problems()
-        problems.add(label, 0, "--out", f"another build of {label}/ is running (pid {pid})",
-                     "wait for it to finish, or stop it; the site it builds stays whole")
+        problems.add(label, 0, "--out",
+                     _("another build of {out}/ is running (pid {pid})").format(out=label, pid=pid),
+                     _("wait for it to finish, or stop it; the site it builds stays whole"))
         raise BuildError(problems)
 
     try:
@@ -95,17 +97,17 @@ def output_lock(out: Path, label: str) -> Iterator[None]:
 
 
 @contextmanager
-def cache_lock(cache: Path | None) -> Iterator[None]:
+def cache_lock(cache: Path | None, lang: str) -> Iterator[None]:
     """Hold the lock of a cache folder shared by builds of several outputs (the preview and
-    ``build``), waiting for the other build if need be."""
+    ``build``), waiting for the other build if need be (saying so in ``lang``)."""
     if cache is None:
         yield
         return
     path = cache / ".lock"
 
     def wait(pid: str) -> None:
-        print(f"waiting for another build using {cache}/ (pid {pid})…", file=sys.stderr,
-              flush=True)
+        print(_("waiting for another build using {cache}/ (pid {pid})…").format(
+            cache=cache, pid=pid).render(lang), file=sys.stderr, flush=True)
 
     fd = _acquire(path, True, wait)
     try:

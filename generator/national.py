@@ -31,11 +31,12 @@ from . import export, search
 from .build import Options, Result, _salt, load, publish, robots
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
+from .i18n import _
 from .load import load_yaml
-from .output import MARKER, MARKER_TEXT, check_output
 from .map_pages import attach_national
 from .maps import NATIONAL_CODES, load_boundaries
 from .models import SPM_FIELDS, NationalSettings, Region
+from .output import MARKER, MARKER_TEXT, check_output
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
 from .pool import workers
@@ -95,9 +96,11 @@ def find_units(root: Path, only: str, problems: Problems) -> list[Unit]:
                      else (folder / "posyandu.yaml",))
             units.append(Unit(kode, config, files))
     if not units:
-        problems.add(str(root), 1, "(units)", f"no kabupaten folder{' for ' + only if only else ''}"
-                     " here", "give a folder with one sub-folder per kabupaten, each with its "
-                     "config.yaml, region table and posyandu.yaml")
+        problems.add(str(root), 1, "(units)",
+                     _("no kabupaten folder for {code} here").format(code=only) if only
+                     else _("no kabupaten folder here"),
+                     _("give a folder with one sub-folder per kabupaten, each with its "
+                       "config.yaml, region table and posyandu.yaml"))
     return units
 
 
@@ -106,8 +109,9 @@ def build_shards(root: Path, only: str, opts: Options, jobs: int) -> list[Outcom
     ``opts.out``, ``jobs`` at a time; raises BuildError with every kabupaten's problems."""
     problems = Problems()
     if only and not ONLY.fullmatch(only):
-        problems.add("--only", 1, "(only)", f"'{only}' is not a provinsi or kabupaten code",
-                     'give e.g. 64 (a provinsi) or 64.02 (a kabupaten)')
+        problems.add("--only", 1, "(only)",
+                     _("'{code}' is not a provinsi or kabupaten code").format(code=only),
+                     _("give e.g. 64 (a provinsi) or 64.02 (a kabupaten)"))
         raise BuildError(problems)
     units = find_units(root, only, problems)
     if problems:
@@ -192,8 +196,9 @@ def assemble(shards: list[Path], out: Path) -> None:
     problems = Problems()
     for shard in shards:
         if not any(shard.glob(f"*/*/{export.SUMMARY}")):
-            problems.add(str(shard), 1, "(shard)", "no kabupaten built here",
-                         "give folders made by: python -m generator build --units DIR --only CODE")
+            problems.add(str(shard), 1, "(shard)", _("no kabupaten built here"),
+                         _("give folders made by: {command}").format(
+                             command="python -m generator build --units DIR --only CODE"))
     if problems:
         raise BuildError(problems)
     for shard in shards:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import os
 from pathlib import Path
 
+from .i18n import _
 from .problems import BuildError, Problems
 
 MARKER = ".posyandu-site"
@@ -34,21 +35,24 @@ def check_output(out: Path, inputs: Iterable[Path], folders: Iterable[Path], lab
     be a site this generator made (``legacy``: made by an older version, known from the cache)."""
     problems = Problems()
     target = _real(out)
-    hint = "choose another --out, e.g. --out site"
+    hint = _("choose another --out, e.g. --out site")
     for folder in sorted({_real(f) for f in folders}):
         if _within(target, folder) or _within(folder, target):
-            problems.add(label, 0, "--out", f"the output would replace the input folder {folder}",
-                         hint)
+            problems.add(label, 0, "--out", _("the output would replace the input folder "
+                                              "{folder}").format(folder=folder), hint)
     for path in sorted({_real(p) for p in inputs}):
         if _within(path, target):
-            problems.add(label, 0, "--out", f"the output would replace the input {path}", hint)
+            problems.add(label, 0, "--out",
+                         _("the output would replace the input {path}").format(path=path), hint)
     if not problems:
         if target.exists() and not target.is_dir():
-            problems.add(label, 0, "--out", f"{target} is a file, not a folder", hint)
+            problems.add(label, 0, "--out",
+                         _("{path} is a file, not a folder").format(path=target), hint)
         elif (target.is_dir() and not (target / MARKER).is_file() and not legacy
               and any(target.iterdir())):
-            problems.add(label, 0, "--out", f"the folder {target} was not made by this generator "
-                         f"(it has no {MARKER} file) and would be replaced",
-                         "choose another --out, or empty or remove that folder yourself")
+            problems.add(label, 0, "--out", _(
+                "the folder {folder} was not made by this generator (it has no {marker} file) "
+                "and would be replaced").format(folder=target, marker=MARKER),
+                _("choose another --out, or empty or remove that folder yourself"))
     if problems:
         raise BuildError(problems)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .cache import write_atomically
+from .i18n import _
 from .problems import Problems
 
 HANDBOOK_PAGE = "pelatihan/cetak/index.html"
@@ -32,9 +33,10 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the system lacks Pango
-        problems.add(HANDBOOK_PAGE, 1, "(pdf)", f"WeasyPrint cannot run: {exc}",
-                     "install it with pip install weasyprint, and Pango (Debian: libpango-1.0-0 "
-                     "libpangoft2-1.0-0)")
+        problems.add(HANDBOOK_PAGE, 1, "(pdf)",
+                     _("WeasyPrint cannot run: {error}").format(error=exc),
+                     _("install it with pip install weasyprint, and Pango (Debian: {packages})")
+                     .format(packages="libpango-1.0-0 libpangoft2-1.0-0"))
         return None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     from weasyprint.urls import URLFetcher, URLFetcherResponse

@@ -20,6 +20,7 @@ from jinja2 import Environment
 
 from . import links
 from .children import worker_start
+from .i18n import _
 from .plan import Page
 from .problems import Problem, Problems
 from .progress import Progress
@@ -110,7 +111,7 @@ def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Prog
         known.update(done.links)
         job.qr.absorb(done.qr)
         done_pages += len(done.files) + len(done.problems)
-        progress.update("rendering", min(done_pages, len(job.pages)), len(job.pages))
+        progress.update(_("rendering"), min(done_pages, len(job.pages)), len(job.pages))
 
 
 def _chunk(indices: range) -> Done:

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import watchfiles
 
 from .build import Options, build
+from .i18n import Message, Number, _, as_message
 from .problems import BuildError, Problem
 
 PREFIX = "/__preview/"
@@ -40,15 +41,17 @@ PREVIEW_CSS = """#preview-errors { position: fixed; inset: auto 0 0 0; max-heigh
 #preview-errors pre { white-space: pre-wrap; margin: 0; }
 """
 NO_SITE = """<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><title>Pratinjau</title></head>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><p>{message}</p>{extra}</body></html>
 """
 
 
 @dataclass
 class State:
-    """What the preview server shows: the build number and the last build's problems."""
+    """What the preview server shows, in ``lang``: the build number and the last build's
+    problems."""
 
+    lang: str
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -70,28 +73,33 @@ def rebuild(opts: Options, state: State) -> None:
         problems = exc.problems.sorted()
     except Exception as exc:  # e.g. a file removed while it was read: retry on the next save
         traceback.print_exc()
-        problems = [Problem("(preview)", 0, "(build)", f"{type(exc).__name__}: {exc}",
-                            "save again to retry")]
+        problems = [Problem("(preview)", 0, "(build)", as_message(f"{type(exc).__name__}: {exc}"),
+                            _("save again to retry"))]
     else:
-        print(f"rebuilt {result.pages} pages in {time.perf_counter() - started:.2f} s", flush=True)
+        print(_("rebuilt {pages} pages in {seconds} s").format(
+            pages=result.pages, seconds=Number(time.perf_counter() - started)).render(opts.lang),
+            flush=True)
         state.publish([])
         return
     for problem in problems:
-        print(problem, file=sys.stderr)
-    kept = "still serving the last good site" if opts.out.is_dir() else "no site to serve yet"
-    print(f"{len(problems)} problem(s); {kept}", file=sys.stderr, flush=True)
+        print(problem.render(opts.lang), file=sys.stderr)
+    kept = (_("{count} problem(s); still serving the last good site") if opts.out.is_dir()
+            else _("{count} problem(s); no site to serve yet"))
+    print(kept.format(count=len(problems)).render(opts.lang), file=sys.stderr, flush=True)
     state.publish(problems)
 
 
-def overlay(problems: list[Problem], stale: bool = True) -> str:
-    """The error panel injected into every page while the last build failed; ``stale``: the
-    page behind it is from the last good build."""
+def overlay(problems: list[Problem], lang: str, stale: bool = True) -> str:
+    """The error panel injected into every page while the last build failed, in ``lang``;
+    ``stale``: the page behind it is from the last good build."""
     if not problems:
         return ""
-    text = html.escape("\n".join(str(p) for p in problems))
-    kept = " Situs terakhir yang berhasil tetap ditampilkan." if stale else ""
-    return (f'<div id="preview-errors" role="alert"><h2>Build gagal: {len(problems)} masalah.'
-            f'{kept}</h2><pre>{text}</pre></div>')
+    text = html.escape("\n".join(p.render(lang) for p in problems))
+    title = (_("Build failed: {count} problem(s). The last good site is still shown.") if stale
+             else _("Build failed: {count} problem(s)."))
+    heading = html.escape(title.format(count=len(problems)).render(lang))
+    return (f'<div id="preview-errors" role="alert" lang="{lang}"><h2>{heading}</h2>'
+            f'<pre>{text}</pre></div>')
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -109,11 +117,10 @@ class Handler(SimpleHTTPRequestHandler):
         with a NUL byte."""
         port = self.server.server_address[1]
         if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
-            self._send("Host tidak dikenal: pratinjau hanya melayani 127.0.0.1.".encode(),
-                       "text/plain; charset=utf-8", 403)
+            self._say(_("Unknown Host: the preview serves 127.0.0.1 only."), 403)
             return True
         if "\x00" in unquote(self.path):
-            self._send("Alamat tidak sah.".encode(), "text/plain; charset=utf-8", 400)
+            self._say(_("Invalid address."), 400)
             return True
         return False
 
@@ -133,9 +140,11 @@ class Handler(SimpleHTTPRequestHandler):
             kind = "text/javascript" if path.endswith(".js") else "text/css"
             return self._send((RELOAD_JS if path.endswith(".js") else PREVIEW_CSS).encode(), kind)
         if not Path(self.directory).is_dir():  # the first build is running or failed
-            message = ("Belum ada build yang berhasil." if self.state.problems
-                       else "Situs sedang dibangun…")
-            page = NO_SITE.format(message=message, extra=self._extra(stale=False))
+            lang = self.state.lang
+            message = (_("No build has succeeded yet.") if self.state.problems
+                       else _("The site is being built…"))
+            page = NO_SITE.format(lang=lang, title=_("Preview").render(lang),
+                                  message=message.render(lang), extra=self._extra(stale=False))
             return self._send(page.encode(), "text/html; charset=utf-8", 503)
         target = Path(self.translate_path(path))
         if target.is_dir():
@@ -151,13 +160,18 @@ class Handler(SimpleHTTPRequestHandler):
     def _extra(self, stale: bool = True) -> str:
         """What every HTML page gets: the error panel (if any) and the reload script."""
         return (f'<link rel="stylesheet" href="{PREFIX}preview.css">'
-                f'{overlay(self.state.problems, stale)}<script src="{PREFIX}reload.js"></script>')
+                f'{overlay(self.state.problems, self.state.lang, stale)}'
+                f'<script src="{PREFIX}reload.js"></script>')
 
     def _state(self) -> dict[str, object]:
         """The build number and the last build's problems, for tools and tests."""
         problems = self.state.problems
         return {"version": self.state.version, "ok": not problems,
-                "problems": [str(p) for p in problems]}
+                "problems": [p.render(self.state.lang) for p in problems]}
+
+    def _say(self, message: Message, status: int) -> None:
+        """Answer with a short text in the preview's language."""
+        self._send(message.render(self.state.lang).encode(), "text/plain; charset=utf-8", status)
 
     def _send(self, body: bytes, kind: str, status: int = 200) -> None:
         self.send_response(status)
@@ -189,7 +203,7 @@ def watched(opts: Options) -> tuple[set[Path], set[Path]]:
     """The inputs to watch: folders (content, templates, the region table's data/) and files
     (settings, registry files outside those folders)."""
     folders = {p.resolve() for p in (opts.config.parent / "data", opts.content, opts.templates)
-               if p.is_dir()}
+               if p is not None and p.is_dir()}  # content None: no training section
     files = {p.resolve() for p in (opts.config, *opts.data)}
     return folders, {f for f in files if not any(d in f.parents for d in folders)}
 
@@ -244,16 +258,18 @@ def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = No
     """Serve on 127.0.0.1:``port``, build, and rebuild on every save until Ctrl+C or ``stop``.
     Returns 0, or 1 when the port cannot be used."""
     opts = replace(opts, base_url=f"http://127.0.0.1:{port}/")
-    state = State()
+    state = State(opts.lang)
     handler = type("PreviewHandler", (Handler,), {"state": state})
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(opts.out)))
     except OSError as exc:
-        print(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; try --port", file=sys.stderr)
+        print(_("cannot serve on 127.0.0.1:{port}: {reason}; try --port").format(
+            port=port, reason=exc.strerror).render(opts.lang), file=sys.stderr)
         return 1
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"serving http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
+    print(_("serving http://127.0.0.1:{port}/ (Ctrl+C to stop)").format(port=port)
+          .render(opts.lang), flush=True)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl+C
@@ -263,7 +279,7 @@ def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = No
         while saved(batches, stop):
             rebuild(opts, state)
     except KeyboardInterrupt:
-        print("stopped", flush=True)
+        print(_("stopped").render(opts.lang), flush=True)
     finally:
         stop.set()  # ends the watchers
         server.shutdown()

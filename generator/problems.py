@@ -3,22 +3,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import SOURCE, Message, _, as_message
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input, printed as ``path:line: field: message``; in a
-    spreadsheet ``line`` is the row and ``cell`` names the cell (``path:Posyandu!F12: ...``)."""
+    """One thing wrong with the input, printed as ``path:line: field: message`` and, indented
+    below it, the hint. Message and hint are kept untranslated (``Message``); a plain text
+    is taken as it is. In a spreadsheet ``line`` is the row and ``cell`` names the cell
+    (``path:Posyandu!F12: ...``)."""
 
     path: str
     line: int
     field: str
-    message: str
-    hint: str = ""
+    message: Message
+    hint: Message = Message("")
     cell: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", as_message(self.message))
+        object.__setattr__(self, "hint", as_message(self.hint))
+
+    def render(self, lang: str) -> str:
+        """The problem as printed in ``lang``."""
+        text = f"{self.path}:{self.cell or self.line}: {self.field}: {self.message.render(lang)}"
+        if not self.hint:
+            return text
+        return f"{text}\n    " + _("hint: {hint}").format(hint=self.hint).render(lang)
+
     def __str__(self) -> str:
-        text = f"{self.path}:{self.cell or self.line}: {self.field}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        """The problem in English: for logs and tests; users read ``render``."""
+        return self.render(SOURCE)
 
 
 @dataclass
@@ -27,9 +42,10 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+    def add(self, path: str, line: int, field_: str, message: str | Message,
+            hint: str | Message = "") -> None:
         """Record one problem."""
-        self.items.append(Problem(str(path), line, field_, message, hint))
+        self.items.append(Problem(str(path), line, field_, as_message(message), as_message(hint)))
 
     def extend(self, other: Problems) -> None:
         """Take over the problems of another collection."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import cbor2
 
 from .children import die_with_parent
+from .i18n import _
 from .problems import Problems
 
 SIGNATURE = b"pagefind_dcd"
@@ -36,8 +37,10 @@ def finish(indexing: subprocess.Popen, site: Path, problems: Problems,
     bundle = bundle or site / "pagefind"
     out, err = indexing.communicate()
     if indexing.returncode != 0 or not (bundle / "pagefind.js").exists():
-        problems.add(str(site), 1, "(search)", "Pagefind failed to index the site: "
-                     + (err or out).strip()[-500:], "install it with: pip install 'pagefind[bin]'")
+        problems.add(str(site), 1, "(search)",
+                     _("Pagefind failed to index the site: {error}").format(
+                         error=(err or out).strip()[-500:]),
+                     _("install it with: {command}").format(command="pip install 'pagefind[bin]'"))
         return
     canonicalize(bundle)
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from generator.output import MARKER, MARKER_TEXT
 from conftest import ROOT
+from generator.i18n import _
 from generator.progress import Progress
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *args, "--no-cache"], cwd=cwd,
+    """The command line in English (Indonesian, the default: tests/test_i18n.py)."""
+    return subprocess.run([sys.executable, "-m", "generator", "--lang", "en", *args, "--no-cache"], cwd=cwd,
                           capture_output=True, text=True, check=False)
 
 
@@ -84,14 +86,17 @@ def test_progress_shows_on_a_terminal_and_not_in_ci(tmp_path: Path, monkeypatch)
 
     monkeypatch.delenv("CI", raising=False)
     shown = Terminal()
-    progress = Progress(shown)
+    progress = Progress("en", shown)
     for i in range(1, 4):
-        progress.update("rendering", i, 3)
+        progress.update(_("rendering"), i, 3)
     progress.done()
     assert "\rrendering 3/3" in shown.getvalue()
+    indonesian = Terminal()
+    Progress("id", indonesian).update(_("rendering"), 3, 3)
+    assert "\rmembuat halaman 3/3" in indonesian.getvalue()
     monkeypatch.setenv("CI", "true")
     quiet = Terminal()
-    Progress(quiet).update("rendering", 3, 3)
+    Progress("en", quiet).update(_("rendering"), 3, 3)
     assert quiet.getvalue() == ""
     result = run("build", "--out", str(tmp_path / "site"), "--no-search",
                  "--content", str(tmp_path / "no-content"))

@@ -41,7 +41,7 @@ def command(out: Path, data: Path, cache: Path, *extra: str) -> list[str]:
 
 
 def run(args: list[str], cwd: Path, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=ROOT, env={
+    return subprocess.Popen([sys.executable, "-m", "generator", "--lang", "en", *args], cwd=ROOT, env={
         **os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, **popen)
 
@@ -96,7 +96,7 @@ def test_an_output_that_would_replace_an_input_is_refused(tmp_path: Path, out_na
     (project / ".cache").mkdir()
     before = tree(project)
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", out_name,
-                             "--no-search"], cwd=project, capture_output=True, text=True,
+                             "--no-search", "--lang", "en"], cwd=project, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1, result.stderr
     assert f"{out_name}:0: --out: " in result.stderr and message in result.stderr

@@ -21,7 +21,7 @@ def test_link_check_finds_every_broken_link(tmp_path: Path):
     problems = Problems()
     checked = check_links(tmp_path, "/sub/", problems)
     assert checked == 11  # the two external links are not checked
-    assert [(p.path, p.message) for p in problems.sorted()] == [
+    assert [(p.path, str(p.message)) for p in problems.sorted()] == [
         ("site/a/index.html", "'#tidak-ada' links to #tidak-ada, which does not exist in a/index.html"),
         ("site/a/index.html", "'../../luar/' points outside the site"),
         ("site/a/index.html", "'/lain/' points outside the site"),
@@ -29,3 +29,6 @@ def test_link_check_finds_every_broken_link(tmp_path: Path):
         ("site/index.html", "'a/#hilang' links to #hilang, which does not exist in a/index.html"),
         ("site/index.html", "'b/' leads to a page that does not exist"),
     ]
+    assert [p.message.render("id") for p in problems.sorted()][-2:] == [
+        "'a/#hilang' menaut ke #hilang, yang tidak ada di a/index.html",
+        "'b/' mengarah ke halaman yang tidak ada"]

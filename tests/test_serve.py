@@ -165,7 +165,7 @@ def test_port_in_use_is_reported(tmp_path, capsys):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        opts = Options(out=tmp_path / "preview", search=False, cache=None)
+        opts = Options(out=tmp_path / "preview", search=False, cache=None, lang="en")
         assert run_serve(opts, taken.getsockname()[1]) == 1
     assert "cannot serve on 127.0.0.1:" in capsys.readouterr().err
 
@@ -186,7 +186,7 @@ def test_ctrl_c_during_a_build_stops_cleanly(tmp_path):
         out, err = server.communicate(timeout=10)
     finally:
         server.kill()
-    assert (server.returncode, err) == (0, "") and "rebuilt" not in out
+    assert (server.returncode, err) == (0, "") and "dibangun ulang" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]  # staging folder removed
 
 
