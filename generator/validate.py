@@ -31,7 +31,7 @@ POSYANDU_FIELDS = (
 SPM_KEYS = [key for key, _ in SPM_FIELDS]
 # Limits beyond which a value cannot be real: an id is part of page addresses; the largest
 # Posyandu have a few dozen kader.
-MAX_ID, MAX_NAME, MAX_NUMBER, MAX_KADER = 100, 200, 50, 1000
+MAX_ID, MAX_NAME, MAX_NUMBER, MAX_KADER = 100, 200, 100, 1000
 
 
 def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> Settings | None:
