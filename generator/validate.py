@@ -160,7 +160,7 @@ class RegistryValidator:
                  cache: EntryCache | None) -> list[Posyandu] | None:
         """Validate entries parsed one by one; None if one is not even YAML (then the whole
         file is parsed, so that the syntax error is reported as for any other file)."""
-        parsed: list[tuple[int, str, Any]] = []
+        parsed: list[tuple[int, str, Any, str]] = []
         local = Problems()
         for i, (start, text) in enumerate(chunks):
             key = EntryCache.key(text)
@@ -200,7 +200,7 @@ class RegistryValidator:
         if len(self.problems.items) == mark:
             return posyandu, item
         del self.problems.items[mark:]
-        if not known:
+        if not known and isinstance(pid, str):
             self.ids.pop(pid, None)
         exact = parse_yaml(text, path, self.problems, first_line=start, where=where)
         return self.entry(Fields(exact, path, where, self.problems, start)), exact
