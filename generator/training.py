@@ -11,7 +11,7 @@ from markupsafe import Markup
 from . import svg
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
-from .markup import convert
+from .markup import Converted, convert
 from .problems import Problems
 from .slugs import slugify
 
@@ -237,14 +237,28 @@ def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> M
             problems.add(source.shown, f.line, key, "is missing",
                          f"add '{key}:' with a list of at least one item")
     latihan = _exercises(f, problems)
-    resolver.source, resolver.problems = source, problems
-    converted = convert(source.body, resolver.rewrite)
+    converted = _converted(source, resolver, problems)
+    if converted is None:
+        resolver.refused.add(path.name)
+        return None
     resolver.anchors[path.name] = {anchor for _, anchor, _ in converted.toc}
     if len(problems.items) != before:
         return None
     return Module(str(path), slug, judul or "", urutan or 0, sasaran, durasi or 0,
                   lists["tujuan"], lists["sumber"], latihan, Markup(converted.html),
                   tuple(converted.toc))
+
+
+def _converted(source: _Source, resolver: _Resolver, problems: Problems) -> Converted | None:
+    """The body as HTML; None (and a problem) when it nests too deep for the Markdown reader."""
+    resolver.source, resolver.problems = source, problems
+    try:
+        return convert(source.body, resolver.rewrite)
+    except RecursionError:
+        problems.add(source.shown, source.body_line, "(markdown)",
+                     "nests emphasis, lists or quotes hundreds of levels deep",
+                     "look for a long run of *, _, > or indented list items and shorten it")
+        return None
 
 
 def _exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
@@ -288,8 +302,10 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
             seen[anchor] = t.line
             terms.append(Term(name, anchor, arti))
     resolver.anchors[GLOSSARY] = set(seen)
-    resolver.source, resolver.problems = source, problems
-    converted = convert(source.body, resolver.rewrite)
+    converted = _converted(source, resolver, problems)
+    if converted is None:
+        resolver.refused.add(GLOSSARY)
+        return None
     terms.sort(key=lambda t: t.istilah.lower())
     return Glossary(f.text("judul", required=True) or "", tuple(terms), Markup(converted.html))
 

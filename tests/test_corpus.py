@@ -200,6 +200,13 @@ def _(tmp: Path) -> list[str]:
     return options(content="content")
 
 
+@fs_case("module-nested-thousands-of-levels")
+def _(tmp: Path) -> list[str]:
+    edited(copied(tmp, "content") / "modul" / "02-enam-bidang-spm.md", 41,
+           " " + "*" * 5000 + "x" + "*" * 5000)
+    return options(content="content")
+
+
 def svg_case(name: str, body: str) -> None:
     @fs_case(f"svg-{name}")
     def _(tmp: Path) -> list[str]:
