@@ -1,11 +1,19 @@
-# make site   - create .venv, install the generator and build site/
-# make test   - create .venv and node_modules with the test tools, run the whole test suite
-# make serve  - serve site/ on http://127.0.0.1:8000/ (after make site)
+# make site       - install what is missing, build site/
+# make test       - install what is missing (Debian packages, .venv, node_modules), run the
+#                   static checks (ruff, mypy) and the whole test suite
+# make test-fast  - the same checks and every test not marked slow or browser (under 2 minutes)
+# make serve      - serve site/ on http://127.0.0.1:8000/ (after make site)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: site test check serve clean
+.PHONY: site test test-fast lint check serve clean deps-site deps-test
+
+deps-site:
+	bash tools/deps.sh site
+
+deps-test:
+	bash tools/deps.sh test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,18 +21,25 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-site: $(VENV)/.installed
+node_modules/.installed: package.json package-lock.json | deps-test
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site: deps-site $(VENV)/.installed
 	$(PY) -m generator build
 
 check: $(VENV)/.installed
 	$(PY) -m generator check
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+lint: $(VENV)/.installed
+	$(PY) -m ruff check generator tests bench tools
+	$(PY) -m mypy generator
 
-test: $(VENV)/.installed node_modules/.installed
+test: deps-test $(VENV)/.installed node_modules/.installed lint
 	$(PY) -m pytest -q
+
+test-fast: deps-test $(VENV)/.installed node_modules/.installed lint
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 serve: site
 	$(PY) -m http.server --directory site --bind 127.0.0.1 8000

@@ -5,23 +5,27 @@ import datetime as dt
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
+from . import calendar, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
+from .lock import cache_lock, output_lock
+from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
+from .output import check_output
 from .outdir import open_staging
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
-from .render import environment
 from .training import MEDIA, Training, load_training
 from .write import Staging
 
@@ -44,6 +48,10 @@ class Options:
     parents: tuple[tuple[str, str], ...] = ()
     training_above: bool = False  # the training section is at the top of the national site
     jobs: int = os.cpu_count() or 1  # processes that render pages
+    # The output lies inside a site whose build already holds the lock (a kabupaten of a
+    # national build): this build takes no lock of its own.
+    locked_by_caller: bool = False
+    start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
 
 
 @dataclass
@@ -61,6 +69,7 @@ class Inputs:
 
     registry: Registry
     training: Training | None
+    boundaries: Boundaries | None = None  # for the maps; None: no maps
 
 
 def load(opts: Options, today: dt.date | None = None) -> Inputs:
@@ -82,16 +91,20 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     for path, cache in zip(opts.data, caches):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
+    boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
+                                  kabupaten_codes(region), region.label, problems)
+                  if settings.batas else None)
     if problems:
         raise BuildError(problems)
     for cache in caches:
         cache.save()
-    return Inputs(registry, training)
+    return Inputs(registry, training, boundaries)
 
 
 def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     """Every page of the site."""
-    pages = directory_pages(inputs.registry, qr)
+    reg = inputs.registry
+    pages = map_pages.attach(directory_pages(reg, qr), reg.region, reg.posyandu, inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training)
     return pages
@@ -100,7 +113,14 @@ def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
 def build(opts: Options, inputs: Inputs | None = None) -> Result:
     """Build the site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    inputs = inputs or load(opts)
+    with exclusive(opts):
+        inputs = inputs or load(opts)
+        pages = _build(opts, inputs)
+    return Result(pages, len(inputs.registry.posyandu), time.perf_counter() - started)
+
+
+def _build(opts: Options, inputs: Inputs) -> int:
+    """Build the site of ``inputs``, the output locked; returns the number of pages."""
     registry = inputs.registry
     qr = QrCache(opts.cache / "qr.json" if opts.cache else None)
     pages = plan(inputs, qr)
@@ -111,10 +131,22 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
             "open_data": True}
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
-    publish(opts, pages, site, salt, inputs.training, absent, qr,
-            lambda staging: write_open_data(staging, registry, salt))
+    _publish(opts, pages, site, salt, inputs.training, absent, qr,
+             lambda staging: write_open_data(staging, registry, salt))
     qr.save()
-    return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
+    return len(pages)
+
+
+@contextmanager
+def exclusive(opts: Options) -> Iterator[None]:
+    """Hold the locks of the output and of the cache, and refuse an output that would replace
+    an input or a folder this generator did not make."""
+    with ExitStack() as held:
+        if not opts.locked_by_caller:
+            held.enter_context(output_lock(opts.out, str(opts.out)))
+        held.enter_context(cache_lock(opts.cache))
+        _check_output(opts)
+        yield
 
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
@@ -123,13 +155,30 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
     staging folder in. Raises BuildError, leaving the previous output as it was."""
+    with exclusive(opts):
+        _publish(opts, pages, site, salt, training, absent, qr, extra)
+
+
+def _check_output(opts: Options) -> None:
+    """Refuse an output that would replace an input or a folder this generator did not make."""
+    data_folders = [p for p in opts.data if p.is_dir()]
+    folders = [opts.templates, *data_folders, *([opts.content] if opts.content else []),
+               *([opts.cache] if opts.cache else [])]
+    inputs = [opts.config, opts.config.parent, *opts.data]
+    legacy = bool(opts.cache and Staging.manifest_path(opts.out, opts.cache).exists())
+    check_output(opts.out, inputs, folders, str(opts.out), legacy)
+
+
+def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
+             training: Training | None, absent: tuple[str, ...], qr: QrCache,
+             extra: Callable[[Staging], None]) -> None:
     staging = open_staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
     try:
-        job = pool.Job(pages, environment(opts.templates), site, salt, staging, opts.templates, qr)
-        problems = pool.render_pages(job, opts.jobs, progress, known.data)
+        job = pool.Job(pages, site, salt, staging, opts.templates, qr)
+        problems = pool.render_pages(job, opts.jobs, progress, known.data, opts.start_method)
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
@@ -167,21 +216,12 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
-    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each.
+    """The registry as open data (the files of opendata.exports) and one .ics per Posyandu.
     Files made from the same inputs as in the previous build are reused, not made again."""
     key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
-    exports: list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]] = [
-        (("data/posyandu.json",), lambda: {"data/posyandu.json": export.to_json(registry)}),
-        (("data/posyandu.csv",), lambda: {"data/posyandu.csv": export.to_csv(registry)}),
-        ((export.SUMMARY,), lambda: {export.SUMMARY: export.summary(registry)}),
-        (("data/posyandu.geojson",),
-         lambda: {"data/posyandu.geojson": opendata.geojson(registry)}),
-        ((opendata.FEED_PATH,), lambda: {opendata.FEED_PATH: opendata.atom(registry)}),
-        (tuple(f"data/hsds/{name}" for name in opendata.HSDS_FILES),
-         lambda: {f"data/hsds/{k}": v for k, v in opendata.hsds(registry).items()}),
-    ]
+    exports = opendata.exports(registry)
     for rels, make in exports:
-        if not all([staging.reuse(rel, key) for rel in rels]):
+        if not all(staging.reuse(rel, key) for rel in rels):
             for rel, text in make().items():
                 staging.write(rel, text, key)
     settings = registry.settings

@@ -1,15 +1,51 @@
-"""Open data: one record per Posyandu with its public fields and page URL, as JSON and CSV."""
+"""Open data: one record per Posyandu with its public fields and page URL, as JSON and CSV;
+the helpers every open-data file shares (order, JSON style, licence, dates)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
 
-from .models import REGISTRATION_STATUSES, SPM_FIELDS, Posyandu, Registry
+from . import datadict
+from .datadict import CSV_FIELDS, latest_update
+from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
 from .plan import posyandu_url
 
+SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def dump(data: Any) -> str:
+    """JSON text in the project's style for open data (compact: the files are large)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def ordered(reg: Registry) -> list[Posyandu]:
+    """Posyandu in the order of every export: by desa code, name and id."""
+    return sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
+
+
+def kecamatan_names(reg: Registry) -> dict[str, str]:
+    """Kecamatan names by code."""
+    return {k.kode: k.nama for k in reg.region.kecamatan}
+
+
+def offset(zona: str) -> str:
+    """A zone's UTC offset as in ISO 8601, e.g. "+08:00"."""
+    return f"+{ZONE_OFFSETS[zona]:02d}:00"
+
+
+def midnight(day: dt.date, zona: str) -> str:
+    """The start of a day in the site's zone, as an RFC 3339 timestamp."""
+    return f"{day.isoformat()}T00:00:00{offset(zona)}"
+
+
+def license_info(reg: Registry) -> dict[str, str]:
+    """The licence as every JSON export states it."""
+    lic = reg.settings.lisensi
+    return {"kode": lic.kode, "nama": lic.nama, "url": lic.url}
 
 
 def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, Any]:
@@ -50,52 +86,55 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
 
 def records(reg: Registry) -> list[dict[str, Any]]:
     """Every record, in a fixed order."""
-    kecamatan = {k.kode: k.nama for k in reg.region.kecamatan}
-    ordered = sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
-    return [record(p, reg, kecamatan) for p in ordered]
+    kecamatan = kecamatan_names(reg)
+    return [record(p, reg, kecamatan) for p in ordered(reg)]
 
 
 def to_json(reg: Registry) -> str:
-    """All records as a JSON document, with a note when the data is sample data."""
+    """All records as a JSON document, with its licence and a note when it is sample data."""
     doc = {
         "judul": reg.settings.judul,
         "data_contoh": reg.settings.data_contoh,
+        "lisensi": license_info(reg),
+        "diperbarui": latest_update(reg).isoformat(),
         "sumber_kode_wilayah": "Kepmendagri Nomor 300.2.2-2430 Tahun 2025",
         "jumlah": len(reg.posyandu),
         "posyandu": records(reg),
     }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dump(doc)
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell; text (never a number) that a spreadsheet would run as a formula is
-    prefixed with a quote."""
+    """A CSV cell; text that a spreadsheet would run as a formula is prefixed with a quote
+    (numbers such as a negative latitude are written as they are)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    if isinstance(value, (int, float)):  # a number is a number, -0.48294 included
+    if isinstance(value, (int, float)):
         return str(value)
     text = "; ".join(value) if isinstance(value, list) else str(value)
     return "'" + text if text.startswith(CSV_FORMULA_START) else text
 
 
+def _column(rec: dict[str, Any], name: str, sample: bool) -> Any:
+    """The value of one CSV column (CSV_FIELDS) of a record."""
+    if name == "data_contoh":
+        return sample
+    if name.startswith("spm_"):
+        return rec["spm"][name[4:]]["kegiatan"]
+    return rec[name]
+
+
 def to_csv(reg: Registry) -> str:
-    """All records as CSV, one row per Posyandu; SPM fields as columns."""
+    """All records as CSV, one row per Posyandu, in the columns of CSV_FIELDS."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    rows = records(reg)
-    keys = [k for k in rows[0] if k != "spm"] if rows else []
-    spm_keys = [key for key, _ in SPM_FIELDS]
-    writer.writerow(["data_contoh", *keys, *(f"spm_{key}" for key in spm_keys)])
-    for rec in rows:
-        spm = [rec["spm"][k]["kegiatan"] for k in spm_keys]
-        writer.writerow([_cell(reg.settings.data_contoh), *(_cell(rec[k]) for k in keys),
-                         *(_cell(v) for v in spm)])
+    names = [f.name for f in CSV_FIELDS]
+    writer.writerow(names)
+    for rec in records(reg):
+        writer.writerow([_cell(_column(rec, name, reg.settings.data_contoh)) for name in names])
     return out.getvalue()
-
-
-SUMMARY = "data/ringkasan.json"
 
 
 def summary(reg: Registry) -> str:
@@ -108,6 +147,7 @@ def summary(reg: Registry) -> str:
         "provinsi": {"kode": reg.region.provinsi_kode, "nama": reg.region.provinsi},
         "judul": reg.settings.judul,
         "data_contoh": reg.settings.data_contoh,
+        "lisensi": license_info(reg),
         "target_registrasi": reg.settings.target_registrasi,
         "posyandu": len(reg.posyandu),
         "status_registrasi": status,

@@ -21,6 +21,29 @@ ZONE_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}  # hours ahead of UTC, no dayligh
 
 
 @dataclass(frozen=True)
+class License:
+    """The licence of the open data: its SPDX identifier, its name and where its text is."""
+
+    kode: str
+    nama: str
+    url: str
+
+
+# Licences that config.yaml may name by their SPDX identifier alone (lisensi: CC-BY-4.0).
+LICENSES = {lic.kode: lic for lic in (
+    License("CC-BY-4.0", "Creative Commons Atribusi 4.0 Internasional (CC BY 4.0)",
+            "https://creativecommons.org/licenses/by/4.0/"),
+    License("CC-BY-SA-4.0", "Creative Commons Atribusi-BerbagiSerupa 4.0 Internasional "
+            "(CC BY-SA 4.0)", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    License("CC0-1.0", "CC0 1.0 Universal (domain publik)",
+            "https://creativecommons.org/publicdomain/zero/1.0/"),
+    License("ODbL-1.0", "Open Data Commons Open Database License (ODbL) 1.0",
+            "https://opendatacommons.org/licenses/odbl/1-0/"),
+)}
+DEFAULT_LICENSE = LICENSES["CC-BY-4.0"]
+
+
+@dataclass(frozen=True)
 class Settings:
     """The site's settings (config.yaml)."""
 
@@ -33,6 +56,8 @@ class Settings:
     data_contoh: bool
     deskripsi: str
     wilayah: str  # path of the region table, relative to the config file
+    lisensi: License = DEFAULT_LICENSE  # of every open-data file the site publishes
+    batas: str = ""  # optional boundary file for the maps, relative to the config file
 
 
 @dataclass(frozen=True)
@@ -43,6 +68,7 @@ class NationalSettings:
     deskripsi: str
     base_url: str
     data_contoh: bool
+    batas: str = ""  # optional boundary file (provinsi and kabupaten), relative to the config
 
 
 @dataclass(frozen=True)

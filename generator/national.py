@@ -32,6 +32,9 @@ from .build import Options, Result, _salt, load, publish, robots
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .load import load_yaml
+from .output import MARKER, MARKER_TEXT, check_output
+from .map_pages import attach_national
+from .maps import NATIONAL_CODES, load_boundaries
 from .models import SPM_FIELDS, NationalSettings, Region
 from .plan import Area, national_areas, national_pages
 from .policy import CSP
@@ -41,6 +44,7 @@ from .qr import QrCache
 from .slugs import code_slug
 from .training import load_training
 from .validate import national_settings
+from .write import replace_folder
 
 ONLY = re.compile(r"\d{2}(\.\d{2})?")
 OPEN_DATA = "data/posyandu.json"  # a kabupaten's public records, the provinsi index's source
@@ -117,12 +121,33 @@ def build_shards(root: Path, only: str, opts: Options, jobs: int) -> list[Outcom
     return outcomes
 
 
+def check_units(root: Path, opts: Options) -> tuple[int, int]:
+    """Validate every kabupaten of ``root`` as ``check`` does one; returns the number of
+    kabupaten and of Posyandu, or raises BuildError with the problems of all of them."""
+    problems = Problems()
+    _settings(root, opts, problems)
+    units = find_units(root, "", problems)
+    posyandu = 0
+    for unit in units:
+        try:
+            inputs = load(replace(opts, config=unit.config, data=unit.data, content=None,
+                                  cache=None))
+        except BuildError as exc:
+            problems.extend(exc.problems)
+        else:
+            posyandu += len(inputs.registry.posyandu)
+    if problems:
+        raise BuildError(problems)
+    return len(units), posyandu
+
+
 def _build_unit(unit: Unit, opts: Options) -> Outcome:
     """Build one kabupaten into its folder of ``opts.out`` unless its inputs are as at its
     last successful build (a worker process)."""
     cache = opts.cache / unit.kode if opts.cache else None
     kab_opts = replace(opts, config=unit.config, data=unit.data, content=None, cache=cache,
-                       training_above=bool(opts.content and opts.content.is_dir()), jobs=1)
+                       training_above=bool(opts.content and opts.content.is_dir()), jobs=1,
+                       locked_by_caller=True)
     stamp = _inputs_digest(unit, kab_opts)
     done = cache / "built.json" if cache else None
     if done and done.exists():
@@ -151,8 +176,9 @@ def _inputs_digest(unit: Unit, opts: Options) -> str:
                                   opts.training_above)).encode())
     region = load_yaml(unit.config, Problems())
     files = [unit.config, *unit.data]
-    if isinstance(region, dict) and isinstance(region.get("wilayah"), str):
-        files.append(unit.config.parent / region["wilayah"])
+    for key in ("wilayah", "batas"):
+        if isinstance(region, dict) and isinstance(region.get(key), str):
+            files.append(unit.config.parent / region[key])
     files += sorted(p for p in opts.templates.rglob("*") if p.is_file())
     for path in files:
         digest.update(str(path).encode() + b"\0")
@@ -213,7 +239,11 @@ def build_top(root: Path, opts: Options) -> int:
     settings = replace(settings, data_contoh=settings.data_contoh
                        or any(k["data_contoh"] for k in kabupaten))
     provinsi = national_areas(kabupaten, provinsi_path)
-    pages = national_pages(settings, provinsi, training)
+    boundaries = (load_boundaries(Path(os.path.normpath(root / settings.batas)), NATIONAL_CODES,
+                                  "Indonesia", problems) if settings.batas else None)
+    if problems:
+        raise BuildError(problems)
+    pages = attach_national(national_pages(settings, provinsi, training), boundaries)
     site = {"settings": settings, "region": {"nama": "Indonesia"}, "parents": (), "up": "",
             "base_path": urlsplit(settings.base_url).path or "/", "training": training is not None,
             "csp": CSP, "open_data": False}
@@ -306,14 +336,25 @@ def record_page(r: dict[str, Any], kabupaten: str) -> str:
 
 
 def _swap(source: Path, target: Path) -> None:
-    """Put the folder ``source`` in place of ``target`` in one rename (the old one removed)."""
-    old = target.parent / f".{target.name}.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
+    """Put the folder ``source`` in place of ``target`` in one step (the old one removed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(source), str(target))
-    shutil.rmtree(old, ignore_errors=True)
+    if source.stat().st_dev != target.parent.stat().st_dev:  # e.g. a cache on another disk
+        incoming = target.parent / f".{target.name}.incoming"
+        shutil.rmtree(incoming, ignore_errors=True)
+        shutil.copytree(source, incoming)
+        source = incoming
+    replace_folder(source, target)
+
+
+def check_national_output(root: Path, opts: Options) -> None:
+    """Refuse an output that would replace the units folder, the content, templates or cache,
+    or a folder that is not a national site (a site of an older version is one: it has
+    kabupaten summaries)."""
+    folders = [root, opts.templates, *(p for p in (opts.content, opts.cache) if p)]
+    legacy = any(opts.out.glob(f"*/*/{export.SUMMARY}"))
+    check_output(opts.out, [Path.cwd()], folders, str(opts.out), legacy)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    (opts.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
 def _settings(root: Path, opts: Options, problems: Problems) -> NationalSettings:

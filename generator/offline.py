@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 SCOPE = "pelatihan/"
-SHARED_ASSETS = ("assets/situs.css", "assets/pelatihan.js")
+SHARED_ASSETS = ("assets/situs.css", "assets/pelatihan.css", "assets/pelatihan.js")
 
 _WORKER = """// Service worker of the training section: every module, the glossary, the handbook and
 // their assets are cached on the first visit, so the section works without a network.
@@ -39,7 +39,7 @@ def service_worker(site: Path) -> str:
     """The worker's source for the files of the training section in ``site``."""
     section = site / SCOPE
     files = sorted(p.relative_to(section).as_posix() for p in section.rglob("*")
-                   if p.is_file() and p.name != "sw.js" and p.suffix != ".pdf")
+                   if p.is_file() and p.name != "sw.js")
     pages = [f.removesuffix("index.html") for f in files]
     shared = [f"../{a}" for a in SHARED_ASSETS]
     digest = hashlib.sha256()

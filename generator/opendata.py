@@ -1,62 +1,74 @@
-"""More open data: a GeoJSON map layer, an Open Referral HSDS export and an Atom feed of changes.
+"""More open data: a GeoJSON map layer, an Atom feed of changes, and the files that describe
+the open data for machines: a Frictionless Data Package and a DCAT (Project Open Data 1.1)
+catalogue that CKAN-based portals harvest. ``exports()`` lists every open-data file.
 
-Every output depends on the registry alone (never on the build date), in a fixed order.
-
-HSDS (Human Services Data Specification 3.x, Open Referral) mapping:
-
-* organization = one Posyandu. A Posyandu is a community institution of its desa that delivers
-  the services itself; the DPMD keeps the directory but runs none of the services, so it is not
-  an organization here. ``website`` is the Posyandu's page in this directory.
-* location = the place where the Posyandu meets (``physical``), with one ``address`` and, when
-  known, its coordinates. The registry has no postal codes: ``postal_code``, which HSDS
-  requires, is the empty string.
-* service = one SPM field the Posyandu runs (name = the field's name, description = its
-  activities), with one service_at_location carrying the schedule: ``freq``/``byday``/
-  ``bymonthday`` as in its RRULE, ``dtstart`` as in the .ics file, ``opens_at``/``closes_at``
-  with the UTC offset and ``timezone`` the offset in hours.
-* phone = the Posyandu's public telephone; its public e-mail is on organization and services.
-  No named contacts: kader are private.
-
-Identifiers are UUIDv5 in a fixed namespace of keys built from the kabupaten code and the
-Posyandu id, so they are the same in every build and under any base URL. ``hsds()`` writes one
-JSON array per object type (organizations, locations, services); children (phones, addresses,
-service_at_locations, schedules) are nested, as in the HSDS API's responses.
+Every output depends on the registry alone (never on the build date), in a fixed order; dates
+are the registry's newest ``diperbarui``.
 """
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
-import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
-from .calendar import ANCHOR, occurrences, rrule
-from .export import records
-from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
+from . import export, hsds
+from .datadict import (
+    CATALOG,
+    CSV,
+    CSV_FIELDS,
+    DATA_PACKAGE,
+    FEED,
+    FILES,
+    GEOJSON,
+    HSDS_FILES,
+    JSON,
+    SUMMARY,
+    DataFile,
+    Field,
+    latest_update,
+)
+from .export import dump, kecamatan_names, license_info, midnight, records
+from .models import Posyandu, Registry
 from .plan import posyandu_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-FEED_PATH = "feed.xml"
 FEED_LIMIT = 50
-HSDS_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:posyandu-site:hsds")
+PAGE = "data-terbuka/"  # the page that describes the files
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+Exports = list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]]
 
 
-def _dump(data: Any) -> str:
-    """JSON text in the project's style for open data (compact: the files are large)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+def exports(reg: Registry) -> Exports:
+    """Every open-data file as (its paths, a function that makes them: path -> text)."""
+    return [
+        ((JSON,), lambda: {JSON: export.to_json(reg)}),
+        ((CSV,), lambda: {CSV: export.to_csv(reg)}),
+        ((SUMMARY,), lambda: {SUMMARY: export.summary(reg)}),
+        ((GEOJSON,), lambda: {GEOJSON: geojson(reg)}),
+        ((FEED,), lambda: {FEED: atom(reg)}),
+        (tuple(f"data/hsds/{name}" for name in HSDS_FILES),
+         lambda: {f"data/hsds/{k}": v for k, v in hsds.files(reg).items()}),
+        ((DATA_PACKAGE,), lambda: {DATA_PACKAGE: data_package(reg)}),
+        ((CATALOG,), lambda: {CATALOG: catalog(reg)}),
+    ]
 
 
-def _ordered(reg: Registry) -> list[Posyandu]:
-    """Posyandu in the order of the JSON and CSV exports."""
-    return sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
+def publisher(reg: Registry) -> str:
+    """Who publishes the data: the kabupaten's (or kota's) DPMD."""
+    return f"DPMD {reg.region.label}"
 
 
-def _kecamatan(reg: Registry) -> dict[str, str]:
-    """Kecamatan names by code."""
-    return {k.kode: k.nama for k in reg.region.kecamatan}
+def _description(reg: Registry) -> str:
+    """What the data is, in one paragraph (with the sample-data note when it applies)."""
+    text = (f"Direktori Posyandu {reg.region.label}, {reg.region.provinsi}: satu entri per "
+            "Posyandu dengan desa/kelurahan, alamat, koordinat, jadwal buka, kontak publik, "
+            "status registrasi Kemendagri, dan kegiatan enam bidang SPM (Permendagri Nomor 13 "
+            "Tahun 2024). Data pribadi kader tidak diterbitkan.")
+    if reg.settings.data_contoh:
+        text += " DATA CONTOH: entri Posyandu di dalamnya rekaan, bukan registri resmi."
+    return text
 
 
 def geojson(reg: Registry) -> str:
@@ -69,114 +81,112 @@ def geojson(reg: Registry) -> str:
                         **{k: v for k, v in rec.items() if k not in ("lat", "lon")}}}
         for rec in records(reg) if rec["lat"] is not None
     ]
-    return _dump({"type": "FeatureCollection", "data_contoh": sample, "features": features})
+    return dump({"type": "FeatureCollection", "data_contoh": sample,
+                 "lisensi": license_info(reg), "diperbarui": latest_update(reg).isoformat(),
+                 "features": features})
 
 
-def _uuid(reg: Registry, *parts: str) -> str:
-    """A stable UUID for one HSDS object."""
-    return str(uuid.uuid5(HSDS_NAMESPACE, "/".join((reg.settings.kabupaten, *parts))))
+def _table_field(f: Field) -> dict[str, Any]:
+    """One field of the CSV's Table Schema."""
+    out: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
+    if f.type == "boolean":
+        out |= {"trueValues": ["ya"], "falseValues": ["tidak"]}
+    constraints: dict[str, Any] = {"required": True} if f.required else {}
+    if f.enum:
+        constraints["enum"] = list(f.enum)
+    if f.name == "id":
+        constraints["unique"] = True
+    return out | ({"constraints": constraints} if constraints else {})
 
 
-def _offset(zona: str) -> str:
-    """A zone's UTC offset as in ISO 8601, e.g. "+08:00"."""
-    return f"+{ZONE_OFFSETS[zona]:02d}:00"
+def _resource(f: DataFile, name: str) -> dict[str, Any]:
+    """One resource of the data package; paths are relative to data/."""
+    out: dict[str, Any] = {"name": name, "path": f.path.removeprefix("data/"), "title": f.title,
+                           "description": f.description, "format": f.format.lower(),
+                           "mediatype": f.media_type, "encoding": "utf-8"}
+    return out | ({"sources": [{"title": f.standard, "path": f.standard}]} if f.standard else {})
 
 
-def _midnight(day: dt.date, zona: str) -> str:
-    """The start of a day in the site's zone, as an RFC 3339 timestamp."""
-    return f"{day.isoformat()}T00:00:00{_offset(zona)}"
-
-
-def _organization(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
-    """HSDS organization: the Posyandu."""
-    org_id = _uuid(reg, p.id)
-    text = (f"Posyandu di {p.desa.label}, Kecamatan {kecamatan}, Kabupaten {reg.region.nama}, "
-            f"{reg.region.provinsi}. Status registrasi Kemendagri: {p.registrasi.status}.")
-    if p.registrasi.nomor:
-        text += f" Nomor registrasi: {p.registrasi.nomor}."
-    if reg.settings.data_contoh:
-        text += " Data contoh: entri ini rekaan."
-    org: dict[str, Any] = {"id": org_id, "name": p.nama, "description": text,
-                           "website": reg.settings.base_url + posyandu_url(p)}
-    if p.email:
-        org["email"] = p.email
-    if p.telepon:
-        org["phones"] = [{"id": _uuid(reg, p.id, "phone"), "organization_id": org_id,
-                          "number": p.telepon, "type": "voice"}]
-    return org
-
-
-def _location(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
-    """HSDS location: where the Posyandu meets, with its address."""
-    loc_id = _uuid(reg, p.id, "location")
-    address = {"id": _uuid(reg, p.id, "address"), "location_id": loc_id,
-               "address_1": p.alamat or p.desa.label,
-               "address_2": f"{p.desa.label}, Kecamatan {kecamatan}" if p.alamat
-               else f"Kecamatan {kecamatan}",
-               "city": f"Kabupaten {reg.region.nama}", "state_province": reg.region.provinsi,
-               "postal_code": "", "country": "ID", "address_type": "physical"}
-    loc: dict[str, Any] = {"id": loc_id, "organization_id": _uuid(reg, p.id),
-                           "location_type": "physical", "name": p.nama}
-    if p.lat is not None:
-        loc |= {"latitude": p.lat, "longitude": p.lon}
-    loc["addresses"] = [address]
-    return loc
-
-
-def _schedule(s: Schedule, reg: Registry, key: str, sal_id: str) -> dict[str, Any]:
-    """HSDS schedule of one service at the Posyandu, from its RRULE."""
-    parts = dict(part.split("=") for part in rrule(s).split(";"))
-    zona = reg.settings.zona_waktu
-    sched: dict[str, Any] = {"id": _uuid(reg, key, "schedule"), "service_at_location_id": sal_id,
-                             "freq": parts["FREQ"]}
-    if "BYDAY" in parts:
-        sched["byday"] = parts["BYDAY"]
-    if "BYMONTHDAY" in parts:
-        sched["bymonthday"] = parts["BYMONTHDAY"]
-    return sched | {"dtstart": occurrences(s, ANCHOR, 1)[0].isoformat(),
-                    "opens_at": s.jam_mulai.replace(".", ":") + _offset(zona),
-                    "closes_at": s.jam_selesai.replace(".", ":") + _offset(zona),
-                    "timezone": ZONE_OFFSETS[zona], "description": s.words(zona)}
-
-
-def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
-    """HSDS services: one per SPM field the Posyandu runs, each at its location."""
-    out = []
-    for s in p.spm_running:
-        key = f"{p.id}/{s.key}"
-        service_id, sal_id = _uuid(reg, key), _uuid(reg, key, "service_at_location")
-        sal: dict[str, Any] = {"id": sal_id, "service_id": service_id,
-                               "location_id": _uuid(reg, p.id, "location")}
-        if p.jadwal:
-            sal["schedules"] = [_schedule(p.jadwal, reg, key, sal_id)]
-        service: dict[str, Any] = {
-            "id": service_id, "organization_id": _uuid(reg, p.id), "name": s.label,
-            "description": "Kegiatan: " + "; ".join(s.kegiatan) + ".",
-            "url": reg.settings.base_url + posyandu_url(p), "status": "active",
-            "last_modified": _midnight(p.diperbarui, reg.settings.zona_waktu),
-        }
-        if p.email:
-            service["email"] = p.email
-        if p.verifikasi:
-            service["assured_date"] = p.verifikasi.tanggal.isoformat()
-        out.append(service | {"service_at_locations": [sal]})
-    return out
-
-
-HSDS_FILES = ("organizations.json", "locations.json", "services.json")
-
-
-def hsds(reg: Registry) -> dict[str, str]:
-    """The HSDS export: file name -> JSON text (an array of one HSDS object type)."""
-    kec = _kecamatan(reg)
-    ordered = _ordered(reg)
-    return {
-        "organizations.json": _dump([_organization(p, reg, kec[p.desa.kecamatan_kode])
-                                     for p in ordered]),
-        "locations.json": _dump([_location(p, reg, kec[p.desa.kecamatan_kode])
-                                 for p in ordered]),
-        "services.json": _dump([s for p in ordered for s in _services(p, reg)]),
+def data_package(reg: Registry) -> str:
+    """data/datapackage.json: a Frictionless Data Package of the files in data/, with a Table
+    Schema for the CSV."""
+    lic = reg.settings.lisensi
+    schema = {"fields": [_table_field(f) for f in CSV_FIELDS], "primaryKey": ["id"],
+              "missingValues": [""]}
+    resources = []
+    for f in FILES:
+        if not f.path.startswith("data/") or f.path in (DATA_PACKAGE, CATALOG):
+            continue
+        name = f.path.removeprefix("data/").replace("/", "-").replace(".", "-")
+        resource = _resource(f, name)
+        if f.path == CSV:
+            resource |= {"profile": "tabular-data-resource", "schema": schema}
+        resources.append(resource)
+    doc = {
+        "profile": "data-package",
+        "name": f"posyandu-{reg.region.kode.replace('.', '-')}",
+        "title": f"Direktori Posyandu {reg.region.label}",
+        "description": _description(reg),
+        "homepage": reg.settings.base_url + PAGE,
+        "created": midnight(latest_update(reg), reg.settings.zona_waktu),
+        "keywords": _keywords(reg),
+        "licenses": [{"name": lic.kode, "path": lic.url, "title": lic.nama}],
+        "contributors": [{"title": publisher(reg), "role": "publisher"}],
+        "resources": resources,
     }
+    return dump(doc)
+
+
+def _keywords(reg: Registry) -> list[str]:
+    words = ["posyandu", "SPM", "Standar Pelayanan Minimal", "desa", reg.region.label,
+             reg.region.provinsi]
+    return words + (["data contoh"] if reg.settings.data_contoh else [])
+
+
+def _contact(reg: Registry) -> dict[str, str]:
+    """The catalogue's contact point: the DPMD, with the correction address when it is e-mail."""
+    contact = {"@type": "vcard:Contact", "fn": publisher(reg)}
+    koreksi = reg.settings.koreksi
+    if koreksi.startswith("mailto:"):
+        contact["hasEmail"] = koreksi.split("?")[0]
+    return contact
+
+
+def catalog(reg: Registry) -> str:
+    """data/data.json: a DCAT-US (Project Open Data 1.1) catalogue with one dataset, whose
+    distributions are the open-data files."""
+    base = reg.settings.base_url
+    distributions = [
+        {"@type": "dcat:Distribution", "downloadURL": base + f.path, "mediaType": f.media_type,
+         "format": f.format, "title": f.title, "description": f.description,
+         **({"conformsTo": f.standard} if f.standard else {})}
+        for f in FILES if f.path != CATALOG
+    ]
+    dataset = {
+        "@type": "dcat:Dataset",
+        "title": f"Direktori Posyandu {reg.region.label}",
+        "description": _description(reg),
+        "keyword": _keywords(reg),
+        "modified": latest_update(reg).isoformat(),
+        "publisher": {"@type": "org:Organization", "name": publisher(reg)},
+        "contactPoint": _contact(reg),
+        "identifier": base + PAGE,
+        "accessLevel": "public",
+        "license": reg.settings.lisensi.url,
+        "spatial": f"{reg.region.label}, {reg.region.provinsi}, Indonesia",
+        "language": ["id"],
+        "landingPage": base + PAGE,
+        "describedBy": base + DATA_PACKAGE,
+        "describedByType": "application/json",
+        "accrualPeriodicity": "irregular",
+        "distribution": distributions,
+    }
+    doc = {"@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+           "@id": base + CATALOG, "@type": "dcat:Catalog",
+           "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+           "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+           "dataset": [dataset]}
+    return dump(doc)
 
 
 def _xml_text(value: str) -> str:
@@ -198,7 +208,7 @@ def _entry(feed: ET.Element, p: Posyandu, reg: Registry, kecamatan: str) -> None
     entry = _sub(feed, "entry")
     _sub(entry, "id", url)
     _sub(entry, "title", f"{p.nama} ({p.desa.nama}) diperbarui")
-    _sub(entry, "updated", _midnight(p.diperbarui, reg.settings.zona_waktu))
+    _sub(entry, "updated", midnight(p.diperbarui, reg.settings.zona_waktu))
     _sub(entry, "link", rel="alternate", type="text/html", href=url)
     when = p.jadwal.words(reg.settings.zona_waktu) if p.jadwal else "Jadwal belum tercatat"
     _sub(entry, "summary", f"{p.desa.label}, Kecamatan {kecamatan}. {when}.")
@@ -213,12 +223,13 @@ def atom(reg: Registry) -> str:
     _sub(feed, "title", f"{settings.judul}: pembaruan data")
     if settings.data_contoh:
         _sub(feed, "subtitle", "Data contoh: entri Posyandu di direktori ini rekaan.")
-    updated = max((p.diperbarui for p in reg.posyandu), default=ANCHOR)
-    _sub(feed, "updated", _midnight(updated, settings.zona_waktu))
-    _sub(_sub(feed, "author"), "name", f"DPMD Kabupaten {reg.region.nama}")
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=settings.base_url + FEED_PATH)
+    lic = settings.lisensi
+    _sub(feed, "rights", f"Data berlisensi {lic.nama}: {lic.url}")
+    _sub(feed, "updated", midnight(latest_update(reg), settings.zona_waktu))
+    _sub(_sub(feed, "author"), "name", publisher(reg))
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=settings.base_url + FEED)
     _sub(feed, "link", rel="alternate", type="text/html", href=settings.base_url)
-    kec = _kecamatan(reg)
+    kec = kecamatan_names(reg)
     for p in latest:
         _entry(feed, p, reg, kec[p.desa.kecamatan_kode])
     ET.indent(feed, space=" ")

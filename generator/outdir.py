@@ -14,10 +14,15 @@ def open_staging(out: Path, cache: Path | None) -> Staging:
     try:
         return Staging(out, cache)
     except OSError as exc:
-        above = next(p for p in out.parents if p.exists())  # "." or "/" at the latest
-        reason = f"{above} is a file, not a folder" if not above.is_dir() else exc.strerror
-        problems = Problems()
-        problems.add(str(out), 1, "(--out)", f"cannot be written: {reason}",
-                     "the site is made in a folder beside it, so the folder above must exist "
-                     "or be possible to create, and be writable")
-        raise BuildError(problems) from None
+        raise unwritable(out, exc) from None
+
+
+def unwritable(out: Path, exc: OSError) -> BuildError:
+    """The problem of an output folder that cannot be made or written beside."""
+    above = next(p for p in out.parents if p.exists())  # "." or "/" at the latest
+    reason = f"{above} is a file, not a folder" if not above.is_dir() else exc.strerror
+    problems = Problems()
+    problems.add(str(out), 1, "(--out)", f"cannot be written: {reason}",
+                 "the site is made in a folder beside it, so the folder above must exist "
+                 "or be possible to create, and be writable")
+    return BuildError(problems)

@@ -5,6 +5,7 @@ import hashlib
 import logging
 import mimetypes
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from .cache import write_atomically
@@ -49,9 +50,21 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
             return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
 
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
-                           base_url=base_url + HANDBOOK_PAGE).write_pdf()
+                           base_url=base_url + HANDBOOK_PAGE).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_identifier=digest.hexdigest()[:32].encode(),  # tagged PDF
+        finisher=_page_labels)
     if cached:
         for old in cached.parent.glob("handbook-*.pdf"):
             old.unlink(missing_ok=True)
         write_atomically(cached, data)
     return data
+
+
+def _page_labels(document: Any, pdf: Any) -> None:
+    """Label the pages as printed on them: the cover "Sampul", then 2, 3, ... (a PDF reader's
+    page box then shows the number the reader sees at the foot of the page)."""
+    import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer
+
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+        0, pydyf.Dictionary({"P": pydyf.String("Sampul")}),
+        1, pydyf.Dictionary({"S": "/D", "St": 2})])})

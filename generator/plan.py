@@ -11,11 +11,14 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .curriculum import KELOMPOK, TESTS
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
                      Registry, kabupaten_label)
+from . import datadict, quality
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
+from .visit import visit_order, visit_sheet
 
 
 @dataclass
@@ -112,6 +115,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                 for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
                     s.add(p)
     home = ("Beranda", "")
+    as_of = datadict.latest_update(reg)
     common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES,
               "zone_offsets": ZONE_OFFSETS}
     pages = [
@@ -130,6 +134,12 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                           context={**common, "kec": k, "stats": kec_stats[k.kode],
                                    "desa_stats": desa_stats, "desa_url": desa_url}))
         kec_crumb = crumbs + [(f"Kecamatan {k.nama}", kecamatan_url(k))]
+        in_kec = [p for d in k.desa for p in by_desa.get(d.kode, [])]
+        pages.append(Page(kecamatan_url(k) + "urutan-kunjungan/", "urutan-kunjungan.html",
+                          f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
+                          kind="urutan-kunjungan",
+                          context={"kec": k, "sheets": visit_order(in_kec, as_of),
+                                   "posyandu_url": posyandu_url}))
         for d in k.desa:
             members = by_desa.get(d.kode, [])
             pages.append(Page(desa_url(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
@@ -148,6 +158,32 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                                   crumbs=desa_crumb + [(p.nama, posyandu_url(p))], kind="poster",
                                   context={**common, "p": p, "kec": k, "profile": profile,
                                            "qr": qr.code(profile, f"Kode QR ke halaman {p.nama}")}))
+                pages.append(Page(posyandu_url(p) + "kunjungan/", "kunjungan.html",
+                                  f"Lembar kunjungan pembinaan {p.nama}, {d.label}",
+                                  crumbs=desa_crumb + [(p.nama, posyandu_url(p))],
+                                  kind="kunjungan", context={"kec": k, "sheet": visit_sheet(p, as_of),
+                                                             "spm_fields": SPM_FIELDS}))
+    return pages + open_data_pages(reg, home)
+
+
+def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
+    """The "Data terbuka" page and the data-quality report (an overview, one page per
+    kecamatan), dated by the registry's newest ``diperbarui`` (never the build date)."""
+    updated = datadict.latest_update(reg)
+    report = quality.report(reg, updated, posyandu_url)
+    section = ("Laporan kualitas data", "kualitas/")
+    details = {k.kode: kecamatan_url(k) for k in reg.region.kecamatan}  # from kualitas/
+    pages = [
+        Page("data-terbuka/", "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
+             context={"files": datadict.FILES, "fields": datadict.CSV_FIELDS,
+                      "updated": updated, "total": len(reg.posyandu)}),
+        Page(section[1], "kualitas.html", section[0], crumbs=[home], kind="kualitas",
+             context={"q": report, "details": details}),
+    ]
+    pages += [Page(section[1] + details[row.kode], "kualitas-kecamatan.html",
+                   f"Kualitas data Kecamatan {row.nama}", crumbs=[home, section],
+                   kind="kualitas", context={"part": report.part(row)})
+              for row in report.kecamatan]
     return pages
 
 
@@ -238,19 +274,22 @@ def national_pages(settings: Any, provinsi: list[Area], training: Training | Non
     pages += [Page(p.path, "provinsi.html", f"Provinsi {p.nama}", crumbs=[home], kind="provinsi",
                    context={**common, "area": p}) for p in provinsi]
     if training:
-        pages += training_pages(training, home)
+        pages += training_pages(training, home, directory=False)
     return pages
 
 
-def training_pages(training: Training, home: tuple[str, str] = ("Beranda", "")) -> list[Page]:
-    """The study section: curriculum, one page per module, glossary, printable handbook."""
+def training_pages(training: Training, home: tuple[str, str] = ("Beranda", ""),
+                   directory: bool = True) -> list[Page]:
+    """The study section: curriculum, one page per module, glossary, tests, printable handbook;
+    ``directory``: the site's own Posyandu pages are beside it (modules may link to them)."""
     section = ("Pelatihan", "pelatihan/")
     modules = training.modules
-    groups = [(key, label, [m for m in modules if key in m.sasaran])
-              for key, label in AUDIENCES.items()]
-    common = {"training": training, "audiences": AUDIENCES}
+    rows = [(key, label, [m for m in modules if m.kurikulum.kelompok == key])
+            for key, label in KELOMPOK.items()]
+    common = {"training": training, "audiences": AUDIENCES, "kelompok": KELOMPOK,
+              "directory": directory}
     pages = [Page("pelatihan/", "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
-                  crumbs=[home], kind="pelatihan", context={**common, "groups": groups})]
+                  crumbs=[home], kind="pelatihan", context={**common, "rows": rows})]
     for i, m in enumerate(modules):
         pages.append(Page(f"pelatihan/{m.slug}/", "module.html", m.judul, crumbs=[home, section],
                           kind="modul",
@@ -261,6 +300,10 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", "")) 
         pages.append(Page("pelatihan/istilah/", "glossary.html", training.glossary.judul,
                           crumbs=[home, section], kind="istilah",
                           context={**common, "glossary": training.glossary}))
+    pages += [Page(f"pelatihan/{t.key}/", "tes.html", t.judul, crumbs=[home, section], kind="tes",
+                   context={**common, "tes": t}) for t in TESTS]
+    pages.append(Page("pelatihan/hasil-belajar/", "hasil.html", "Hasil belajar",
+                      crumbs=[home, section], kind="hasil", context={**common, "tests": TESTS}))
     pages.append(Page("pelatihan/cetak/", "handbook.html", "Buku pegangan (cetak)",
                       crumbs=[home, section], kind="cetak",
                       context={**common, "modules": [(m, prefix_ids(m.html, f"m{m.urutan}-"))

@@ -1,15 +1,15 @@
 """Render and write pages on every core.
 
-The pages are rendered in chunks by forked worker processes, which inherit the page plan, the
-templates and the staging folder, write their files themselves and send back what the parent
-must remember: each file's digest and key, problems, the links of each page (for the link
-check) and QR codes they drew (for the cache).
+The pages are rendered in chunks by worker processes. Each worker is handed the job once, when
+it starts (the pool's initializer: inherited under ``fork``, pickled under ``spawn``), writes its
+files into the staging folder itself and sends back what the parent must remember: each file's
+digest and key, problems, the links of each page (for the link check) and the QR codes it drew
+(for the cache). Nothing is shared while rendering; the parent merges the results in one place.
 """
 from __future__ import annotations
 
 import multiprocessing
-import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,11 +19,12 @@ from typing import Any
 from jinja2 import Environment
 
 from . import links
+from .children import worker_start
 from .plan import Page
 from .problems import Problem, Problems
 from .progress import Progress
 from .qr import QrCache
-from .render import render
+from .render import environment, render
 from .write import Staging
 
 CHUNK = 250  # pages per task
@@ -32,10 +33,9 @@ PARALLEL_FROM = 1000  # fewer pages are rendered in this process: a pool costs m
 
 @dataclass
 class Job:
-    """What every worker needs, inherited through fork."""
+    """What every worker needs: the pages, where the templates are, the site's data."""
 
     pages: list[Page]
-    env: Environment
     site: dict[str, Any]
     salt: str
     staging: Staging
@@ -53,45 +53,59 @@ class Done:
     qr: dict[str, str] = field(default_factory=dict)
 
 
-_job: Job | None = None
+@dataclass
+class _Worker:
+    """A worker's own copy of the job and the template environment it made from it."""
+
+    job: Job
+    env: Environment
+
+
+_worker: _Worker | None = None  # in a worker process only: set once by ``_start``
+
+
+def _start(job: Job) -> None:
+    """The pool's initializer: leave Ctrl+C to the parent, die with it, keep the job."""
+    global _worker
+    worker_start()
+    _worker = _Worker(job, environment(job.templates))
 
 
 @contextmanager
-def workers(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    """Forked worker processes that leave Ctrl+C to this one: on any exception here (such as
-    KeyboardInterrupt) the tasks not yet started are cancelled and the workers stopped."""
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+def workers(jobs: int, method: str = "fork", initializer: Callable[..., None] = worker_start,
+            initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that leave Ctrl+C to this one and die with it
+    (``children.worker_start``): on any exception here (such as KeyboardInterrupt) the tasks
+    not yet started are cancelled and the workers stopped."""
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=initializer, initargs=initargs)
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple]) -> Problems:
-    """Render every page of ``job`` into its staging folder, ``jobs`` processes at once;
-    ``known`` (digest -> links of a page) gains the pages rendered. Returns the problems."""
-    global _job
-    _job = job
+def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
+                 method: str = "fork") -> Problems:
+    """Render every page of ``job`` into its staging folder, ``jobs`` processes at once
+    (started by ``method``: fork, or spawn); ``known`` (digest -> links of a page) gains the
+    pages rendered. Returns the problems."""
     chunks = [range(i, min(i + CHUNK, len(job.pages))) for i in range(0, len(job.pages), CHUNK)]
     problems = Problems()
-    try:
-        if jobs > 1 and len(job.pages) >= PARALLEL_FROM:
-            with workers(jobs) as pool:
-                _merge(pool.map(_chunk, chunks), job, problems, progress, known)
-        else:
-            _merge(map(_chunk, chunks), job, problems, progress, known)
-    finally:
-        _job = None
+    if jobs > 1 and len(job.pages) >= PARALLEL_FROM:
+        with workers(jobs, method, _start, (job,)) as pool:
+            _merge(pool.map(_chunk, chunks), job, problems, progress, known)
+    else:
+        env = environment(job.templates)
+        _merge((render_chunk(job, env, c) for c in chunks), job, problems, progress, known)
     return problems
 
 
-def _merge(results: Any, job: Job, problems: Problems, progress: Progress,
+def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Progress,
            known: dict[str, tuple]) -> None:
     done_pages = 0
     for done in results:
-        for rel, digest, key in done.files:
-            job.staging.digests[rel], job.staging.keys[rel] = digest, key
+        job.staging.record(done.files)
         problems.items.extend(done.problems)
         known.update(done.links)
         job.qr.absorb(done.qr)
@@ -100,15 +114,20 @@ def _merge(results: Any, job: Job, problems: Problems, progress: Progress,
 
 
 def _chunk(indices: range) -> Done:
-    """Render (or reuse) the pages at ``indices`` of the inherited job."""
-    assert _job is not None
-    job, done, problems = _job, Done(), Problems()
+    """In a worker: render the pages at ``indices`` of the job it was started with."""
+    assert _worker is not None, "called in a process the pool did not start"
+    return render_chunk(_worker.job, _worker.env, indices)
+
+
+def render_chunk(job: Job, env: Environment, indices: range) -> Done:
+    """Render (or reuse) the pages at ``indices`` of ``job``."""
+    done, problems = Done(), Problems()
     job.qr.made = {}
     for i in indices:
         page = job.pages[i]
         key = page.fingerprint(job.salt)
         if not job.staging.reuse(page.output, key):
-            html = render(job.env, page, job.site, problems, job.templates)
+            html = render(env, page, job.site, problems, job.templates)
             if html is None:
                 continue
             job.staging.write(page.output, html, key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import queue
+import signal
 import sys
 import threading
 import time
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 import watchfiles
 
@@ -96,11 +98,32 @@ class Handler(SimpleHTTPRequestHandler):
     """Serves the built site, injecting live reload and the error panel into HTML pages."""
 
     state: State
+    timeout = 60  # seconds an idle connection is kept (the event stream writes every 15 s)
 
     def log_message(self, *args: object) -> None:
         pass
 
+    def _refused(self) -> bool:
+        """Answer requests that must not be served: another Host than this server's own
+        (DNS rebinding: a page of another site resolving its name to 127.0.0.1) and paths
+        with a NUL byte."""
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self._send("Host tidak dikenal: pratinjau hanya melayani 127.0.0.1.".encode(),
+                       "text/plain; charset=utf-8", 403)
+            return True
+        if "\x00" in unquote(self.path):
+            self._send("Alamat tidak sah.".encode(), "text/plain; charset=utf-8", 400)
+            return True
+        return False
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's API)
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0]
         if path == PREFIX + "events":
             return self._events()
@@ -213,6 +236,10 @@ def saved(batches: queue.Queue[set[tuple[watchfiles.Change, str]]], stop: thread
     return False
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = None) -> int:
     """Serve on 127.0.0.1:``port``, build, and rebuild on every save until Ctrl+C or ``stop``.
     Returns 0, or 1 when the port cannot be used."""
@@ -228,6 +255,8 @@ def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = No
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{port}/ (Ctrl+C to stop)", flush=True)
     stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl+C
     try:
         batches = watch(opts, stop)  # before the first build: saves made during it count
         rebuild(opts, state)

@@ -6,16 +6,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the input, printed as ``path:line: field: message``."""
+    """One thing wrong with the input, printed as ``path:line: field: message``; in a
+    spreadsheet ``line`` is the row and ``cell`` names the cell (``path:Posyandu!F12: ...``)."""
 
     path: str
     line: int
     field: str
     message: str
     hint: str = ""
+    cell: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.field}: {self.message}"
+        text = f"{self.path}:{self.cell or self.line}: {self.field}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
 
@@ -29,7 +31,7 @@ class Problems:
         """Record one problem."""
         self.items.append(Problem(str(path), line, field_, message, hint))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         """Take over the problems of another collection."""
         self.items.extend(other.items)
 

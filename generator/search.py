@@ -15,6 +15,7 @@ from pathlib import Path
 
 import cbor2
 
+from .children import die_with_parent
 from .problems import Problems
 
 SIGNATURE = b"pagefind_dcd"
@@ -25,7 +26,8 @@ def start(site: Path, bundle: Path | None = None) -> subprocess.Popen:
     ``site/pagefind``); the build goes on with its other files meanwhile."""
     output = ["--output-path", str(bundle)] if bundle else []
     return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet",
-                             *output], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             *output], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=die_with_parent)
 
 
 def finish(indexing: subprocess.Popen, site: Path, problems: Problems,

@@ -9,6 +9,16 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import svg
+from .curriculum import (
+    CURRICULUM_FIELDS,
+    TESTS,
+    Curriculum,
+    Exercise,
+    Jpl,
+    Question,
+    read_curriculum,
+    read_exercises,
+)
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
 from .markup import Converted, convert
@@ -18,19 +28,12 @@ from .slugs import slugify
 AUDIENCES = {"kabupaten": "Tim Pembina Posyandu Kabupaten",
              "kecamatan": "Tim Pembina Posyandu Kecamatan",
              "desa": "Tim Pembina Posyandu Desa/Kelurahan"}
-MODULE_FIELDS = ("judul", "urutan", "sasaran", "durasi_jpl", "tujuan", "sumber", "latihan")
+MODULE_FIELDS = ("judul", "urutan", "sasaran", "latihan", *CURRICULUM_FIELDS)
 MODULE_NAME = re.compile(r"(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 GLOSSARY = "istilah.md"
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
 MEDIA = "media"  # images are published at pelatihan/media/<name>
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One self-check question with its answer."""
-
-    soal: str
-    jawaban: str
+RESERVED = ("istilah", "cetak", "hasil-belajar", MEDIA, *(t.key for t in TESTS))  # other pages
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,19 @@ class Module:
     judul: str
     urutan: int
     sasaran: tuple[str, ...]
-    durasi_jpl: int
-    tujuan: tuple[str, ...]
-    sumber: tuple[str, ...]
+    kurikulum: Curriculum
     latihan: tuple[Exercise, ...]
     html: Markup
     toc: tuple[tuple[int, str, str], ...]
+
+    @property
+    def durasi_jpl(self) -> int:
+        """The module's length in JPL (teori + penugasan + praktik lapangan)."""
+        return self.kurikulum.jpl.total
+
+    def quiz_items(self, base: str) -> tuple[tuple[Question, str], ...]:
+        """The self-check items, each with the link (``base`` + heading id) that explains it."""
+        return tuple((q, base + q.bagian) for q in self.kurikulum.swauji)
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,20 @@ class Training:
         """Total duration of the curriculum in JPL."""
         return sum(m.durasi_jpl for m in self.modules)
 
+    @property
+    def jpl(self) -> Jpl:
+        """Teori, penugasan and praktik lapangan of the whole curriculum."""
+        parts = [m.kurikulum.jpl for m in self.modules]
+        return Jpl(sum(j.t for j in parts), sum(j.p for j in parts), sum(j.pl for j in parts))
+
+    def modules_for(self, audience: str) -> list[Module]:
+        """The modules meant for one level of Tim Pembina."""
+        return [m for m in self.modules if audience in m.sasaran]
+
+    def test_items(self, base: str) -> tuple[tuple[Question, str], ...]:
+        """Every module's self-check items: the pre- and post-test of the whole curriculum."""
+        return tuple(item for m in self.modules for item in m.quiz_items(f"{base}{m.slug}/#"))
+
 
 @dataclass
 class _Source:
@@ -96,7 +120,7 @@ def _split(path: Path, shown: str, problems: Problems) -> _Source | None:
     text = read_text(path, problems, shown)
     if text is None:
         return None
-    match = re.match(r"---\n(.*?\n)?---\n", text, re.S)
+    match = re.match(r"---\n(.*?\n)?---\n", text, re.DOTALL)
     if not match:
         problems.add(shown, 1, "(front matter)", "the file does not start with front matter",
                      "start the file with a line '---', the fields (judul: ..., urutan: ...), "
@@ -195,7 +219,7 @@ def load_training(content: Path, problems: Problems) -> Training | None:
                          "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens"
                          if not path.is_symlink() else "put the module itself in the folder modul/")
             continue
-        if match.group(1) in module_files.values() or match.group(1) in ("istilah", "cetak", MEDIA):
+        if match.group(1) in module_files.values() or match.group(1) in RESERVED:
             problems.add(str(path), 1, "(file name)", f"'{path.name}' gives the URL "
                          f"pelatihan/{match.group(1)}/, which another page already uses",
                          "rename the file")
@@ -230,23 +254,22 @@ def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> M
             problems.add(source.shown, line_of(f.data.get("sasaran"), i), f"sasaran[{i}]",
                          f"'{value}' is not one of " + ", ".join(f"'{a}'" for a in AUDIENCES),
                          suggest(value, AUDIENCES))
-    durasi = f.number("durasi_jpl", low=1, required=True)
-    lists = {key: f.texts(key) for key in ("sasaran", "tujuan", "sumber")}
-    for key, values in lists.items():
-        if not values and not f.has(key) and f.ok:
-            problems.add(source.shown, f.line, key, "is missing",
-                         f"add '{key}:' with a list of at least one item")
-    latihan = _exercises(f, problems)
+    if not sasaran and not f.has("sasaran") and f.ok:
+        f.error("sasaran", "is missing", "add 'sasaran:' with a list of at least one item")
+    kurikulum = read_curriculum(f, problems)
+    latihan = read_exercises(f, problems)
     converted = _converted(source, resolver, problems)
     if converted is None:
         resolver.refused.add(path.name)
         return None
-    resolver.anchors[path.name] = {anchor for _, anchor, _ in converted.toc}
-    if len(problems.items) != before:
+    anchors = {anchor for _, anchor, _ in converted.toc}
+    resolver.anchors[path.name] = anchors
+    if kurikulum:
+        _check_sections(f, kurikulum, anchors)
+    if len(problems.items) != before or kurikulum is None:
         return None
-    return Module(str(path), slug, judul or "", urutan or 0, sasaran, durasi or 0,
-                  lists["tujuan"], lists["sumber"], latihan, Markup(converted.html),
-                  tuple(converted.toc))
+    return Module(str(path), slug, judul or "", urutan or 0, sasaran, kurikulum, latihan,
+                  Markup(converted.html), tuple(converted.toc))
 
 
 def _converted(source: _Source, resolver: _Resolver, problems: Problems) -> Converted | None:
@@ -261,18 +284,15 @@ def _converted(source: _Source, resolver: _Resolver, problems: Problems) -> Conv
         return None
 
 
-def _exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
-    items = f.get("latihan", list, required=True) or []
-    out = []
-    for i, item in enumerate(items):
-        e = Fields(item, f.path, f"latihan[{i}]", problems, line_of(items, i))
-        e.reject_unknown(["soal", "jawaban"])
-        soal, jawaban = e.text("soal", required=True), e.text("jawaban", required=True)
-        if soal and jawaban:
-            out.append(Exercise(soal, jawaban))
-    if f.has("latihan") and not items:
-        f.error("latihan", "is empty", "add at least one question with soal and jawaban")
-    return tuple(out)
+def _check_sections(f: Fields, kurikulum: Curriculum, anchors: set[str]) -> None:
+    """Every self-check item links to a heading of its module that explains the answer."""
+    items = f.data.get("swauji")
+    for i, q in enumerate(kurikulum.swauji):
+        if q.bagian not in anchors:
+            f.problems.add(f.path, line_of(items, i), f"swauji[{i}].bagian",
+                           f"there is no heading #{q.bagian} in this module",
+                           suggest(q.bagian, anchors) or "name the id of the heading that "
+                           "explains the answer")
 
 
 def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary | None:

@@ -13,6 +13,7 @@ from .load import (INVALID, YamlList, YamlMap, line_of, parse_fast, parse_yaml, 
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS, Desa, Kecamatan, Posyandu,
                      NationalSettings, Region, Registration, Schedule, Settings, SpmService,
                      Verification)
+from .models import DEFAULT_LICENSE, LICENSES, License
 from .problems import Problems, shorten
 
 ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -38,7 +39,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
     """Validate config.yaml."""
     f = Fields(data, path, "", problems)
     f.reject_unknown(["judul", "deskripsi", "base_url", "kabupaten", "target_registrasi",
-                      "zona_waktu", "data_contoh", "wilayah", "koreksi"])
+                      "zona_waktu", "data_contoh", "wilayah", "koreksi", "lisensi", "batas"])
     result = Settings(
         judul=f.text("judul", required=True) or "",
         deskripsi=f.text("deskripsi") or "",
@@ -53,22 +54,60 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         data_contoh=f.flag("data_contoh"),
         wilayah=f.text("wilayah", required=True, hint="the region table, e.g. data/wilayah.yaml")
         or "",
+        lisensi=_license(f),
+        batas=f.text("batas") or "",
     )
-    if result.wilayah and not (Path(path).parent / result.wilayah).is_file():
-        f.error("wilayah", f"the region table '{result.wilayah}' does not exist",
-                "give its path relative to this file, e.g. data/wilayah.yaml")
+    _exists(f, "wilayah", result.wilayah, "the region table", "data/wilayah.yaml")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-kukar.json")
     return result
+
+
+def _license(f: Fields) -> License:
+    """The open data's licence: an SPDX identifier from LICENSES, or {kode, nama, url} for
+    another one; CC BY 4.0 when not given."""
+    value = f.data.get("lisensi")
+    if isinstance(value, str):
+        if value.strip() in LICENSES:
+            return LICENSES[value.strip()]
+        close = suggest(value, LICENSES)
+        f.error("lisensi", f"'{value}' is not a licence known by its SPDX id alone",
+                (close + " " if close else "") + "known: " + ", ".join(LICENSES)
+                + "; write another one as {kode: <SPDX id>, nama: <name>, url: <its text>}")
+        return DEFAULT_LICENSE
+    if value is None or value is INVALID:
+        return DEFAULT_LICENSE
+    sub = f.sub("lisensi")
+    if not sub.ok:
+        return DEFAULT_LICENSE
+    sub.reject_unknown(["kode", "nama", "url"])
+    kode = sub.text("kode", required=True, pattern=r"[A-Za-z0-9.+-]+",
+                    hint="the licence's SPDX identifier, e.g. CC-BY-4.0 (spdx.org/licenses)")
+    nama = sub.text("nama", required=True, hint="the licence's full name")
+    url = sub.text("url", required=True, pattern=r"https?://\S+",
+                   hint="the address of the licence's text, e.g. "
+                   "https://creativecommons.org/licenses/by/4.0/")
+    return License(kode, nama, url) if kode and nama and url else DEFAULT_LICENSE
 
 
 def national_settings(data: Any, path: str, problems: Problems,
                       base_url: str | None) -> NationalSettings:
     """Validate the config.yaml of a site of many kabupaten (--units)."""
     f = Fields(data, path, "", problems)
-    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh"])
-    return NationalSettings(judul=f.text("judul", required=True) or "",
-                            deskripsi=f.text("deskripsi") or "",
-                            base_url=_base_url(f, base_url),
-                            data_contoh=f.flag("data_contoh"))
+    f.reject_unknown(["judul", "deskripsi", "base_url", "data_contoh", "batas"])
+    result = NationalSettings(judul=f.text("judul", required=True) or "",
+                              deskripsi=f.text("deskripsi") or "",
+                              base_url=_base_url(f, base_url),
+                              data_contoh=f.flag("data_contoh"),
+                              batas=f.text("batas") or "")
+    _exists(f, "batas", result.batas, "the boundary file", "data/batas-indonesia.json")
+    return result
+
+
+def _exists(f: Fields, key: str, value: str, what: str, example: str) -> None:
+    """A problem when the file ``value`` named by setting ``key`` does not exist."""
+    if value and not (Path(f.path).parent / value).is_file():
+        f.error(key, f"{what} '{value}' does not exist",
+                f"give its path relative to this file, e.g. {example}")
 
 
 def _base_url(f: Fields, override: str | None) -> str:
@@ -290,7 +329,7 @@ class RegistryValidator:
             f.error("kode_wilayah", f"'{code}' is not a desa/kelurahan code",
                     "the form is PP.KK.CC.VVVV, e.g. 64.02.13.1012")
         elif not code.startswith(self.region.kode + "."):
-            f.error("kode_wilayah", f"'{code}' lies outside Kabupaten {self.region.nama} "
+            f.error("kode_wilayah", f"'{code}' lies outside {self.region.label} "
                     f"({self.region.kode})", f"codes in this registry start with {self.region.kode}.")
         else:
             kec = self.kecamatan.get(code[:8])
@@ -322,8 +361,8 @@ class RegistryValidator:
             f.error("lat", f"({lat}, {lon}) is not a point on Earth",
                     "latitude runs from -90 to 90, longitude from -180 to 180")
         else:
-            f.error("lat", f"({lat}, {lon}) lies outside Kabupaten {self.region.nama}",
-                    f"Kabupaten {self.region.nama} lies within lat {south:.2f} to {north:.2f}, "
+            f.error("lat", f"({lat}, {lon}) lies outside {self.region.label}",
+                    f"{self.region.label} lies within lat {south:.2f} to {north:.2f}, "
                     f"lon {west:.2f} to {east:.2f}")
         return None, None
 

@@ -9,37 +9,56 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import ctypes
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from .cache import write_atomically
+from .output import MARKER, MARKER_TEXT
+
+_RENAME_EXCHANGE = 2  # renameat2(2) flag
+_AT_FDCWD = -100
 
 
 class Staging:
     """A folder beside the output that becomes the output on commit, or vanishes on failure."""
 
     def __init__(self, out: Path, cache: Path | None = None) -> None:
+        """Start staging for ``out``. The caller holds the lock of ``out`` (generator.lock),
+        so staging and old folders of ``out`` found here are left by killed builds."""
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}.staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
         self.dir.mkdir()
-        name = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
-        self.manifest = cache / f"manifest-{name}.json" if cache else None
+        self.manifest = self.manifest_path(self.out, cache) if cache else None
         previous = self._read_manifest()
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.digests: dict[str, str] = {}
         self.keys: dict[str, str] = {}
 
+    @staticmethod
+    def manifest_path(out: Path, cache: Path) -> Path:
+        """Where the digests of the files of ``out`` are kept between builds."""
+        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        return cache / f"manifest-{name}.json"
+
     def _read_manifest(self) -> dict[str, dict[str, str]]:
+        """The digests of the previous output, trusted only when the output's marker names
+        the same build (a build killed between writing the manifest and swapping the folders
+        leaves a manifest that describes no output)."""
         if not (self.manifest and self.manifest.exists() and self.out.is_dir()):
             return {}
         try:
-            return json.loads(self.manifest.read_text(encoding="utf-8"))
-        except ValueError:
+            manifest = json.loads(self.manifest.read_text(encoding="utf-8"))
+            marker = (self.out / MARKER).read_text(encoding="utf-8")
+        except (OSError, ValueError):
             return {}
+        if not isinstance(manifest, dict) or marker != _marker(manifest.get("id", "")):
+            return {}
+        return manifest
 
     def reuse(self, rel: str, key: str) -> bool:
         """Link ``rel`` from the previous output if it was made from the same inputs (``key``)."""
@@ -82,6 +101,11 @@ class Staging:
         except OSError:
             return False
 
+    def record(self, files: Iterable[tuple[str, str, str]]) -> None:
+        """Remember files another process wrote into the staging folder: (path, digest, key)."""
+        for rel, digest, key in files:
+            self.digests[rel], self.keys[rel] = digest, key
+
     def unchanged(self, suffix: str) -> bool:
         """Whether every file ending in ``suffix`` is as in the previous build (none added or
         removed)."""
@@ -108,16 +132,65 @@ class Staging:
                 self.write(f"{rel}/{path.relative_to(source).as_posix()}", path.read_bytes())
 
     def commit(self) -> None:
-        """Replace the output folder with the staging folder, and remember its digests."""
-        old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
-        if self.out.exists():
-            self.out.rename(old)
-        self.dir.rename(self.out)
-        shutil.rmtree(old, ignore_errors=True)
+        """Put the staging folder in place of the output in one step, and remember its digests.
+
+        Crash-safe at every instant: the manifest of the new output is written first and names
+        the build by a digest of its files, which the marker file inside the new output repeats;
+        the folders are then exchanged in one atomic rename. A kill before the exchange leaves
+        the old output with a marker the manifest does not match (so the next build trusts
+        nothing of it); a kill after it leaves the new output and its manifest."""
+        ident = hashlib.sha256(json.dumps(self.digests, sort_keys=True).encode()).hexdigest()
+        (self.dir / MARKER).write_text(_marker(ident), encoding="utf-8")
         if self.manifest:
-            write_atomically(self.manifest, json.dumps({"files": self.digests, "keys": self.keys},
-                                                       sort_keys=True).encode("utf-8"))
+            write_atomically(self.manifest, json.dumps(
+                {"id": ident, "files": self.digests, "keys": self.keys},
+                sort_keys=True).encode("utf-8"))
+        replace_folder(self.dir, self.out)
 
     def discard(self) -> None:
         """Remove the staging folder; the previous output stays as it was."""
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _marker(ident: str) -> str:
+    return f"{MARKER_TEXT}build {ident}\n"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system cannot
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def replace_folder(source: Path, target: Path) -> None:
+    """Put the folder ``source`` in place of ``target`` and remove the old one. Where the
+    folders cannot be exchanged atomically, ``target`` is missing for the instant between two
+    renames; a kill there is undone by the next build (``_recover``)."""
+    if not target.exists():
+        source.rename(target)
+        return
+    if not _exchange(source, target):
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        target.rename(old)
+        source.rename(target)
+        source = old
+    shutil.rmtree(source, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed build of ``out`` left: put back an output that was moved aside
+    (see ``replace_folder``) and remove staging and old folders."""
+    leftovers = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and leftovers:
+        leftovers.pop().rename(out)
+    for stale in [*leftovers, *out.parent.glob(f".{out.name}.staging-*")]:
+        shutil.rmtree(stale, ignore_errors=True)

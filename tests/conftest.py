@@ -21,6 +21,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives the browser is marked ``browser`` (left out of make test-fast)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def options(out: Path, **changes) -> Options:
     """Build options for the project's own inputs, with ``changes`` applied."""
     base = dict(config=ROOT / "config.yaml", data=(ROOT / "data" / "posyandu.yaml",),

@@ -1,6 +1,8 @@
 """Helpers for tests: reading built pages."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -23,3 +25,24 @@ def scalars(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in scalars(v)]
     return [str(value)]
+
+
+@contextmanager
+def cached_training(browser, site: Path, tmp: Path, first: str, files: int) -> Iterator[tuple]:
+    """Serve ``site``, open ``first`` (below the site URL) in a fresh browser context and wait
+    until the training service worker has cached at least ``files`` files; yields the context,
+    the page and the site URL, and stops everything afterwards."""
+    from conftest import serve
+    server, url = serve(site, tmp)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url + first)
+        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function(f"async () => (await caches.keys()).length > 0 && (await (await "
+                               f"caches.open((await caches.keys())[0])).keys()).length >= {files}")
+        yield context, page, url
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

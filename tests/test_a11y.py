@@ -19,11 +19,16 @@ def kinds_of_page(site: Path) -> list[str]:
     """One page of every kind the site has."""
     pages = ["", "kecamatan/samboja-640213/", "desa/handil-baru-6402131012/",
              "posyandu/samboja-handil-baru-melati/", "posyandu/samboja-handil-baru-melati/poster/",
-             "spm/", "cari/?q=Handil+Baru", "404.html"]
+             "posyandu/samboja-handil-baru-melati/kunjungan/",
+             "kecamatan/samboja-640213/urutan-kunjungan/",
+             "spm/", "cari/?q=Handil+Baru", "404.html", "data-terbuka/", "kualitas/",
+             "kualitas/kecamatan/samboja-640213/"]
     if (site / "pelatihan").exists():
         module = sorted(p.parent.name for p in (site / "pelatihan").glob("*/index.html")
-                        if p.parent.name not in ("istilah", "cetak"))[0]
-        pages += ["pelatihan/", f"pelatihan/{module}/", "pelatihan/istilah/", "pelatihan/cetak/"]
+                        if p.parent.name not in ("istilah", "cetak", "tes-awal", "tes-akhir",
+                                                 "hasil-belajar"))[0]
+        pages += ["pelatihan/", f"pelatihan/{module}/", "pelatihan/istilah/", "pelatihan/cetak/",
+                  "pelatihan/tes-awal/", "pelatihan/hasil-belajar/"]
     return pages
 
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.output import MARKER, MARKER_TEXT
 from conftest import ROOT
 from generator.progress import Progress
 
@@ -67,10 +68,11 @@ def test_failed_build_leaves_the_previous_site_alone(tmp_path: Path):
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("previous", encoding="utf-8")
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a site this generator made
     path, _ = broken_copy(tmp_path, ("    nama: ", "    nama: \n    nama: "))
     result = run("build", "--data", str(path), "--out", str(out), "--no-search")
     assert result.returncode == 1 and "duplicate key 'nama'" in result.stderr
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
     assert not list(tmp_path.glob(".site.*"))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from generator.output import MARKER, MARKER_TEXT
 from generator.__main__ import main
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -281,10 +282,11 @@ def assert_exact_problems(status: int, err: str, expected: list[str], out: Path)
 def previous_site(out: Path) -> None:
     out.mkdir()
     (out / "index.html").write_text("previous", encoding="utf-8")
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # a site this generator made
 
 
 def assert_previous_site(out: Path) -> None:
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
 
 

@@ -9,6 +9,7 @@ import signal
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,7 @@ FUZZ = settings(max_examples=100, deadline=None,
 
 @FUZZ
 @given(operations=st.lists(OPERATION, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_mutated_registry_never_crashes_or_half_builds(operations, capsys):
     build_once(mutate(REGISTRY, operations), GOOD_ONE)
     assert "Traceback" not in capsys.readouterr().err
@@ -92,6 +94,7 @@ def test_mutated_registry_never_crashes_or_half_builds(operations, capsys):
 
 @FUZZ
 @given(operations=st.lists(OPERATION, min_size=1, max_size=4))
+@pytest.mark.slow
 def test_mutated_module_never_crashes_or_half_builds(operations, capsys):
     build_once(REGISTRY, mutate(GOOD_ONE, operations))
     assert "Traceback" not in capsys.readouterr().err
@@ -142,6 +145,7 @@ def _hangs(*_: object) -> None:
 
 @settings(FUZZ, max_examples=150)
 @given(shape=SHAPE)
+@pytest.mark.slow
 def test_odd_file_system_shapes_never_crash_or_hang(shape, capsys):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -84,7 +84,11 @@ def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
         assert changed and len(changed) < len(after)
 
 
-def test_one_process_and_a_pool_give_the_same_site(sample_site: Path, tmp_path: Path):
-    """Pages rendered in this process (jobs=1) equal pages rendered by the worker pool."""
-    build(options(tmp_path / "site", jobs=1))
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs, method", [(1, "fork"), (2, "spawn")])
+def test_one_process_and_a_pool_give_the_same_site(sample_site: Path, tmp_path: Path, jobs: int,
+                                                   method: str):
+    """Pages rendered in this process (jobs=1), or by workers that inherit nothing (spawn),
+    equal pages rendered by the forked worker pool of the sample site."""
+    build(options(tmp_path / "site", jobs=jobs, start_method=method))
     assert digests(tmp_path / "site") == digests(sample_site)

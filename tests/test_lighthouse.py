@@ -1,6 +1,8 @@
 """Smoke check of the Lighthouse budget script (bench/lighthouse.py) on one profile page."""
 from __future__ import annotations
 
+import pytest
+
 import re
 import subprocess
 import sys
@@ -9,6 +11,7 @@ from pathlib import Path
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_lighthouse_scores_a_profile_at_least_095(sample_site: Path):
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "lighthouse.py"), "--site", str(sample_site),

@@ -85,6 +85,7 @@ def test_one_build_equals_shards_assembled(assembled: Path, tmp_path: Path):
     assert_same_tree(assembled, tmp_path / "site")
 
 
+@pytest.mark.slow
 def test_changed_entry_rebuilds_only_its_kabupaten(tmp_path: Path):
     units = tmp_path / "units"
     shutil.copytree(UNITS, units)
@@ -149,3 +150,25 @@ def test_search_in_one_provinsi_loads_only_its_shards(page: Page, national_url: 
     expect(page.locator(RESULT_LINK).first).to_contain_text("Posyandu Kenanga Biru")
     assert any("/jawa-barat-32/pagefind/" in u for u in requested)
     assert not any("/kalimantan-timur-64/" in u for u in requested), requested
+
+
+def test_check_units_reports_every_kabupaten_problem(tmp_path: Path):
+    ok = subprocess.run([sys.executable, "-m", "generator", "check", "--units",
+                         str(ROOT / "tests" / "fixtures" / "nasional")], cwd=ROOT,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: 2 kabupaten/kota"), ok.stderr
+    units = tmp_path / "tests" / "fixtures" / "nasional"  # 64.02 uses ../../../../data/
+    shutil.copytree(ROOT / "tests" / "fixtures" / "nasional", units)
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    expected = []
+    for kode, old in (("32.01", "status: dalam verifikasi"), ("64.02", "status: belum terdaftar")):
+        path = units / kode / "posyandu.yaml"
+        text = path.read_text(encoding="utf-8")
+        line = text[:text.index(old)].count("\n") + 1
+        path.write_text(text.replace(old, "status: terdaftr", 1), encoding="utf-8")
+        expected.append(f"{path}:{line}: ")
+    bad = subprocess.run([sys.executable, "-m", "generator", "check", "--units", str(units)],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    located = [line for line in bad.stderr.splitlines() if "'terdaftr' is not one of" in line]
+    assert [line[:len(e)] for line, e in zip(located, expected)] == expected, bad.stderr

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import options, serve
+from conftest import options
 from generator.build import build
+from helpers import cached_training
 from test_training_check import make
 
 
@@ -16,24 +17,13 @@ def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):
     build(options(out, content=make(tmp_path), search=False, cache=None))
     worker = (out / "pelatihan" / "sw.js").read_text(encoding="utf-8")
     assert '"dua/"' in worker and '"../assets/situs.css"' in worker and '"media/bagan.svg"' in worker
-    server, url = serve(out, tmp_path)
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(url + "pelatihan/")
-        page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_function("async () => (await caches.keys()).length > 0 && "
-                               "(await (await caches.open((await caches.keys())[0])).keys()).length >= 6")
+    with cached_training(browser, out, tmp_path, "pelatihan/", 6) as (context, page, url):
         context.set_offline(True)
         page.goto(url + "pelatihan/dua/")
         expect(page.locator("h1")).to_have_text("Modul Dua")
         assert page.evaluate("() => getComputedStyle(document.body).maxWidth") != "none"
         page.goto(url + "pelatihan/istilah/#kader")
         expect(page.locator("#kader")).to_have_text("Kader")
-    finally:
-        context.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_handbook_pdf_holds_every_module(tmp_path: Path):

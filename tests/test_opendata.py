@@ -1,26 +1,38 @@
-"""GeoJSON, HSDS and Atom exports of the sample registry: complete, valid, stable and escaped."""
+"""The open data of the sample registry (GeoJSON, HSDS, Atom, the licence, the Data Package and
+the DCAT catalogue): complete, valid, stable and escaped."""
 from __future__ import annotations
 
 import copy
+import csv as csvmod
 import dataclasses
 import datetime as dt
+import io
 import json
 import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import frictionless
 import jsonschema
 import pytest
 import referencing
 import yaml
-from referencing.jsonschema import DRAFT202012
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
+from generator import validate
 from generator.build import Options, load
+from generator.cache import EntryCache
 from generator.calendar import ANCHOR, occurrences, rrule
-from generator.export import records
-from generator.models import Registry, SpmService
-from generator.opendata import FEED_LIMIT, HSDS_NAMESPACE, atom, geojson, hsds
+from generator.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
+from generator.export import records, summary, to_json
+from generator.export import to_csv as export_csv
+from generator.load import load_yaml
+from generator.models import DEFAULT_LICENSE, LICENSES, License, Registry, SpmService
+from generator.hsds import NAMESPACE as HSDS_NAMESPACE
+from generator.hsds import files as hsds
+from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
 from generator.plan import posyandu_url
+from generator.problems import Problems
 from helpers import scalars
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -257,3 +269,189 @@ def test_no_private_value_in_any_export(registry: Registry):
     blob = "\0".join(sorted(values))  # every value once, decoded: a fast, exact search
     assert [v for v in private if v in blob] == []
     assert all(p.nama in blob and p.desa.nama in blob for p in registry.posyandu)
+
+
+# Licence, Data Package and DCAT catalogue
+
+DCAT_SCHEMAS = ROOT / "tests" / "schemas" / "dcat-us-1.1"
+DCAT_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
+
+
+def _settings(tmp_path: Path, lisensi: str | None):
+    """The project's config.yaml with its ``lisensi`` replaced by a YAML fragment (or left out),
+    validated."""
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("lisensi:"))
+    if lisensi is not None:
+        text += lisensi
+    (tmp_path / "data").mkdir(parents=True)
+    config = tmp_path / "config.yaml"
+    config.write_text(text, encoding="utf-8")
+    (tmp_path / "data" / "wilayah.yaml").write_text("", encoding="utf-8")
+    problems = Problems()
+    settings = validate.settings(load_yaml(config, problems), "config.yaml", problems, None)
+    return settings, [str(p) for p in problems.sorted()], text.count("\n")
+
+
+def test_licence_defaults_to_cc_by_4_0(tmp_path: Path):
+    settings, problems, _ = _settings(tmp_path, None)
+    assert problems == []
+    assert settings.lisensi == DEFAULT_LICENSE == LICENSES["CC-BY-4.0"]
+    assert settings.lisensi.url == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_licence_by_spdx_id_or_in_full(tmp_path: Path):
+    settings, problems, _ = _settings(tmp_path / "a", "lisensi: CC0-1.0\n")
+    assert problems == [] and settings.lisensi.kode == "CC0-1.0"
+    full = ("lisensi:\n  kode: CC-BY-NC-4.0\n  nama: Creative Commons Atribusi-NonKomersial 4.0\n"
+            "  url: https://creativecommons.org/licenses/by-nc/4.0/\n")
+    settings, problems, _ = _settings(tmp_path / "b", full)
+    assert problems == []
+    assert settings.lisensi == License("CC-BY-NC-4.0", "Creative Commons Atribusi-NonKomersial 4.0",
+                                       "https://creativecommons.org/licenses/by-nc/4.0/")
+
+
+def test_a_wrong_licence_is_reported_with_line_and_field(tmp_path: Path):
+    _, problems, lines = _settings(tmp_path / "a", "lisensi: CC-BY-40\n")
+    assert problems == [f"config.yaml:{lines}: lisensi: 'CC-BY-40' is not a licence known by "
+                        "its SPDX id alone\n    hint: did you mean 'CC-BY-4.0'? known: CC-BY-4.0, "
+                        "CC-BY-SA-4.0, CC0-1.0, ODbL-1.0; write another one as "
+                        "{kode: <SPDX id>, nama: <name>, url: <its text>}"]
+    _, problems, lines = _settings(tmp_path / "b", "lisensi:\n  kode: X-1\n  nama: Lisensi X\n"
+                                   "  url: ftp://x\n  versi: 1\n")
+    assert [p.split("\n")[0] for p in problems] == [
+        f"config.yaml:{lines - 1}: lisensi.url: 'ftp://x' is not in the expected form",
+        f"config.yaml:{lines}: lisensi.versi: unknown field 'versi'"]
+
+
+def test_every_json_export_and_the_feed_state_the_licence(registry: Registry):
+    lic = registry.settings.lisensi
+    stated = {"kode": lic.kode, "nama": lic.nama, "url": lic.url}
+    newest = max(p.diperbarui for p in registry.posyandu).isoformat()
+    for text in (to_json(registry), geojson(registry)):
+        doc = json.loads(text)
+        assert doc["lisensi"] == stated and doc["diperbarui"] == newest
+    assert json.loads(summary(registry))["lisensi"] == stated
+    rights = ET.fromstring(atom(registry)).findtext(A + "rights")
+    assert rights == f"Data berlisensi {lic.nama}: {lic.url}"
+    package = json.loads(data_package(registry))
+    assert package["licenses"] == [{"name": lic.kode, "path": lic.url, "title": lic.nama}]
+    assert json.loads(catalog(registry))["dataset"][0]["license"] == lic.url
+
+
+def test_every_page_footer_states_the_licence(sample_pages):
+    lic = DEFAULT_LICENSE
+    assert len(sample_pages) > 1000
+    for path, page in sample_pages.items():
+        footer = page.find("footer")
+        link = footer.find("a", rel="license")
+        assert link is not None and link["href"] == lic.url and link.get_text() == lic.nama, path
+
+
+def _package_folder(registry: Registry, tmp: Path, csv_text: str | None = None) -> Path:
+    """data/ as the build writes it: the package and the files it describes."""
+    for rels, make in exports(registry):
+        for rel, text in make().items():
+            if rel.startswith("data/"):
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).write_text(text, encoding="utf-8")
+    if csv_text is not None:
+        (tmp / CSV).write_text(csv_text, encoding="utf-8")
+    return tmp / DATA_PACKAGE
+
+
+def test_the_data_package_validates_with_frictionless(registry: Registry, tmp_path: Path):
+    report = frictionless.validate(str(_package_folder(registry, tmp_path)))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+    tasks = {t.name: t for t in report.tasks}
+    assert tasks["posyandu-csv"].stats["rows"] == len(registry.posyandu)
+    package = json.loads((tmp_path / DATA_PACKAGE).read_text(encoding="utf-8"))
+    paths = {r["path"] for r in package["resources"]}
+    assert paths == {f.path.removeprefix("data/") for f in FILES
+                     if f.path.startswith("data/") and f.path not in (DATA_PACKAGE, CATALOG)}
+    schema = next(r for r in package["resources"] if r["path"] == "posyandu.csv")["schema"]
+    header = (tmp_path / CSV).read_text(encoding="utf-8").split("\n")[0].split(",")
+    assert [f["name"] for f in schema["fields"]] == header == [f.name for f in CSV_FIELDS]
+
+
+def test_the_table_schema_catches_a_wrong_cell(registry: Registry, tmp_path: Path):
+    rows = export_csv(registry).split("\n")
+    rows[1] = rows[1].replace(",belum terdaftar,", ",belum daftar,", 1)
+    rows[2] = rows[2].replace(",ya,", ",mungkin,", 1)
+    report = frictionless.validate(str(_package_folder(registry, tmp_path, "\n".join(rows))))
+    errors = report.flatten(["rowNumber", "fieldName", "type"])
+    assert [2, "status_registrasi", "constraint-error"] in errors
+    assert any(e[0] == 3 and e[2] == "type-error" for e in errors), errors
+
+
+def test_csv_numbers_are_not_quoted_as_formulas(registry: Registry):
+    rows = list(csvmod.DictReader(io.StringIO(export_csv(registry))))
+    lats = [float(r["lat"]) for r in rows if r["lat"]]  # a quoted number would not parse
+    assert len(lats) > 500 and min(lats) < 0  # most of Kukar lies south of the equator
+
+
+@pytest.fixture(scope="module")
+def dcat_validator() -> jsonschema.Draft4Validator:
+    """The saved DCAT-US 1.1 schemas; each file registered under its published address."""
+    store = referencing.Registry()
+    for path in DCAT_SCHEMAS.glob("*.json"):
+        resource = referencing.Resource.from_contents(
+            json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT4)
+        store = store.with_resource(DCAT_BASE + path.name, resource)
+    schema = json.loads((DCAT_SCHEMAS / "catalog.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema, registry=store,
+                                      format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+
+
+def test_the_catalogue_validates_against_dcat_us(registry: Registry, dcat_validator):
+    doc = json.loads(catalog(registry))
+    assert _errors(dcat_validator, doc) == []
+    (dataset,) = doc["dataset"]
+    base = registry.settings.base_url
+    assert [d["downloadURL"] for d in dataset["distribution"]] == [
+        base + f.path for f in FILES if f.path != CATALOG]
+    assert dataset["contactPoint"]["hasEmail"] == "mailto:dpmd.posyandu@example.go.id"
+    assert "DATA CONTOH" in dataset["description"] and "data contoh" in dataset["keyword"]
+    assert dataset["modified"] == max(p.diperbarui for p in registry.posyandu).isoformat()
+
+
+def test_the_dcat_schema_is_applied_through_its_references(registry: Registry, dcat_validator):
+    doc = json.loads(catalog(registry))
+    broken = copy.deepcopy(doc)
+    del broken["dataset"][0]["publisher"]["name"]  # organization.json
+    broken["dataset"][0]["contactPoint"]["hasEmail"] = "dpmd@example.go.id"  # vcard: mailto:
+    broken["dataset"][0]["distribution"][0]["mediaType"] = "csv"  # distribution.json
+    errors = _errors(dcat_validator, broken)
+    assert len(errors) == 3, errors
+
+
+def test_the_open_data_page_describes_every_file_and_column(sample_site: Path, sample_pages):
+    page = sample_pages["data-terbuka/index.html"]
+    files = [a["href"] for a in page.select("#berkas ~ div table tbody th a")]
+    assert files == ["../" + f.path for f in FILES]
+    assert all((sample_site / f.path).is_file() for f in FILES)
+    columns = [c.get_text() for c in page.select("#kolom ~ div table tbody th code")]
+    assert columns == [f.name for f in CSV_FIELDS]
+    text = page.get_text(" ")
+    assert DEFAULT_LICENSE.nama in text and "13 November 2026" in text
+    assert page.find("a", rel="license", href=DEFAULT_LICENSE.url)
+
+
+def test_a_kota_is_named_as_a_kota_everywhere(tmp_path: Path):
+    """A kota's region table names it "Kota X": no export, feed or message says "Kabupaten Kota"."""
+    registry = _load(tmp_path)
+    registry.region = dataclasses.replace(registry.region, nama="Kota Contoh")
+    texts = "".join(hsds(registry).values())
+    assert "Kota Contoh" in texts and "Kabupaten Kota" not in texts
+    problems = Problems()
+    checker = validate.RegistryValidator(registry.region, problems, dt.date(2026, 12, 1))
+    entry = tmp_path / "posyandu.yaml"
+    entry.write_text("posyandu:\n  - id: jauh\n    nama: Posyandu Jauh\n"
+                     '    kode_wilayah: "64.02.13.1012"\n    koordinat: {lat: 3.5, lon: 100.1}\n'
+                     "    registrasi: {status: belum terdaftar}\n    spm: {}\n"
+                     "    diperbarui: 2026-01-02\n", encoding="utf-8")
+    list(checker.source(entry, EntryCache(None, str(entry), "")))
+    messages = [str(p) for p in problems.sorted()]
+    assert any("lies outside Kota Contoh" in m for m in messages), messages
+    assert not any("Kabupaten Kota" in m for m in messages)

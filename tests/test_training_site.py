@@ -28,24 +28,62 @@ def modules() -> list[dict]:
     return sorted(found, key=lambda m: m["urutan"])
 
 
-def test_curriculum_has_at_least_eight_modules_and_totals_their_jpl(sample_pages, modules):
+def jpl(m: dict) -> int:
+    return m["jpl"]["t"] + m["jpl"]["p"] + m["jpl"]["pl"]
+
+
+def cells(row, name: str) -> int:
+    return int(row.select_one(f"td.{name}").get_text())
+
+
+def test_curriculum_table_sums_equal_the_modules(sample_pages, modules):
     assert len(modules) >= 8
     page = sample_pages["pelatihan/index.html"]
-    total = sum(m["durasi_jpl"] for m in modules)
-    assert f"total {total} JPL" in page.select_one("p.big").get_text(" ", strip=True)
-    for key in ("kabupaten", "kecamatan", "desa"):
-        listed = [a["href"] for a in page.select(f"#sasaran-{key} ~ ol.modules h3 a")]
-        expected = [f"../pelatihan/{m['slug']}/" for m in modules if key in m["sasaran"]]
-        assert listed == expected
+    table = page.select_one("table.struktur-kurikulum")
+    rows = {r["data-modul"]: r for r in table.select("tbody tr[data-modul]")}
+    assert sorted(rows) == sorted(m["slug"] for m in modules)  # each module once, not per audience
+    for m in modules:
+        row = rows[m["slug"]]
+        assert [cells(row, k) for k in ("t", "p", "pl", "jumlah")] == [
+            m["jpl"]["t"], m["jpl"]["p"], m["jpl"]["pl"], jpl(m)]
+        assert row.find_parent("tbody")["data-kelompok"] == m["kelompok"]
+        marks = [td.get_text() for td in row.select("td.sasaran")]
+        assert marks == [("✓ya" if a in m["sasaran"] else "–tidak")
+                         for a in ("kabupaten", "kecamatan", "desa")]
+    total = table.select_one("tfoot tr")
+    for key in ("t", "p", "pl"):
+        assert cells(total, key) == sum(m["jpl"][key] for m in modules)
+    assert cells(total, "jumlah") == sum(jpl(m) for m in modules)
+    assert f"total {sum(jpl(m) for m in modules)} JPL" in page.select_one("p.big").get_text(
+        " ", strip=True)
+    audiences = [th["data-sasaran"] for th in table.select("thead th[data-sasaran]")]
+    assert audiences == ["kabupaten", "kecamatan", "desa"]
 
 
-def test_module_pages_show_duration_objectives_and_closed_answers(sample_pages, modules):
+def test_every_module_has_practice_and_at_most_half_recall(modules):
+    for m in modules:
+        assert len(m["praktik"]) >= 1, m["slug"]
+        assert all(p["cara"] and p["jawaban_baik"] and p["produk"] for p in m["praktik"])
+        recall = sum(e["jenis"] == "ingatan" for e in m["latihan"])
+        assert recall * 2 <= len(m["latihan"]), m["slug"]
+
+
+def test_module_pages_show_curriculum_fields_and_closed_answers(sample_pages, modules):
     for m in modules:
         page = sample_pages[f"pelatihan/{m['slug']}/index.html"]
         assert page.h1.get_text() == m["judul"]
-        assert page.select_one(".meta .jpl").get_text() == f"{m['durasi_jpl']} JPL"
-        assert [li.get_text() for li in page.select("section.tujuan li")] == m["tujuan"]
-        assert [li.get_text() for li in page.select("section.sumber li")] == m["sumber"]
+        assert page.select_one(".meta .jpl").get_text() == f"{jpl(m)} JPL"
+        meta = page.select_one(".meta").get_text()
+        assert f"T {m['jpl']['t']} · P {m['jpl']['p']} · PL {m['jpl']['pl']}" in meta
+        assert page.select_one(".kompetensi").get_text() == f"Kompetensi: {m['kompetensi']}"
+        assert page.select_one(".tpu").get_text() == f"Tujuan pembelajaran umum: {m['tpu']}"
+        assert [li.get_text() for li in page.select("ul.tpk li")] == m["tpk"]
+        assert [li.get_text() for li in page.select("section.sumber li")] == m["referensi"]
+        topics = page.select("ol.pokok > li")
+        assert [li.contents[0].strip() for li in topics] == [t["judul"] for t in m["pokok_bahasan"]]
+        tasks = page.select("section.praktik article.tugas")
+        assert [a.h3.get_text() for a in tasks] == [p["judul"] for p in m["praktik"]]
+        assert all(not d.has_attr("open") for d in page.select("details.fasilitator"))
         items = page.select("section.latihan > ol > li")
         assert len(items) == len(m["latihan"]) >= 1
         for li, exercise in zip(items, m["latihan"]):
@@ -54,13 +92,33 @@ def test_module_pages_show_duration_objectives_and_closed_answers(sample_pages, 
             assert details.summary.get_text() == "Lihat jawaban"
             assert details.find("p").get_text() == exercise["jawaban"]
             assert li.p.get_text() == exercise["soal"]
+        appendix = [li.get_text() for li in page.select("section.lampiran-jawaban li")]
+        assert appendix == [e["jawaban"] for e in m["latihan"]]
         ids = {tag["id"] for tag in page.find_all(id=True)}
+        questions = page.select("section.swauji fieldset.soal")
+        assert len(questions) == len(m["swauji"]) >= 1
+        for fs, q in zip(questions, m["swauji"]):
+            key = fs.select_one("details.kunci")
+            assert not key.has_attr("open")
+            assert q["pilihan"][q["benar"] - 1] in key.get_text()
+            assert key.a["href"] == f"#{q['bagian']}" and q["bagian"] in ids
         toc = [a["href"] for a in page.select("nav.toc a")]
         assert len(toc) >= 5 and all(h.startswith("#") and h[1:] in ids for h in toc)
         assert page.select(".body .footnote li"), f"{m['slug']} cites no source in its body"
         assert page.main["data-pagefind-filter"] == "jenis:Modul pelatihan"
         audiences = [s.get_text() for s in page.select(".meta [data-pagefind-filter=sasaran]")]
         assert len(audiences) == len(m["sasaran"])
+
+
+def test_pre_and_post_test_hold_every_self_check_item(sample_pages, modules):
+    expected = [(q["soal"], f"../{m['slug']}/#{q['bagian']}") for m in modules for q in m["swauji"]]
+    assert len(expected) >= 20
+    for key in ("tes-awal", "tes-akhir"):
+        page = sample_pages[f"pelatihan/{key}/index.html"]
+        form = page.select_one(f"form.kuis[data-kuis={key}]")
+        found = [(fs.legend.get_text(), fs.select_one("details.kunci a")["href"])
+                 for fs in form.select("fieldset.soal")]
+        assert found == expected
 
 
 def test_previous_next_chain_covers_every_module_once(sample_pages, modules):
@@ -95,15 +153,23 @@ def test_handbook_holds_every_module_with_unique_ids(sample_pages, modules):
     assert titles == [f"Modul {m['urutan']}. {m['judul']}" for m in modules]
     ids = Counter(tag["id"] for tag in page.find_all(id=True))
     assert [i for i, n in ids.items() if n > 1] == []
-    answers = page.select("article.chapter .answer")
-    assert len(answers) == sum(len(m["latihan"]) for m in modules)
+    answers = page.select("section.lampiran li")
+    assert len(answers) == sum(len(m["latihan"]) + len(m["swauji"]) for m in modules)
+    assert len(page.select("section.lampiran p.answer strong")) == 2 * sum(
+        len(m["latihan"]) for m in modules)
+    assert "Ctrl+P" not in page.get_text()
 
 
-def test_module_prints_without_navigation(sample_site: Path):
+def test_module_prints_answers_and_no_link_paths(sample_site: Path):
     css = (sample_site / "assets" / "situs.css").read_text(encoding="utf-8")
     print_css = css[css.index("@media print"):]
-    for hidden in (".top nav", ".crumbs", ".toc", ".prevnext"):
+    for hidden in (".top nav", ".crumbs", ".prevnext"):
         assert hidden in print_css
+    training = (sample_site / "assets" / "pelatihan.css").read_text(encoding="utf-8")
+    printing = training[training.index("@media print"):]
+    assert 'main .module a[href]:not([href^="#"]):not([href^="http"])::after' in printing
+    assert "content: none" in printing
+    assert ".lampiran-jawaban { display: block" in printing
 
 
 def unique_module_word(sample_pages, modules) -> tuple[str, dict]:

@@ -1,0 +1,132 @@
+"""``python -m generator import FILE``: merge a DPMD spreadsheet into the registry, check the
+result in memory, and write it only when it passes."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from ..problems import BuildError, Problem
+from .cells import COLUMN_OF, FieldPath
+from .merge import Merger
+from .places import Places
+from .registry import (
+    RegistryError,
+    RegistryFile,
+    check_text,
+    load_region,
+    write_atomically,
+)
+from .sheet import SheetError, Table, read_table
+
+# Messages (one place, for translation).
+HELP = "merge an .xlsx/.csv list of Posyandu into the registry"
+DESCRIPTION = "Merge a spreadsheet of Posyandu (.xlsx or .csv) into the registry."
+FILE_HELP = "the .xlsx or .csv file"
+DATA_HELP = "the registry to merge into (default: data/posyandu.yaml)"
+CONFIG_HELP = "site settings naming the region table (default: config.yaml)"
+SHEET_HELP = "the sheet of an .xlsx file (default: the first with a header row)"
+DRY_RUN_HELP = "report what would change and check the result; write nothing"
+HEAD = "import {source}: {rows} rows into {data}"
+IGNORED = "ignored columns: {columns}"
+FAILED = "nothing written: {count} problem(s); fix {what} and import again"
+FIX_SHEET, FIX_BOTH = "the sheet", "the sheet or {data}"
+DRY_RUN = "dry run: nothing written"
+NOT_WRITTEN = "cannot be written ({error})"
+NOT_WRITTEN_HINT = "check that the folder is writable and the file is not open in another program"
+NOTHING = "nothing to write"
+WROTE = "wrote {data}"
+WROTE_BACKUP = "wrote {data} (previous version kept as {backup})"
+CHECK_OK = "check: ok, {count} Posyandu in {data}"
+
+_ENTRY_FIELD = re.compile(r"posyandu\[(\d+)\]\.?(.*)")
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``import`` with the generator's command line."""
+    cmd = sub.add_parser("import", help=HELP, description=DESCRIPTION)
+    cmd.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)
+    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"), help=DATA_HELP)
+    cmd.add_argument("--config", type=Path, default=Path("config.yaml"), help=CONFIG_HELP)
+    cmd.add_argument("--sheet", help=SHEET_HELP)
+    cmd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a spreadsheet into the registry and print a report; 0 when every row was imported
+    and the result passes the check (then it is written), 1 otherwise (nothing is written)."""
+    today = dt.date.today()
+    try:
+        places = Places(load_region(args.config))
+        table = read_table(args.file, args.sheet)
+        registry = RegistryFile.read(args.data)
+    except SheetError as exc:
+        return _failed([exc.problem], FIX_SHEET)
+    except RegistryError as exc:
+        return _failed([exc.problem], str(args.data))
+    except BuildError as exc:
+        return _failed(exc.problems.sorted(), str(args.config))
+    merger = Merger(registry.entries, places, table, today)
+    for record in table.records:
+        merger.row(record)
+    print(HEAD.format(source=table.source, rows=len(table.records), data=args.data))
+    if table.ignored:
+        print(IGNORED.format(columns=", ".join(table.ignored)))
+    print("\n".join(merger.report.lines()))
+    changed = bool(merger.report.added or merger.report.changed)
+    text = registry.text() if changed else registry.original
+    entries, problems = check_text(text, places.region, args.data, today)
+    problems = merger.report.problems + _placed(problems, merger, table, text)
+    if problems:
+        return _failed(sorted(set(problems)), FIX_BOTH.format(data=args.data))
+    if args.dry_run:
+        print(DRY_RUN)
+    elif changed:
+        try:
+            backup = write_atomically(args.data, text)
+        except OSError as exc:
+            return _failed([Problem(str(args.data), 1, "(file)", NOT_WRITTEN.format(
+                error=exc.strerror), NOT_WRITTEN_HINT)], str(args.data))
+        print(WROTE_BACKUP.format(data=args.data, backup=backup) if backup
+              else WROTE.format(data=args.data))
+    else:
+        print(NOTHING)
+    print(CHECK_OK.format(count=len(entries), data=args.data))
+    return 0
+
+
+def _failed(problems: list[Problem], what: str) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(FAILED.format(count=len(problems), what=what), file=sys.stderr)
+    return 1
+
+
+def _placed(problems: list[Problem], merger: Merger, table: Table, text: str) -> list[Problem]:
+    """The check's problems where a reader can find them: those in what a row wrote at that row's
+    cell of the sheet, the others at their line of the registry as it is (not of the text that
+    was never written)."""
+    starts: list[int] | None = None
+    placed = []
+    for problem in problems:
+        match = _ENTRY_FIELD.fullmatch(problem.field)
+        if match is None:
+            placed.append(problem)
+            continue
+        entry = merger.entries[int(match[1])]
+        path: FieldPath = tuple(match[2].split(".")) if match[2] else ()
+        touched = merger.touched.get(id(entry))
+        if touched and (touched.added or any(f[:1] == path[:1] for f in touched.fields)):
+            column = next((name for n in (2, 1) for name in COLUMN_OF.get(path[:n], ())
+                           if name in table.columns), None)
+            placed.append(table.problem(touched.row, column, problem.message, problem.hint,
+                                        field=match[2] or "(row)"))
+            continue
+        starts = starts or RegistryFile.entry_lines(text)
+        line = problem.line - starts[int(match[1])] + entry.lc.line + 1 if not touched \
+            else entry.lc.line + 1
+        placed.append(dataclasses.replace(problem, line=line))
+    return placed

@@ -1,0 +1,134 @@
+"""Child processes die with the build or preview that started them, the preview's port is freed
+with it, and the preview answers only requests meant for it."""
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_URL, ROOT
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until(predicate, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def generator(*args: str) -> subprocess.Popen:
+    """``python -m generator ARGS`` in a process group of its own."""
+    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.slow
+def test_pagefind_dies_with_a_killed_build(tmp_path: Path):
+    out = tmp_path / "site"
+    build = generator("build", "--out", str(out), "--cache", str(tmp_path / "cache"),
+                      "--base-url", BASE_URL)
+    try:
+        def pagefind() -> list[int]:
+            return [c for c in children(build.pid)
+                    if b"pagefind" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        assert wait_until(lambda: bool(pagefind()), 120), "the build starts Pagefind"
+        indexer = pagefind()[0]
+        build.send_signal(signal.SIGKILL)  # the build only, not its group
+        build.wait()
+        assert wait_until(lambda: not alive(indexer), 0.5), "Pagefind lives on"
+    finally:
+        if group_alive(build.pid):
+            os.killpg(build.pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_preview_workers_die_with_it_and_free_its_port(tmp_path: Path, stop: signal.Signals):
+    port = free_port()
+    serve = generator("serve", "--port", str(port), "--no-search",
+                      "--out", str(tmp_path / "preview"), "--cache", str(tmp_path / "cache"))
+    try:
+        def workers_started() -> bool:
+            children = Path(f"/proc/{serve.pid}/task/{serve.pid}/children")
+            return children.exists() and len(children.read_text().split()) >= 2
+        assert wait_until(workers_started, 120), "the first build forks its rendering workers"
+        serve.send_signal(stop)
+        serve.wait(timeout=30)
+        assert wait_until(lambda: not group_alive(serve.pid), 10), "a worker outlived the preview"
+        assert port_free(port), "the preview's port is free again"
+    finally:
+        if group_alive(serve.pid):
+            os.killpg(serve.pid, signal.SIGKILL)
+
+
+def test_preview_answers_only_its_own_host_and_refuses_nul(tmp_path: Path):
+    port = free_port()
+    serve = generator("serve", "--port", str(port), "--no-search", "--out",
+                      str(tmp_path / "preview"), "--cache", str(tmp_path / "cache"))
+    try:
+        def status(path: str, host: str) -> int | None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.putrequest("GET", path, skip_host=True)
+                conn.putheader("Host", host)
+                conn.endheaders()
+                return conn.getresponse().status
+            except OSError:
+                return None
+        assert wait_until(lambda: status("/", f"127.0.0.1:{port}") == 200, 120)
+        assert status("/", f"localhost:{port}") == 200
+        assert status("/", "rebind.example") == 403
+        assert status("/", f"rebind.example:{port}") == 403
+        assert status("/%00", f"127.0.0.1:{port}") == 400
+        assert status("/posyandu/%00/index.html", f"127.0.0.1:{port}") == 400
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+        err = serve.stderr.read().decode() if serve.stderr else ""
+        assert "Traceback" not in err, err
