@@ -5,7 +5,8 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .load import INVALID, YamlInt, YamlList, YamlMap, line_of
 from .problems import Problems, shorten
@@ -157,7 +158,7 @@ class Fields:
                 out.append(item.strip())
         return tuple(out)
 
-    def sub(self, key: str, required: bool = False) -> "Fields":
+    def sub(self, key: str, required: bool = False) -> Fields:
         """The nested mapping under ``key``."""
         value = self.get(key, dict, required)
         return Fields(value, self.path, self.name(key), self.problems, self.line_of(key))

@@ -298,7 +298,7 @@ def parse_fast(text: str, first_line: int) -> YamlMap | None:
         return None
     try:
         data = yaml_rs.loads(text)
-    except Exception:  # any parse error: parse_yaml reports it precisely
+    except Exception:  # noqa: BLE001 (any parse error: parse_yaml reports it precisely)
         return None
     quoted: list[str] = []
     if not isinstance(data, dict) or not _same_as_pyyaml(data, text, quoted, 0):

@@ -21,7 +21,7 @@ from .curriculum import (
 )
 from .fields import Fields, suggest
 from .load import line_of, parse_yaml, read_text
-from .markup import convert
+from .markup import Converted, convert
 from .problems import Problems
 from .slugs import slugify
 
@@ -258,8 +258,10 @@ def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> M
         f.error("sasaran", "is missing", "add 'sasaran:' with a list of at least one item")
     kurikulum = read_curriculum(f, problems)
     latihan = read_exercises(f, problems)
-    resolver.source, resolver.problems = source, problems
-    converted = convert(source.body, resolver.rewrite)
+    converted = _converted(source, resolver, problems)
+    if converted is None:
+        resolver.refused.add(path.name)
+        return None
     anchors = {anchor for _, anchor, _ in converted.toc}
     resolver.anchors[path.name] = anchors
     if kurikulum:
@@ -268,6 +270,18 @@ def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> M
         return None
     return Module(str(path), slug, judul or "", urutan or 0, sasaran, kurikulum, latihan,
                   Markup(converted.html), tuple(converted.toc))
+
+
+def _converted(source: _Source, resolver: _Resolver, problems: Problems) -> Converted | None:
+    """The body as HTML; None (and a problem) when it nests too deep for the Markdown reader."""
+    resolver.source, resolver.problems = source, problems
+    try:
+        return convert(source.body, resolver.rewrite)
+    except RecursionError:
+        problems.add(source.shown, source.body_line, "(markdown)",
+                     "nests emphasis, lists or quotes hundreds of levels deep",
+                     "look for a long run of *, _, > or indented list items and shorten it")
+        return None
 
 
 def _check_sections(f: Fields, kurikulum: Curriculum, anchors: set[str]) -> None:
@@ -308,8 +322,10 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
             seen[anchor] = t.line
             terms.append(Term(name, anchor, arti))
     resolver.anchors[GLOSSARY] = set(seen)
-    resolver.source, resolver.problems = source, problems
-    converted = convert(source.body, resolver.rewrite)
+    converted = _converted(source, resolver, problems)
+    if converted is None:
+        resolver.refused.add(GLOSSARY)
+        return None
     terms.sort(key=lambda t: t.istilah.lower())
     return Glossary(f.text("judul", required=True) or "", tuple(terms), Markup(converted.html))
 

@@ -32,7 +32,7 @@ POSYANDU_FIELDS = (
 SPM_KEYS = [key for key, _ in SPM_FIELDS]
 # Limits beyond which a value cannot be real: an id is part of page addresses; the largest
 # Posyandu have a few dozen kader.
-MAX_ID, MAX_NAME, MAX_NUMBER, MAX_KADER = 100, 200, 50, 1000
+MAX_ID, MAX_NAME, MAX_NUMBER, MAX_KADER = 100, 200, 100, 1000
 
 
 def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> Settings | None:
@@ -199,7 +199,7 @@ class RegistryValidator:
                  cache: EntryCache | None) -> list[Posyandu] | None:
         """Validate entries parsed one by one; None if one is not even YAML (then the whole
         file is parsed, so that the syntax error is reported as for any other file)."""
-        parsed: list[tuple[int, str, Any]] = []
+        parsed: list[tuple[int, str, Any, str]] = []
         local = Problems()
         for i, (start, text) in enumerate(chunks):
             key = EntryCache.key(text)
@@ -239,7 +239,7 @@ class RegistryValidator:
         if len(self.problems.items) == mark:
             return posyandu, item
         del self.problems.items[mark:]
-        if not known:
+        if not known and isinstance(pid, str):
             self.ids.pop(pid, None)
         exact = parse_yaml(text, path, self.problems, first_line=start, where=where)
         return self.entry(Fields(exact, path, where, self.problems, start)), exact

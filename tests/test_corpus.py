@@ -15,6 +15,8 @@ import pytest
 from conftest import ROOT
 from generator.output import MARKER, MARKER_TEXT
 from generator.__main__ import main
+from test_training_check import GOOD_ONE
+from test_training_check import make as make_content
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -197,7 +199,13 @@ def _(tmp: Path) -> list[str]:
 
 @fs_case("module-with-an-escape-character")
 def _(tmp: Path) -> list[str]:
-    edited(copied(tmp, "content") / "modul" / "02-enam-bidang-spm.md", 41, "\x1b[1m")
+    make_content(tmp, **{"modul__01-satu.md": GOOD_ONE + "\nTeks \x1b[1mtebal.\n"})
+    return options(content="content")
+
+
+@fs_case("module-nested-thousands-of-levels")
+def _(tmp: Path) -> list[str]:
+    make_content(tmp, **{"modul__01-satu.md": GOOD_ONE + "\n" + "*" * 5000 + "x" + "*" * 5000})
     return options(content="content")
 
 

@@ -2,11 +2,14 @@
 never leave partial output; the build either succeeds or reports problems and writes nothing."""
 from __future__ import annotations
 
-import pytest
-
+import os
+import re
+import shutil
+import signal
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +20,9 @@ from test_training_check import GLOSSARY, GOOD_ONE, GOOD_TWO, SVG
 TOKENS = [":", ": ", "- ", "\t", '"', "'", "&a ", "*a", "!!python/object/apply:os.system [id]",
           "{", "}", "[", "]", "#", "\n", "  ", "yes", "2099-13-45", "-1", "1e999", "~", "|",
           "ketahanan_pangan: {berjalan: true}", "\x00", "\ufeff", "é", "<script>", "](", "![x](",
-          "../../etc/passwd", "!!! note", "[^9]", "---\n", "<<: {}", "?", "%YAML 1.1", "@", "`"]
+          "../../etc/passwd", "!!! note", "[^9]", "---\n", "<<: {}", "?", "%YAML 1.1", "@", "`",
+          "\x0b", "\x1b", "\u2028", "\u2029", "\x85", "\r", "\u200b", "-.5", "+.5", ".5e3", "_0",
+          "-0", "9" * 40, "[" * 300, "{a: " * 150, "|", ">-", "? a", ":]"]
 
 
 def sample_registry() -> str:
@@ -93,3 +98,76 @@ def test_mutated_registry_never_crashes_or_half_builds(operations, capsys):
 def test_mutated_module_never_crashes_or_half_builds(operations, capsys):
     build_once(REGISTRY, mutate(GOOD_ONE, operations))
     assert "Traceback" not in capsys.readouterr().err
+
+
+# File-system shapes: a registry folder and a content folder in which any name may be a file
+# (good, empty or of odd bytes), a folder, a symbolic link (to itself, to a sibling, outside,
+# to nothing) or a FIFO. ``check`` reads every input as ``build`` does.
+NAMES = {"data": ["posyandu.yaml", "b.yaml", "c.yml", "d.yaml"],
+         "content/modul": ["01-satu.md", "02-dua.md", "03-tiga.md", "bagan.svg"],
+         "content": ["istilah.md", "modul"]}
+SPOTS = [(folder, name) for folder, names in NAMES.items() for name in names]
+KINDS = ["empty", "odd bytes", "folder", "folder with a file", "link to itself",
+         "link to a sibling", "link outside", "dangling link", "fifo"]
+SHAPE = st.lists(st.tuples(st.sampled_from(SPOTS), st.sampled_from(KINDS)), min_size=1,
+                 max_size=5, unique_by=lambda t: t[0])
+PROBLEM = re.compile(r"\S.*:\d+: .+: .+")
+
+
+def shaped(root: Path, spot: tuple[str, str], kind: str) -> None:
+    """Replace ``spot`` (folder, name) under ``root`` with a thing of ``kind``."""
+    path = root / spot[0] / spot[1]
+    if path.parent.is_symlink() or not path.parent.is_dir():  # modul/ was replaced before
+        return
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "odd bytes":
+        path.write_bytes(b"\xff\xfe\x00posyandu:\n  - \x1b\n")
+    elif kind.startswith("folder"):
+        path.mkdir()
+        if kind == "folder with a file":
+            (path / "x.yaml").write_text(REGISTRY, encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        target = {"link to itself": path.name, "link to a sibling": "..",
+                  "link outside": str(root / "outside"), "dangling link": "tidak-ada"}[kind]
+        path.symlink_to(target)
+
+
+def _hangs(*_: object) -> None:
+    raise TimeoutError("check hangs")
+
+
+@settings(FUZZ, max_examples=150)
+@given(shape=SHAPE)
+@pytest.mark.slow
+def test_odd_file_system_shapes_never_crash_or_hang(shape, capsys):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "data").mkdir()
+        (root / "data" / "posyandu.yaml").write_text(REGISTRY, encoding="utf-8")
+        (root / "outside").write_text(GOOD_TWO, encoding="utf-8")
+        files = {"modul/01-satu.md": GOOD_ONE, "modul/02-dua.md": GOOD_TWO,
+                 "istilah.md": GLOSSARY, "modul/bagan.svg": SVG}
+        for name, text in files.items():
+            (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "content" / name).write_text(text, encoding="utf-8")
+        for spot, kind in shape:
+            shaped(root, spot, kind)
+        signal.signal(signal.SIGALRM, _hangs)
+        signal.alarm(30)
+        try:
+            status = main(["check", "--config", str(ROOT / "config.yaml"), "--data",
+                           str(root / "data"), "--content", str(root / "content"), "--no-cache"])
+        finally:
+            signal.alarm(0)
+    err = capsys.readouterr().err
+    assert status in (0, 1) and "Traceback" not in err
+    if status == 1:
+        lines = [l for l in err.splitlines()[:-1] if not l.startswith("    hint: ")]
+        assert lines and all(PROBLEM.fullmatch(l) for l in lines), err

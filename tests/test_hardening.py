@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE_URL, ROOT, options
-from generator.build import build
+from generator import export, svg
+from generator.build import build, load
 from generator.problems import BuildError
 from helpers import html_pages, soup
 
@@ -157,6 +159,60 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_csv_numbers_are_numbers_negative_latitudes_included(tmp_path: Path):
+    registry = load(options(tmp_path / "site", content=None)).registry
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(registry))))
+    assert len(rows) == len(registry.posyandu) == 827
+    latitudes = [float(r["lat"]) for r in rows if r["lat"]]  # raises on '-0.48294
+    assert sorted(latitudes) == sorted(p.lat for p in registry.posyandu if p.lat is not None)
+    assert sum(lat < 0 for lat in latitudes) > 100  # Kukar lies mostly south of the equator
+    assert all(_is_number(r[k]) for r in rows for k in ("lon", "jumlah_kader_aktif",
+                                                       "kelengkapan_persen") if r[k])
+    assert all(r["nama"] and not _is_number(r["nama"]) for r in rows)
+
+
+def test_shipped_svg_is_accepted_and_a_scripted_one_refused_with_its_line():
+    shipped = (ROOT / "content" / "modul" / "alur-registrasi.svg").read_bytes()
+    assert svg.problems(shipped) == []
+    scripted = shipped.replace(b"<defs>", b'<defs>\n<script href="x.js"/>', 1)
+    line = scripted[: scripted.index(b"<script")].count(b"\n") + 1
+    assert svg.problems(scripted) == [
+        (line, "the element <script> is not allowed in an SVG image"),
+        (line, '<script>: href="x.js" links to another file or runs a script; only links to an '
+               "id in the same file (#name) are allowed")]
+
+
+ENTRY = """posyandu:
+  - id: contoh-satu
+    nama: "Posyandu{character}Melati"
+    kode_wilayah: "64.02.13.1012"
+    alamat: "Jl. Mawar {joint} Melati"
+    koordinat: {{lat: -.5, lon: 117.05}}
+    registrasi: {{status: belum terdaftar}}
+    spm: {{}}
+    diperbarui: 2025-02-03
+"""
+
+
+@pytest.mark.parametrize("character, name", [
+    ("\x0b", "vertical tab"), ("\x00", "NUL"), ("\x1b", "escape"), ("\x85", "next line"),
+    ("\u2028", "line separator"), ("\u2029", "paragraph separator")])
+def test_a_value_reads_alike_on_the_fast_and_the_precise_path(tmp_path: Path, character: str,
+                                                              name: str):
+    """An '&' sends an entry down the precise path: what is found must not depend on it."""
+    found = {}
+    for joint in ("dan", "&"):
+        path = tmp_path / "posyandu.yaml"
+        path.write_text(ENTRY.format(character=character, joint=joint), encoding="utf-8")
+        with pytest.raises(BuildError) as caught:
+            load(options(tmp_path / "site", data=(path,), content=None))
+        found[joint] = [str(p).split("\n")[0] for p in caught.value.problems.sorted()]
+    assert found["dan"] == found["&"] == [
+        f"{path}:3: (character): the invisible character U+{ord(character):04X} ({name}) "
+        "is not allowed",
+        f"{path}:6: posyandu[0].koordinat.lat: expected a number, found the text '-.5'"]
 
 
 def test_headers_file_sends_the_same_policy_as_the_pages(sample_site: Path, sample_pages):
