@@ -13,10 +13,12 @@ SMALL_REGISTRY = (FIXTURES / "posyandu.yaml").read_text(encoding="utf-8")
 
 
 def project(folder: Path, registry: str = SMALL_REGISTRY) -> Path:
-    """``folder`` as a project: config.yaml, the real region table and ``registry``."""
+    """``folder`` as a project: config.yaml, the real region table and boundaries, and
+    ``registry``."""
     (folder / "data").mkdir(parents=True)
     shutil.copy(ROOT / "config.yaml", folder / "config.yaml")
-    shutil.copy(ROOT / "data" / "wilayah.yaml", folder / "data" / "wilayah.yaml")
+    for name in ("wilayah.yaml", "batas-kukar.json"):
+        shutil.copy(ROOT / "data" / name, folder / "data" / name)
     (folder / "data" / "posyandu.yaml").write_text(registry, encoding="utf-8")
     return folder
 
