@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, export, links, offline, opendata, pdf, pool, search, validate
+from . import calendar, export, finder, links, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .load import load_yaml
 from .models import Registry
@@ -111,17 +111,21 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
     publish(opts, pages, site, salt, inputs.training, absent, qr,
-            lambda staging: write_open_data(staging, registry, salt))
+            lambda staging: write_open_data(staging, registry, salt), search.TRAINING_GLOB)
     qr.save()
     return Result(len(pages), len(registry.posyandu), time.perf_counter() - started)
 
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
             training: Training | None, absent: tuple[str, ...], qr: QrCache,
-            extra: Callable[[Staging], None]) -> None:
+            extra: Callable[[Staging], None], search_glob: str | None = None) -> None:
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
-    staging folder in. Raises BuildError, leaving the previous output as it was."""
+    staging folder in. Raises BuildError, leaving the previous output as it was.
+
+    Pagefind indexes the pages matching ``search_glob`` (all pages by default). A kabupaten
+    indexes only its training section: the directory has its own finder index (finder.py), so
+    Pagefind runs only where full text is needed, and not at all without training pages."""
     staging = Staging(opts.out, opts.cache)
     progress = Progress()
     base_url = site["settings"].base_url
@@ -135,9 +139,10 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         for name, path in (training.images.items() if training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         indexing = None
-        if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
+        full_text = opts.search and (training is not None or search_glob is None)
+        if full_text and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update("indexing for search", 0, 1)
-            indexing = search.start(staging.dir)
+            indexing = search.start(staging.dir, glob=search_glob)
         try:
             if training:
                 handbook = pdf.handbook_pdf(staging.dir, base_url, opts.cache, problems)
@@ -151,7 +156,7 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
-        absent += () if opts.search else ("pagefind/",)
+        absent += () if full_text else ("pagefind/",)
         links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
                           known.data, staging.digests)
         if problems:
@@ -166,10 +171,12 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
-    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each.
-    Files made from the same inputs as in the previous build are reused, not made again."""
+    """The registry as open data: JSON, CSV, GeoJSON, HSDS, an Atom feed, one .ics each, and
+    the finder's index. Files made from the same inputs as in the previous build are reused,
+    not made again."""
     key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
     exports: list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]] = [
+        ((finder.INDEX_PATH,), lambda: {finder.INDEX_PATH: finder.index(registry)}),
         (("data/posyandu.json",), lambda: {"data/posyandu.json": export.to_json(registry)}),
         (("data/posyandu.csv",), lambda: {"data/posyandu.csv": export.to_csv(registry)}),
         ((export.SUMMARY,), lambda: {export.SUMMARY: export.summary(registry)}),
@@ -183,10 +190,11 @@ def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
         if not all([staging.reuse(rel, key) for rel in rels]):
             for rel, text in make().items():
                 staging.write(rel, text, key)
+    staging.write(offline.PROFILE_WORKER_PATH, offline.PROFILE_WORKER)
     settings = registry.settings
     kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
     for p in registry.posyandu:
-        rel = posyandu_url(p) + "jadwal.ics"
+        rel = posyandu_url(p) + calendar.file_name(p)
         entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()
         if p.jadwal and not staging.reuse(rel, entry_key):
             staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
