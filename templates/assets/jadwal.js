@@ -67,7 +67,7 @@
     }
     if (day === today) day = nextDay(rule, today + DAY_MS);
     if (day === null) return null;
-    return { state: "closed", day: day, text: "Tutup sekarang. Buka berikutnya " +
+    return { state: "closed", day: day, text: "Tutup sekarang. Buka berikutnya: " +
       dateWords(day) + ", " + hours };
   }
 
