@@ -151,7 +151,7 @@ def test_refused_location_leads_to_choosing_a_desa(browser, site_url: str):
         page.get_by_role("button", name="Posyandu terdekat").click()
         expect(page.locator("#cari-status")).to_contain_text("Pilih kecamatan")
         page.get_by_label("Kecamatan Anda").select_option(label="Samboja")
-        page.locator("#pilih-wilayah a", has_text="Kelurahan Handil Baru").click()
+        page.locator("#pilih-wilayah").get_by_role("link", name="Kelurahan Handil Baru", exact=True).click()
         expect(page.locator("h1")).to_have_text("Kelurahan Handil Baru")
         expect(page.locator(".cards li").first).to_be_visible()
     finally:

@@ -232,7 +232,10 @@
   toggle.addEventListener("click", function () { toggleFilters(filters.hidden); });
   nearest.addEventListener("click", locate);
   form.addEventListener("submit", function (event) {
-    if (!onSearchPage) return;  // the home page's form opens the search page
+    if (!onSearchPage) {  // the home page's form opens the search page, without empty filters
+      [kecSelect, statusSelect].forEach(function (s) { s.disabled = !s.value; });
+      return;
+    }
     event.preventDefault();
     whenLoaded(function () { run(); remember(true); });
   });
