@@ -14,7 +14,7 @@ new browser context per query), and the site served gzip-compressed under a sub-
 kecamatan names and misspelt desa names (one letter dropped). Each query is typed at 8 keys
 per second right after the page's load event. Budgets: median <= 1.0 s, worst <= 2.0 s,
 <= 60 KB compressed for the page plus the first query, the expected Posyandu in the top 3 for
-at least 19 of 20 queries.
+at least 19 of 20 queries; the nearest 10 listed within 1.5 s of the location arriving.
 """
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ import tempfile
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 BASE_PATH = "/posyandu-kukar/"
 KBPS = 400
@@ -61,7 +62,6 @@ class GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        from io import BytesIO
         return BytesIO(body)
 
 
@@ -124,6 +124,35 @@ WATCH = """(expected) => {
 }"""
 
 
+def throttled(browser, **options):  # type: ignore[no-untyped-def]
+    """A cold phone-sized context and page with the slow-3G network and the slow CPU."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True, **options)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    rate = KBPS * 1000 / 8
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": RTT_MS, "downloadThroughput": rate, "uploadThroughput": rate})
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    return context, page, cdp
+
+
+def nearest(browser, url: str) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from the location arriving (a mocked position; the button pressed once the page
+    and its index are loaded) to the list of the nearest 10."""
+    context, page, _ = throttled(browser, geolocation={"latitude": -0.52, "longitude": 117.1},
+                                 permissions=["geolocation"])
+    page.goto(url + "cari/", wait_until="networkidle")
+    started = page.evaluate("performance.now()")
+    page.get_by_role("button", name="Posyandu terdekat").click()
+    page.locator("#hasil li .distance").nth(9).wait_for()
+    seconds = (page.evaluate("performance.now()") - started) / 1000
+    context.close()
+    return seconds
+
+
 def run(site: Path, count: int) -> int:
     index = json.loads((site / "cari" / "indeks.json").read_text(encoding="utf-8"))
     picked = queries(index, count)
@@ -133,19 +162,10 @@ def run(site: Path, count: int) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for kind, query, expected in picked:
-                context = browser.new_context(viewport={"width": 360, "height": 740},
-                                              is_mobile=True, has_touch=True)
-                page = context.new_page()
-                cdp = context.new_cdp_session(page)
-                cdp.send("Network.enable")
-                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-                rate = KBPS * 1000 / 8
-                cdp.send("Network.emulateNetworkConditions", {
-                    "offline": False, "latency": RTT_MS, "downloadThroughput": rate,
-                    "uploadThroughput": rate})
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+                context, page, cdp = throttled(browser)
                 sizes: list[float] = []
-                cdp.on("Network.loadingFinished", lambda e: sizes.append(e["encodedDataLength"]))
+                cdp.on("Network.loadingFinished",
+                       lambda e, sizes=sizes: sizes.append(e["encodedDataLength"]))
                 page.goto(url + "cari/", wait_until="load")
                 page.evaluate(WATCH, sorted(expected))
                 page.locator("#q").press_sequentially(query, delay=KEY_DELAY_MS)
@@ -160,6 +180,7 @@ def run(site: Path, count: int) -> int:
                 print(f"{kind:12} {query:32} {seconds:6.2f} s {sum(sizes) / 1024:6.1f} KB "
                       f"{'top 3' if hit else 'MISS'}", flush=True)
                 context.close()
+            near = nearest(browser, url)
         finally:
             browser.close()
             server.shutdown()
@@ -169,8 +190,9 @@ def run(site: Path, count: int) -> int:
     print(f"\n{len(rows)} queries: median {statistics.median(times):.2f} s, worst "
           f"{max(times):.2f} s; page + first query {first:.1f} KB compressed "
           f"(largest {max(r[3] for r in rows) / 1024:.1f} KB); top 3: {hits}/{len(rows)}")
+    print(f"Posyandu terdekat: the nearest 10 listed {near:.2f} s after the location arrived")
     ok = (statistics.median(times) <= 1.0 and max(times) <= 2.0 and first <= 60
-          and hits >= len(rows) - len(rows) // 20)
+          and hits >= len(rows) - len(rows) // 20 and near <= 1.5)
     print("budget met" if ok else "budget NOT met")
     return 0 if ok else 1
 

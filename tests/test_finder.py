@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from playwright.sync_api import Page, expect
 
-from conftest import ROOT
 from generator.finder import spelling_variants
 
 CARDS = "#hasil li:not(.more)"
@@ -198,29 +198,6 @@ def test_open_closed_and_next_at_fixed_clocks(page: Page, site_url: str, kind: s
 
 
 @pytest.mark.browser
-def test_visited_profile_opens_offline_with_its_notice(browser, site_url: str):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    url = site_url + "posyandu/samboja-handil-baru-melati/"
-    try:
-        page.goto(url)
-        expect(page.locator("[data-salinan]")).to_be_hidden()
-        page.wait_for_function("""async (url) => {
-            const reg = await navigator.serviceWorker.getRegistration(url);
-            if (!reg || !reg.active) return false;
-            const cache = await caches.open("posyandu-profil-1");
-            return !!(await cache.match(url)) && !!(await cache.match(new URL("../../assets/situs.css", url).href));
-        }""", arg=url)
-        context.set_offline(True)
-        page.reload()
-        expect(page.locator("h1")).to_have_text("Posyandu Melati")
-        expect(page.locator("[data-salinan]")).to_contain_text("menampilkan salinan tersimpan dari")
-        assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # CSS kept too
-    finally:
-        context.close()
-
-
-@pytest.mark.browser
 def test_share_falls_back_to_whatsapp_only_on_click(page: Page, site_url: str):
     page.add_init_script("delete Navigator.prototype.share")
     page.goto(site_url + "posyandu/samboja-handil-baru-melati/")
@@ -228,3 +205,38 @@ def test_share_falls_back_to_whatsapp_only_on_click(page: Page, site_url: str):
     page.get_by_role("button", name="Bagikan").click()
     link = page.get_by_role("link", name="Bagikan lewat WhatsApp")
     assert "samboja-handil-baru-melati" in link.get_attribute("href")
+
+
+def test_profile_schema_org_gives_the_opening_schedule(sample_pages):
+    days = {"senin": "Monday", "selasa": "Tuesday", "rabu": "Wednesday", "kamis": "Thursday",
+            "jumat": "Friday", "sabtu": "Saturday", "minggu": "Sunday"}
+    seen = set()
+    for e in registry():
+        page = sample_pages[f"posyandu/{e['id']}/index.html"]
+        data = json.loads(page.find("script", type="application/ld+json").string)
+        schedule = data["event"]["eventSchedule"]
+        j = e["jadwal"]
+        start, end = j["jam"].split("-")
+        assert data["event"]["@type"] == "Event" and schedule["@type"] == "Schedule"
+        assert (schedule["startTime"], schedule["endTime"]) == (
+            start.replace(".", ":") + ":00", end.replace(".", ":") + ":00")
+        assert schedule["scheduleTimezone"] == "Asia/Makassar"
+        if "tanggal" in j:
+            assert (schedule["repeatFrequency"], schedule["byMonthDay"]) == ("P1M", j["tanggal"])
+        else:
+            assert schedule["byDay"] == "https://schema.org/" + days[j["hari"]]
+            assert schedule["repeatFrequency"] == ("P1M" if "minggu_ke" in j else "P1W")
+            assert schedule.get("byMonthWeek") == j.get("minggu_ke")
+        assert data["event"]["startDate"].startswith(schedule["startDate"])
+        seen.add(schedule["repeatFrequency"])
+    assert seen == {"P1M", "P1W"}
+
+
+def test_vendored_minisearch_is_the_npm_package_file():
+    package = ROOT / "node_modules" / "minisearch"
+    assert package.exists(), "run: npm ci"
+    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["minisearch"]
+    assert json.loads((package / "package.json").read_text())["version"] == pinned
+    vendor = ROOT / "templates" / "assets" / "vendor"
+    assert (vendor / "minisearch.js").read_bytes() == (package / "dist/umd/index.js").read_bytes()
+    assert (vendor / "minisearch-LICENSE.txt").read_bytes() == (package / "LICENSE.txt").read_bytes()
