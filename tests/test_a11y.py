@@ -51,7 +51,7 @@ def test_no_wcag_violation_on_any_kind_of_page(page: Page, site_url: str, sample
 
 def test_search_results_are_announced(page: Page, site_url: str):
     page.goto(site_url + "cari/")
-    page.get_by_placeholder("Cari").fill("Giri Agung")
+    page.get_by_label("Cari Posyandu menurut nama").fill("Giri Agung")
     status = page.locator("[role=status][aria-live=polite]")
     expect(status).to_have_count(1)
     expect(status).to_have_text(re.compile(r"\d+ Posyandu ditemukan untuk “Giri Agung”"))
