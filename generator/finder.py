@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
 from .slugs import code_slug
 
 INDEX_PATH = "cari/indeks.json"
-VERSION = 1
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
           "viii": "8", "ix": "9", "x": "10"}
 _DIGITS = {v: k for k, v in _ROMAN.items()}
@@ -42,14 +40,6 @@ def _round(value: float) -> float:
     return round(value, 5)
 
 
-@dataclass(frozen=True)
-class _Tables:
-    """Positions of kecamatan and desa in the index's tables."""
-
-    kecamatan: dict[str, int]
-    desa: dict[str, int]
-
-
 def _schedule(p: Posyandu) -> list[int | str | None] | None:
     """[tanggal, weekday (JS numbering, Sunday 0), minggu_ke, start, end], or None."""
     j = p.jadwal
@@ -69,20 +59,19 @@ def index(reg: Registry) -> str:
     """
     kecamatan = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
     desa = sorted((d for k in kecamatan for d in k.desa), key=lambda d: (d.nama, d.kode))
-    tables = _Tables({k.kode: i for i, k in enumerate(kecamatan)},
-                     {d.kode: i for i, d in enumerate(desa)})
+    kec_at = {k.kode: i for i, k in enumerate(kecamatan)}
+    desa_at = {d.kode: i for i, d in enumerate(desa)}
     posyandu = sorted(reg.posyandu, key=lambda p: (p.nama, p.desa.nama, p.id))
     doc = {
-        "v": VERSION,
         "zona": reg.settings.zona_waktu,
         "offset": ZONE_OFFSETS[reg.settings.zona_waktu],
         "status": list(REGISTRATION_STATUSES),
         "kecamatan": [[k.nama, f"kecamatan/{code_slug(k.nama, k.kode)}/",
                        spelling_variants(k.nama)] for k in kecamatan],
-        "desa": [[d.label, tables.kecamatan[d.kecamatan_kode], _round(d.lat), _round(d.lon),
+        "desa": [[d.label, kec_at[d.kecamatan_kode], _round(d.lat), _round(d.lon),
                   f"desa/{code_slug(d.nama, d.kode)}/", spelling_variants(d.nama)]
                  for d in desa],
-        "posyandu": [[p.id, p.nama, tables.desa[p.desa.kode],
+        "posyandu": [[p.id, p.nama, desa_at[p.desa.kode],
                       REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),
                       None if p.lat is None else _round(p.lat),
                       None if p.lon is None else _round(p.lon)] for p in posyandu],

@@ -88,7 +88,7 @@ def test_spelling_variants_find_the_desa(page: Page, site_url: str, query: str, 
 @pytest.mark.browser
 def test_query_and_filter_live_in_the_address_and_survive_back(page: Page, site_url: str):
     finder(page, site_url, "Melati")
-    page.get_by_role("button", name="Saring hasil").click()
+    page.get_by_role("button", name="Saring").click()
     page.get_by_label("Kecamatan", exact=True).select_option("Samboja")
     expect(page.locator(CARDS).first).to_contain_text("Kecamatan Samboja")
     assert all("Kecamatan Samboja" in c and "Samboja Barat" not in c
