@@ -240,3 +240,13 @@ def test_vendored_minisearch_is_the_npm_package_file():
     vendor = ROOT / "templates" / "assets" / "vendor"
     assert (vendor / "minisearch.js").read_bytes() == (package / "dist/umd/index.js").read_bytes()
     assert (vendor / "minisearch-LICENSE.txt").read_bytes() == (package / "LICENSE.txt").read_bytes()
+
+
+def test_pagefind_indexes_only_the_training_section(sample_site: Path, sample_pages):
+    entry = json.loads((sample_site / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    marked = [rel for rel, page in sample_pages.items()
+              if page.main and page.main.has_attr("data-pagefind-body")]
+    training = [rel for rel in marked if rel.startswith("pelatihan/")]
+    assert training and len(marked) > len(training)  # the SPM page is marked, not indexed
+    assert indexed == len(training)
