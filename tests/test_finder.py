@@ -250,3 +250,13 @@ def test_pagefind_indexes_only_the_training_section(sample_site: Path, sample_pa
     training = [rel for rel in marked if rel.startswith("pelatihan/")]
     assert training and len(marked) > len(training)  # the SPM page is marked, not indexed
     assert indexed == len(training)
+
+
+def test_poster_shows_the_public_phone_and_a_print_button(sample_pages):
+    phones = {e["id"]: e.get("kontak", {}).get("telepon") for e in registry()}
+    assert any(phones.values()) and not all(phones.values())
+    for pid, phone in phones.items():
+        poster = sample_pages[f"posyandu/{pid}/poster/index.html"]
+        shown = poster.select_one(".poster-phone")
+        assert (shown.get_text() == f"Telepon: {phone}") if phone else shown is None, pid
+        assert poster.select_one("[data-print] button").get_text() == "Cetak poster"

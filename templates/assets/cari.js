@@ -34,19 +34,21 @@
       return r.json();
     }).then(function (index) {
       data = index;
-      engine = new window.MiniSearch({
+      var search = new window.MiniSearch({
         fields: ["nama", "desa", "kecamatan"],
         processTerm: function (term) { return fold(term); },
         searchOptions: { boost: { nama: 3, desa: 2 }, prefix: true, fuzzy: 0.25 }
       });
-      engine.addAll(index.posyandu.map(function (p, i) {
+      // In chunks, so that a slow phone stays responsive while the index is built.
+      return search.addAllAsync(index.posyandu.map(function (p, i) {
         var desa = index.desa[p[2]], kec = index.kecamatan[desa[1]];
         return { id: i, nama: p[1], desa: [desa[0]].concat(desa[5]).join(" "),
           kecamatan: [kec[0]].concat(kec[2]).join(" ") };
-      }));
-      fillFilters();
-      live.textContent = "";
-      return index;
+      }), { chunkSize: 100 }).then(function () {
+        engine = search;
+        fillFilters();
+        live.textContent = "";
+      });
     }).catch(function () {
       loading = null;
       live.textContent = "Daftar Posyandu tidak dapat dimuat. Telusuri menurut kecamatan di beranda.";
@@ -223,7 +225,7 @@
     });
   }
 
-  form.querySelectorAll("[data-needs-js]").forEach(function (el) { el.hidden = false; });
+  form.classList.add("ready");  // shows the buttons that need this script
   input.addEventListener("focus", load);
   input.addEventListener("input", function () { whenLoaded(function () { run(); remember(false); }); });
   [kecSelect, statusSelect].forEach(function (s) {
