@@ -22,8 +22,9 @@ _DIGITS = {v: k for k, v in _ROMAN.items()}
 
 
 def spelling_variants(nama: str) -> list[str]:
-    """Other ways people write a region's name: its words joined ("Sanga-Sanga Dalam" gives
-    "SangaSanga Dalam" and "SangaSangaDalam") and numbers as digits or Roman numerals."""
+    """Other ways people write a region's name: all its words joined, each hyphenated part
+    joined ("Sanga-Sanga Dalam" gives "SangaSangaDalam" and "SangaSanga"), and numbers as
+    digits or Roman numerals ("Kota Bangun II" gives "Kota Bangun 2")."""
     words = re.findall(r"[^\W_]+", nama)
     variants = {"".join(words)} if len(words) > 1 else set()
     hyphened = re.findall(r"[^\W_]+(?:-[^\W_]+)+", nama)
