@@ -3,7 +3,7 @@
 Usage: python bench/lighthouse.py [--site site] [--min 0.95] [--pages PATH ...]
 Serves the site on 127.0.0.1, runs Lighthouse's default (mobile) audit on each page and prints
 performance, accessibility, best-practices and SEO; exits 1 if any score is below --min.
-Default pages: home, one Posyandu profile, one training module.
+Default pages: home, one Posyandu profile, the finder with results, one training module.
 """
 from __future__ import annotations
 
@@ -29,13 +29,14 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def default_pages(site: Path) -> list[str]:
-    """Home, the first Posyandu profile and the first training module of ``site``."""
+    """Home, the first Posyandu profile, the finder with results and the first training
+    module of ``site``."""
     pages = [""]
     profiles = sorted((site / "posyandu").glob("*/index.html"))
     if profiles:
-        pages.append(f"posyandu/{profiles[0].parent.name}/")
+        pages += [f"posyandu/{profiles[0].parent.name}/", "cari/?q=Posyandu"]
     modules = sorted(p.parent.name for p in (site / "pelatihan").glob("*/index.html")
-                     if p.parent.name not in ("istilah", "cetak"))
+                     if p.parent.name not in ("istilah", "cetak", "cari"))
     if modules:
         pages.append(f"pelatihan/{modules[0]}/")
     return pages

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, links, map_pages, offline, opendata, pdf, pool, search, validate
+from . import calendar, finder, links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .i18n import DEFAULT, _
 from .load import load_yaml
@@ -134,7 +134,7 @@ def _build(opts: Options, inputs: Inputs) -> int:
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
     _publish(opts, pages, site, salt, inputs.training, absent, qr,
-             lambda staging: write_open_data(staging, registry, salt))
+             lambda staging: write_open_data(staging, registry, salt), search.TRAINING_GLOB)
     qr.save()
     return len(pages)
 
@@ -153,12 +153,16 @@ def exclusive(opts: Options) -> Iterator[None]:
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
             training: Training | None, absent: tuple[str, ...], qr: QrCache,
-            extra: Callable[[Staging], None]) -> None:
+            extra: Callable[[Staging], None], search_glob: str | None = None) -> None:
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
-    staging folder in. Raises BuildError, leaving the previous output as it was."""
+    staging folder in. Raises BuildError, leaving the previous output as it was.
+
+    Pagefind indexes the pages matching ``search_glob`` (all pages by default). A kabupaten
+    indexes only its training section: the directory has its own finder index (finder.py), so
+    Pagefind runs only where full text is needed, and not at all without training pages."""
     with exclusive(opts):
-        _publish(opts, pages, site, salt, training, absent, qr, extra)
+        _publish(opts, pages, site, salt, training, absent, qr, extra, search_glob)
 
 
 def _check_output(opts: Options) -> None:
@@ -173,7 +177,7 @@ def _check_output(opts: Options) -> None:
 
 def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
              training: Training | None, absent: tuple[str, ...], qr: QrCache,
-             extra: Callable[[Staging], None]) -> None:
+             extra: Callable[[Staging], None], search_glob: str | None) -> None:
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
     base_url = site["settings"].base_url
@@ -187,9 +191,10 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         for name, path in (training.images.items() if training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         indexing = None
-        if opts.search and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
+        full_text = opts.search and (training is not None or search_glob is None)
+        if full_text and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
             progress.update(_("indexing for search"), 0, 1)
-            indexing = search.start(staging.dir)
+            indexing = search.start(staging.dir, glob=search_glob)
         try:
             if training:
                 handbook = pdf.handbook_pdf(staging.dir, base_url, opts.cache, problems)
@@ -203,7 +208,7 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
-        absent += () if opts.search else ("pagefind/",)
+        absent += () if full_text else ("pagefind/",)
         links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
                           known.data, staging.digests)
         if problems:
@@ -218,18 +223,21 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
-    """The registry as open data (the files of opendata.exports) and one .ics per Posyandu.
-    Files made from the same inputs as in the previous build are reused, not made again."""
+    """The registry as open data (the files of opendata.exports), one .ics per Posyandu and
+    the finder's index. Files made from the same inputs as in the previous build are reused,
+    not made again."""
     key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
-    exports = opendata.exports(registry)
+    exports = [((finder.INDEX_PATH,), lambda: {finder.INDEX_PATH: finder.index(registry)}),
+               *opendata.exports(registry)]
     for rels, make in exports:
         if not all(staging.reuse(rel, key) for rel in rels):
             for rel, text in make().items():
                 staging.write(rel, text, key)
+    staging.write(offline.PROFILE_WORKER_PATH, offline.PROFILE_WORKER)
     settings = registry.settings
     kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
     for p in registry.posyandu:
-        rel = posyandu_url(p) + "jadwal.ics"
+        rel = posyandu_url(p) + calendar.file_name(p)
         entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()
         if p.jadwal and not staging.reuse(rel, entry_key):
             staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),

@@ -8,6 +8,8 @@ Its output depends only on the record, never on the build date, so two builds ar
 * DTSTAMP is midnight UTC of the entry's ``diperbarui`` date.
 
 A schedule on ``tanggal`` 29-31 follows RFC 5545: a month without that day has no opening.
+Each file is named after its Posyandu and its desa (``posyandu-melati-handil-baru.ics``), so it
+is recognisable among a phone's downloads, and reminds its reader the day before each opening.
 """
 from __future__ import annotations
 
@@ -16,12 +18,23 @@ import re
 from urllib.parse import urlsplit
 
 from .models import WEEKDAYS, Posyandu, Schedule, Settings
+from .slugs import slugify
 
 ANCHOR = dt.date(2025, 1, 1)
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # in the order of WEEKDAYS (senin first)
 ZONES = {"WIB": ("Asia/Jakarta", 7), "WITA": ("Asia/Makassar", 8), "WIT": ("Asia/Jayapura", 9)}
 PRODID = "-//DPMD//Direktori Posyandu//ID"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in TEXT (RFC 5545 3.3.11)
+
+
+def file_name(p: Posyandu) -> str:
+    """The .ics file's name in the profile's folder: the Posyandu's name and its desa."""
+    return f"{slugify(p.nama)}-{slugify(p.desa.nama)}.ics"
+
+
+def first_opening(s: Schedule) -> dt.date:
+    """The series' first opening: the first on or after ``ANCHOR``."""
+    return occurrences(s, ANCHOR, 1)[0]
 
 
 def _weekday(s: Schedule) -> int:
@@ -127,7 +140,7 @@ def ics(p: Posyandu, settings: Settings, url: str, tz: str, kecamatan: str) -> s
     if p.jadwal is None:
         raise ValueError(f"{p.id} has no schedule")
     tzid, offset = ZONES[tz]
-    first = occurrences(p.jadwal, ANCHOR, 1)[0]
+    first = first_opening(p.jadwal)
     place = ", ".join(part for part in (p.alamat, p.desa.label, f"Kecamatan {kecamatan}") if part)
     event = [
         "BEGIN:VEVENT",
@@ -141,8 +154,10 @@ def ics(p: Posyandu, settings: Settings, url: str, tz: str, kecamatan: str) -> s
     ]
     if p.lat is not None:
         event.append(f"GEO:{p.lat:.6f};{p.lon:.6f}")
+    reminder = f"Besok {p.nama} buka pukul {p.jadwal.jam_mulai}–{p.jadwal.jam_selesai} {tz}"
     event += [f"DESCRIPTION:{escape_text(_description(p, settings, url, tz))}", f"URL:{url}",
-              "END:VEVENT"]
+              "BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(reminder)}",
+              "TRIGGER:-P1D", "END:VALARM", "END:VEVENT"]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", *_vtimezone(tzid, offset, tz), *event, "END:VCALENDAR"]
     return "".join(fold(line) for line in lines)

@@ -18,6 +18,7 @@ SPM_LABELS = dict(SPM_FIELDS)
 REGISTRATION_STATUSES = ("terdaftar", "dalam verifikasi", "belum terdaftar")
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 ZONE_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}  # hours ahead of UTC, no daylight saving
+ORDINALS = ("pertama", "kedua", "ketiga", "keempat")  # minggu_ke 1-4 in words
 
 
 @dataclass(frozen=True)
@@ -141,15 +142,17 @@ class Schedule:
         return (WEEKDAYS.index(self.hari) + 1) % 7  # type: ignore[arg-type]
 
     def words(self, zona: str) -> str:
-        """The schedule in plain Indonesian, e.g. "Selasa minggu ke-2 setiap bulan"."""
+        """The schedule in plain Indonesian, e.g. "Jumat kedua setiap bulan, pukul 08.00–11.00
+        WITA" or "Setiap tanggal 19, pukul ..."."""
+        day = (self.hari or "").capitalize()
         if self.tanggal is not None:
-            when = f"Setiap tanggal {self.tanggal} tiap bulan"
+            when = f"Setiap tanggal {self.tanggal}"
         elif self.minggu_ke is None:
-            when = f"Setiap hari {self.hari.capitalize()}"  # type: ignore[union-attr]
+            when = f"Setiap hari {day}"
         elif self.minggu_ke == -1:
-            when = f"{self.hari.capitalize()} terakhir setiap bulan"  # type: ignore[union-attr]
+            when = f"{day} terakhir setiap bulan"
         else:
-            when = f"{self.hari.capitalize()} minggu ke-{self.minggu_ke} setiap bulan"  # type: ignore[union-attr]
+            when = f"{day} {ORDINALS[self.minggu_ke - 1]} setiap bulan"
         return f"{when}, pukul {self.jam_mulai}–{self.jam_selesai} {zona}"
 
 

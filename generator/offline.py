@@ -50,3 +50,49 @@ def service_worker(site: Path) -> str:
     return _WORKER % {"version": json.dumps(digest.hexdigest()[:16]),
                       "files": json.dumps([p or "./" for p in pages] + shared,
                                           indent=1)}
+
+
+PROFILE_WORKER_PATH = "posyandu/sw.js"
+# The profiles' service worker: network first; every page and file a profile loads is kept,
+# with the time it was fetched, so a profile visited once opens again without a network, and
+# says that it shows a saved copy and from when (the empty data-salinan="" gets the time).
+PROFILE_WORKER = """// Service worker of the Posyandu profiles: a profile visited once opens again offline.
+const CACHE = "posyandu-profil-1";
+const SAVED = "x-disimpan";
+
+async function keep(request, response) {
+  if (!response.ok || response.type !== "basic") return response;
+  const headers = new Headers(response.headers);
+  headers.set(SAVED, new Date().toISOString());
+  const copy = new Response(await response.clone().blob(), { status: response.status,
+    statusText: response.statusText, headers: headers });
+  const cache = await caches.open(CACHE);
+  await cache.put(request, copy);
+  return response;
+}
+
+async function saved(request) {
+  const hit = await caches.match(request, { ignoreSearch: true });
+  if (!hit) return Response.error();
+  if (!(hit.headers.get("content-type") || "").startsWith("text/html")) return hit;
+  const text = (await hit.text()).replace('data-salinan=""',
+    'data-salinan="' + hit.headers.get(SAVED) + '"');
+  return new Response(text, { status: hit.status, headers: hit.headers });
+}
+
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+// A page loaded before the worker ran sends its own address and files to be kept at once.
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.keep) {
+    event.waitUntil(Promise.all(event.data.keep.map((url) =>
+      fetch(url).then((r) => keep(url, r)).catch(() => null))));
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  if (event.request.method !== "GET" || !event.request.url.startsWith(self.location.origin)) return;
+  event.respondWith(fetch(event.request).then((r) => keep(event.request, r))
+    .catch(() => saved(event.request)));
+});
+"""

@@ -11,10 +11,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import calendar, datadict, quality
 from .curriculum import KELOMPOK, TESTS
 from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
-                     Registry, kabupaten_label)
-from . import datadict, quality
+                     Registry, Schedule, kabupaten_label)
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
@@ -118,13 +118,15 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
     as_of = datadict.latest_update(reg)
     common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES,
               "zone_offsets": ZONE_OFFSETS}
+    kecamatan_az = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
     pages = [
         Page("", "home.html", reg.settings.judul, kind="beranda",
-             context={**common, "stats": total, "kecamatan": reg.region.kecamatan,
+             context={**common, "stats": total, "kecamatan": kecamatan_az,
                       "kec_stats": kec_stats, "kecamatan_url": kecamatan_url}),
         Page("spm/", "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
              context=common),
-        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari", context=common),
+        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
+             context={**common, "kecamatan": kecamatan_az, "kecamatan_url": kecamatan_url}),
         Page("404.html", "404.html", "Halaman tidak ditemukan", kind="404"),
     ]
     for k in reg.region.kecamatan:
@@ -132,6 +134,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
         pages.append(Page(kecamatan_url(k), "kecamatan.html", f"Kecamatan {k.nama}", crumbs=crumbs,
                           kind="kecamatan",
                           context={**common, "kec": k, "stats": kec_stats[k.kode],
+                                   "desa_az": sorted(k.desa, key=lambda d: (d.nama, d.kode)),
                                    "desa_stats": desa_stats, "desa_url": desa_url}))
         kec_crumb = crumbs + [(f"Kecamatan {k.nama}", kecamatan_url(k))]
         in_kec = [p for d in k.desa for p in by_desa.get(d.kode, [])]
@@ -151,6 +154,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                 pages.append(Page(posyandu_url(p), "posyandu.html",
                                   f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
                                   context={**common, "p": p, "kec": k,
+                                           "ics": calendar.file_name(p),
                                            "jsonld": json_ld(_posyandu_ld(p, k, reg))}))
                 profile = reg.settings.base_url + posyandu_url(p)
                 pages.append(Page(posyandu_url(p) + "poster/", "poster.html",
@@ -215,8 +219,44 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
     if p.email:
         data["email"] = p.email
     if p.jadwal:
-        data["openingHours"] = p.jadwal.words(reg.settings.zona_waktu)
+        data["event"] = _opening_event(p, p.jadwal, data["address"], reg.settings.zona_waktu)
     return data
+
+
+SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _opening_event(p: Posyandu, j: Schedule, address: dict[str, Any],
+                   zona: str) -> dict[str, Any]:
+    """The opening days as a recurring schema.org Event with a Schedule: weekly on a weekday,
+    or monthly on a day of the month or the n-th (-1: last) weekday, at local times."""
+    tzid, offset = calendar.ZONES[zona]
+    first = calendar.first_opening(j)
+    schedule: dict[str, Any] = {
+        "@type": "Schedule",
+        "repeatFrequency": "P1W" if j.tanggal is None and j.minggu_ke is None else "P1M",
+        "startDate": first.isoformat(),
+        "startTime": f"{j.jam_mulai.replace('.', ':')}:00",
+        "endTime": f"{j.jam_selesai.replace('.', ':')}:00",
+        "scheduleTimezone": tzid,
+    }
+    if j.tanggal is not None:
+        schedule["byMonthDay"] = j.tanggal
+    else:
+        schedule["byDay"] = "https://schema.org/" + SCHEMA_DAYS[first.weekday()]
+        if j.minggu_ke is not None:
+            schedule["byMonthWeek"] = j.minggu_ke
+    stamp = f"+{offset:02d}:00"
+    return {
+        "@type": "Event",
+        "name": f"Hari buka {p.nama}",
+        "description": j.words(zona),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "startDate": f"{first.isoformat()}T{schedule['startTime']}{stamp}",
+        "endDate": f"{first.isoformat()}T{schedule['endTime']}{stamp}",
+        "location": {"@type": "Place", "name": p.nama, "address": address},
+        "eventSchedule": schedule,
+    }
 
 
 @dataclass(frozen=True)
@@ -296,6 +336,8 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", ""),
                           context={**common, "m": m,
                                    "prev": modules[i - 1] if i > 0 else None,
                                    "next": modules[i + 1] if i + 1 < len(modules) else None}))
+    pages.append(Page("pelatihan/cari/", "training_search.html", "Cari materi pelatihan",
+                      crumbs=[home, section], kind="cari-pelatihan", context=common))
     if training.glossary:
         pages.append(Page("pelatihan/istilah/", "glossary.html", training.glossary.judul,
                           crumbs=[home, section], kind="istilah",

@@ -22,10 +22,14 @@ from .problems import Problems
 SIGNATURE = b"pagefind_dcd"
 
 
-def start(site: Path, bundle: Path | None = None) -> subprocess.Popen:
-    """Start the Pagefind binary over the HTML pages of ``site`` (into ``bundle``, by default
-    ``site/pagefind``); the build goes on with its other files meanwhile."""
+TRAINING_GLOB = "pelatihan/**/*.html"  # a kabupaten's pages that need full-text search
+
+
+def start(site: Path, bundle: Path | None = None, glob: str | None = None) -> subprocess.Popen:
+    """Start the Pagefind binary over the HTML pages of ``site`` matching ``glob`` (default:
+    all), into ``bundle`` (default ``site/pagefind``); the build goes on meanwhile."""
     output = ["--output-path", str(bundle)] if bundle else []
+    output += ["--glob", glob] if glob else []
     return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet",
                              *output], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=die_with_parent)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from itertools import islice
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import yaml
 from dateutil import rrule as dateutil_rrule
 
 from generator.build import Options, load
-from generator.calendar import ANCHOR, ics, occurrences, rrule
+from generator.calendar import ANCHOR, file_name, ics, occurrences, rrule
 from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
 from generator.plan import posyandu_url
 from helpers import scalars
@@ -205,3 +206,32 @@ def test_no_private_value_in_any_ics(registry: Registry):
 def test_a_posyandu_without_schedule_has_no_ics(registry: Registry):
     with pytest.raises(ValueError, match="no schedule"):
         _ics(registry, dataclasses.replace(registry.posyandu[0], jadwal=None))
+
+
+def test_every_ics_reminds_the_day_before(registry: Registry):
+    for p in registry.posyandu:
+        if p.jadwal is None:
+            continue
+        alarms = _event(_ics(registry, p)).walk("VALARM")
+        assert len(alarms) == 1, p.id
+        assert alarms[0]["ACTION"] == "DISPLAY"
+        assert alarms[0]["TRIGGER"].dt == -dt.timedelta(days=1)
+        assert p.nama in str(alarms[0]["DESCRIPTION"])
+
+
+def test_ics_files_are_named_after_the_posyandu_and_desa(registry: Registry):
+    for p in registry.posyandu:
+        name = file_name(p)
+        assert name.endswith(".ics") and name.startswith(p.nama.lower().replace(" ", "-") + "-")
+        words = name.removesuffix(".ics").split("-")
+        assert all(w in words for w in re.findall(r"[a-z0-9]+", p.desa.nama.lower())), name
+
+
+@pytest.mark.parametrize(("schedule", "words"), [
+    (Schedule(None, "jumat", 2, "08.00", "11.00"), "Jumat kedua setiap bulan, pukul 08.00–11.00 WITA"),
+    (Schedule(None, "selasa", -1, "08.00", "11.00"), "Selasa terakhir setiap bulan, pukul 08.00–11.00 WITA"),
+    (Schedule(19, None, None, "09.00", "12.00"), "Setiap tanggal 19, pukul 09.00–12.00 WITA"),
+    (Schedule(None, "rabu", None, "08.30", "11.30"), "Setiap hari Rabu, pukul 08.30–11.30 WITA"),
+])
+def test_schedule_words_are_unambiguous(schedule: Schedule, words: str):
+    assert schedule.words("WITA") == words

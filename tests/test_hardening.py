@@ -123,8 +123,10 @@ def test_hostile_text_stays_inert_everywhere(tmp_path: Path):
     out = tmp_path / "site"
     build(options(out, data=(hostile_registry(tmp_path),), search=False,
                   content=tmp_path / "no-content"))
-    allowed_scripts = {None} | {f"{up}{name}" for up in ("../", "../../", "../../../")
+    allowed_scripts = {None} | {f"{up}{name}" for up in ("", "../", "../../", "../../../")
                                 for name in ("pagefind/pagefind-ui.js", "assets/cari.js",
+                                             "assets/cari-teks.js", "assets/profil.js",
+                                             "assets/vendor/minisearch.js",
                                              "assets/jadwal.js", "assets/pelatihan.js",
                                              "assets/kualitas.js")}
     for path in html_pages(out):

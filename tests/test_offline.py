@@ -1,8 +1,11 @@
-"""The training section keeps working offline after one visit (service worker)."""
+"""The training section keeps working offline after one visit, and so does a Posyandu profile
+once visited, saying that it shows a saved copy (service workers)."""
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+
+import pytest
 
 from playwright.sync_api import expect
 
@@ -36,3 +39,26 @@ def test_handbook_pdf_holds_every_module(tmp_path: Path):
     assert "Modul 1. Modul Satu" in text and "Modul 2. Modul Dua" in text and "Jawaban:" in text
     cached = list((tmp_path / "cache").glob("handbook-*.pdf"))
     assert len(cached) == 1 and cached[0].read_bytes() == data
+
+
+@pytest.mark.browser
+def test_visited_profile_opens_offline_with_its_notice(browser, site_url: str):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    url = site_url + "posyandu/samboja-handil-baru-melati/"
+    try:
+        page.goto(url)
+        expect(page.locator("[data-salinan]")).to_be_hidden()
+        page.wait_for_function("""async (url) => {
+            const reg = await navigator.serviceWorker.getRegistration(url);
+            if (!reg || !reg.active) return false;
+            const cache = await caches.open("posyandu-profil-1");
+            return !!(await cache.match(url)) && !!(await cache.match(new URL("../../assets/situs.css", url).href));
+        }""", arg=url)
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("h1")).to_have_text("Posyandu Melati")
+        expect(page.locator("[data-salinan]")).to_contain_text("menampilkan salinan tersimpan dari")
+        assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none"  # CSS kept too
+    finally:
+        context.close()

@@ -222,7 +222,10 @@ def test_poster_holds_name_schedule_services_and_a_qr_code(sample_site: Path, re
     assert poster.select_one(".poster-url").get_text() == url
     assert "DATA CONTOH" in poster.get_text()
     profile = soup(sample_site / "posyandu" / entry["id"] / "index.html")
-    assert profile.find("a", href="poster/") and profile.find("a", href="jadwal.ics")
+    assert profile.find("a", href="poster/")
+    ics = profile.find("a", href=re.compile(r"\.ics$"))
+    assert ics["href"].startswith(entry["nama"].lower().replace(" ", "-") + "-")  # named after it
+    assert (sample_site / "posyandu" / entry["id"] / ics["href"]).exists()
 
 
 def test_poster_prints_on_one_a4_page(page, site_url: str, registry):

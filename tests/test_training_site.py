@@ -190,7 +190,7 @@ def unique_module_word(sample_pages, modules) -> tuple[str, dict]:
 def test_search_for_a_word_of_one_module_finds_that_module(page: Page, site_url: str,
                                                           sample_pages, modules):
     word, module = unique_module_word(sample_pages, modules)
-    page.goto(site_url + "cari/")
+    page.goto(site_url + "pelatihan/cari/")
     page.get_by_placeholder("Cari").fill(word)
     first = page.locator(RESULT_LINK).first
     expect(first).to_have_text(module["judul"])

@@ -1,0 +1,80 @@
+"""The directory finder's index: one small JSON file per kabupaten (``cari/indeks.json``).
+
+The page's script (``assets/cari.js``) feeds it to MiniSearch, vendored from npm under
+``assets/vendor/``, which gives prefix and fuzzy search as the resident types, with no server
+and no WebAssembly. Regions are tables referenced by position, so the name of a desa or
+kecamatan is sent once, not once per Posyandu. Every region name also carries its spelling
+variants ("Sangasanga" for "Sanga Sanga", "2" for "II"), since residents write them either way;
+word order ("Kuala Samboja" for "Samboja Kuala") needs no variant, every word is matched alone.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
+from .slugs import code_slug
+
+INDEX_PATH = "cari/indeks.json"
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+          "viii": "8", "ix": "9", "x": "10"}
+_DIGITS = {v: k for k, v in _ROMAN.items()}
+
+
+def spelling_variants(nama: str) -> list[str]:
+    """Other ways people write a region's name: all its words joined, each hyphenated part
+    joined ("Sanga-Sanga Dalam" gives "SangaSangaDalam" and "SangaSanga"), and numbers as
+    digits or Roman numerals ("Kota Bangun II" gives "Kota Bangun 2")."""
+    words = re.findall(r"[^\W_]+", nama)
+    variants = {"".join(words)} if len(words) > 1 else set()
+    hyphened = re.findall(r"[^\W_]+(?:-[^\W_]+)+", nama)
+    variants.update(h.replace("-", "") for h in hyphened)
+    swapped = [_ROMAN.get(w.lower(), _DIGITS.get(w.lower(), w)) for w in words]
+    if swapped != words:
+        variants.add(" ".join(swapped))
+    variants.discard(nama)
+    return sorted(variants)
+
+
+def _round(value: float) -> float:
+    """Five decimals of a degree: about a metre, plenty for a distance in kilometres."""
+    return round(value, 5)
+
+
+def _schedule(p: Posyandu) -> list[int | str | None] | None:
+    """[tanggal, weekday (JS numbering, Sunday 0), minggu_ke, start, end], or None."""
+    j = p.jadwal
+    if j is None:
+        return None
+    return [j.tanggal, j.weekday_number if j.hari else None, j.minggu_ke, j.jam_mulai,
+            j.jam_selesai]
+
+
+def index(reg: Registry) -> str:
+    """The finder index of one kabupaten, as compact JSON (byte-identical for equal input).
+
+    ``kecamatan``: [name, URL, variants]; ``desa``: [label, kecamatan position, latitude,
+    longitude of its centre, URL, variants]; ``posyandu``: [id, name, desa position, status
+    position, schedule, latitude, longitude] (no coordinates: null, the page then uses the desa
+    centre and says "perkiraan"). Tables are sorted A–Z; a Posyandu's URL is posyandu/<id>/.
+    """
+    kecamatan = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
+    desa = sorted((d for k in kecamatan for d in k.desa), key=lambda d: (d.nama, d.kode))
+    kec_at = {k.kode: i for i, k in enumerate(kecamatan)}
+    desa_at = {d.kode: i for i, d in enumerate(desa)}
+    posyandu = sorted(reg.posyandu, key=lambda p: (p.nama, p.desa.nama, p.id))
+    doc = {
+        "zona": reg.settings.zona_waktu,
+        "offset": ZONE_OFFSETS[reg.settings.zona_waktu],
+        "status": list(REGISTRATION_STATUSES),
+        "kecamatan": [[k.nama, f"kecamatan/{code_slug(k.nama, k.kode)}/",
+                       spelling_variants(k.nama)] for k in kecamatan],
+        "desa": [[d.label, kec_at[d.kecamatan_kode], _round(d.lat), _round(d.lon),
+                  f"desa/{code_slug(d.nama, d.kode)}/", spelling_variants(d.nama)]
+                 for d in desa],
+        "posyandu": [[p.id, p.nama, desa_at[p.desa.kode],
+                      REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),
+                      None if p.lat is None else _round(p.lat),
+                      None if p.lon is None else _round(p.lon)] for p in posyandu],
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
