@@ -108,7 +108,8 @@ def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     reg = inputs.registry
     pages = map_pages.attach(directory_pages(reg, qr), reg.region, reg.posyandu, inputs.boundaries)
     if inputs.training:
-        pages += training_pages(inputs.training)
+        pages += training_pages(inputs.training,
+                                directory=frozenset(p.id for p in inputs.registry.posyandu))
     return pages
 
 

@@ -24,7 +24,7 @@ Geometry = tuple[Polygon, ...]
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")  # in the order of Boundaries' fields
 REMAKE = "make it again with: python tools/make_boundaries.py ../shared/data [--nasional]"
 # Registration progress classes: (lowest percentage, label); ColorBrewer 2.0 "YlGnBu", 5 classes
-# (Cynthia Brewer, Apache License 2.0), light to dark, in situs.css as .peta .k0 ... .k4.
+# (Cynthia Brewer, Apache License 2.0), light to dark, in peta.css as .peta .k0 ... .k4.
 PROGRESS_CLASSES = ((0, "0–19%"), (20, "20–39%"), (40, "40–59%"), (60, "60–79%"), (80, "80–100%"))
 NO_POSYANDU = "Belum ada Posyandu dalam direktori"
 # The hatching of regions without Posyandu (class "kosong"), so that it is not told by colour alone.

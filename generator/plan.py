@@ -314,14 +314,15 @@ def national_pages(settings: Any, provinsi: list[Area], training: Training | Non
     pages += [Page(p.path, "provinsi.html", f"Provinsi {p.nama}", crumbs=[home], kind="provinsi",
                    context={**common, "area": p}) for p in provinsi]
     if training:
-        pages += training_pages(training, home, directory=False)
+        pages += training_pages(training, home)
     return pages
 
 
 def training_pages(training: Training, home: tuple[str, str] = ("Beranda", ""),
-                   directory: bool = True) -> list[Page]:
+                   directory: frozenset[str] = frozenset()) -> list[Page]:
     """The study section: curriculum, one page per module, glossary, tests, printable handbook;
-    ``directory``: the site's own Posyandu pages are beside it (modules may link to them)."""
+    ``directory``: the ids of the Posyandu whose pages are beside it (a module links its example
+    visit sheet only when that Posyandu is in the registry: real registries replace the sample)."""
     section = ("Pelatihan", "pelatihan/")
     modules = training.modules
     rows = [(key, label, [m for m in modules if m.kurikulum.kelompok == key])

@@ -50,7 +50,8 @@ def with_maps(sample_site: Path) -> dict[str, BeautifulSoup]:
 
 
 def number(text: str) -> int:
-    return int(text.replace(".", ""))
+    """The whole number a table cell starts with ("1.234", "13 (61,9%)")."""
+    return int(text.split()[0].replace(".", ""))
 
 
 def columns(table: Tag, *headings: str) -> dict[str, list[Tag]]:

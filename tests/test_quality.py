@@ -26,7 +26,7 @@ STATUS_KEYS = {"terdaftar": "terdaftar", "dalam verifikasi": "dalam_verifikasi",
 
 def _int(text: str) -> int:
     """A number as the site writes it (1.234)."""
-    return int(text.strip().replace(".", ""))
+    return int(text.split()[0].replace(".", ""))  # "1.234", or "13 (61,9%)"
 
 
 def _table(page: BeautifulSoup, table_id: str) -> dict[tuple[str, ...], dict[str, int]]:

@@ -52,7 +52,8 @@ def make_project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     shutil.copy(ROOT / "config.yaml", project / "config.yaml")
-    shutil.copy(ROOT / "data" / "wilayah.yaml", project / "data" / "wilayah.yaml")
+    for name in ("wilayah.yaml", "batas-kukar.json"):
+        shutil.copy(ROOT / "data" / name, project / "data" / name)
     text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
     cut = text.index("\n  - id: ", text.index("\n  - id: ", text.index("\n  - id: ") + 1) + 1)
     (project / "data" / "posyandu.yaml").write_text(text[:cut + 1], encoding="utf-8")
