@@ -37,7 +37,7 @@ import yaml
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-import synth
+import synth  # noqa: E402 (found through the path set just above)
 
 PY = sys.executable
 HUGO_SITE = BENCH / "hugo"

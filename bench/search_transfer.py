@@ -35,7 +35,8 @@ def measure(site: Path, base_path: str, pairs: list[tuple[str, str]]) -> None:
                 context = browser.new_context(viewport={"width": 360, "height": 740})
                 page = context.new_page()
                 sizes: list[int] = []
-                page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+                page.on("requestfinished",
+                        lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"]))
                 page.goto(url + page_path, wait_until="networkidle")
                 loaded = (sum(sizes), len(sizes))
                 page.get_by_placeholder("Cari").fill(query)
@@ -56,7 +57,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     site, base_path, rest = Path(argv[0]), argv[1], argv[2:]
-    measure(site, base_path, list(zip(rest[::2], rest[1::2])))
+    measure(site, base_path, list(zip(rest[::2], rest[1::2], strict=False)))
     return 0
 
 

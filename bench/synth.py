@@ -35,7 +35,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from make_sample import ACTIVITIES, DAYS, FIRST, LAST, NAMES, STREETS
+from make_sample import ACTIVITIES, DAYS, FIRST, LAST, NAMES, STREETS  # noqa: E402
 
 KUKAR = ROOT / "data" / "wilayah.yaml"
 NATIONAL_CSV = ROOT.parent / "shared" / "data" / "wilayah-desa-indonesia.csv.gz"
@@ -125,7 +125,7 @@ def entry(rng: random.Random, seq: int, kec: dict, desa: dict, nth: int,
     lines.append(f"    jumlah_kader_aktif: {rng.randint(5, 15)}")
     lines += registration(rng, seq)
     lines += services(rng, pilot=all(flags))
-    lines += [f"    {key}: true" for key, on in zip(("lokus_stunting", "lokus_kemiskinan"), flags)
+    lines += [f"    {key}: true" for key, on in zip(("lokus_stunting", "lokus_kemiskinan"), flags, strict=True)
               if on]
     if all(flags):
         lines.append("    percontohan_6spm: true")

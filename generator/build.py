@@ -20,8 +20,8 @@ from .load import load_yaml
 from .lock import cache_lock, output_lock
 from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
-from .output import check_output
 from .outdir import open_staging
+from .output import check_output
 from .plan import Page, directory_pages, posyandu_url, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
@@ -90,7 +90,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     registry = Registry(settings, region)
     salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
     caches = [EntryCache(opts.cache, str(path.absolute()), salt) for path in opts.data]
-    for path, cache in zip(opts.data, caches):
+    for path, cache in zip(opts.data, caches, strict=True):
         registry.posyandu.extend(checker.source(path, cache))
     training = load_training(opts.content, problems) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),

@@ -39,7 +39,7 @@ def first_opening(s: Schedule) -> dt.date:
 
 def _weekday(s: Schedule) -> int:
     """The schedule's weekday as ``date.weekday()`` counts: senin 0 ... minggu 6."""
-    return WEEKDAYS.index(s.hari)  # type: ignore[arg-type]  # only called when hari is set
+    return WEEKDAYS.index(s.hari)  # only called when hari is set
 
 
 def rrule(s: Schedule) -> str:

@@ -97,7 +97,7 @@ FILES: tuple[DataFile, ...] = (
              "properti.", "https://www.rfc-editor.org/rfc/rfc7946"),
     *(DataFile(f"data/hsds/{name}", f"Open Referral HSDS: {name}", "JSON", "application/json",
                f"Daftar {what} menurut Human Services Data Specification 3 (Open Referral).",
-               _HSDS) for name, what in zip(HSDS_FILES, _HSDS_WHAT)),
+               _HSDS) for name, what in zip(HSDS_FILES, _HSDS_WHAT, strict=True)),
     DataFile(FEED, "Umpan pembaruan (Atom)", "Atom", "application/atom+xml",
              "Lima puluh Posyandu yang datanya terakhir diperbarui, terbaru lebih dulu.",
              "https://www.rfc-editor.org/rfc/rfc4287"),

@@ -123,4 +123,4 @@ def files(reg: Registry) -> dict[str, str]:
     locations = [_location(p, reg, kec[p.desa.kecamatan_kode]) for p in entries]
     services = [s for p in entries for s in _services(p, reg)]
     return {name: dump(objects)
-            for name, objects in zip(HSDS_FILES, (organizations, locations, services))}
+            for name, objects in zip(HSDS_FILES, (organizations, locations, services), strict=True)}

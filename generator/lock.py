@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .outdir import unwritable
 from .i18n import _
+from .outdir import unwritable
 from .problems import BuildError, Problems
 
 

@@ -6,6 +6,7 @@ tel and relative ones (javascript:, data:, ...) are dropped.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import markdown
@@ -42,7 +43,7 @@ class Converted:
 class _Links(Treeprocessor):
     """Collects every link and image target and rewrites it through ``rewrite``."""
 
-    def __init__(self, md: markdown.Markdown, sink: "LinkRewriter") -> None:
+    def __init__(self, md: markdown.Markdown, sink: LinkRewriter) -> None:
         super().__init__(md)
         self.sink = sink
 
@@ -58,7 +59,7 @@ class _Links(Treeprocessor):
 class LinkRewriter(Extension):
     """Markdown extension: ``rewrite`` maps a link as written to its URL on the site."""
 
-    def __init__(self, rewrite) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
         super().__init__()
         self.rewrite = rewrite
         self.links: list[str] = []
@@ -67,7 +68,7 @@ class LinkRewriter(Extension):
         md.treeprocessors.register(_Links(md, self), "posyandu-links", 1)
 
 
-def convert(text: str, rewrite) -> Converted:  # type: ignore[no-untyped-def]
+def convert(text: str, rewrite: Callable[[str], str]) -> Converted:
     """Convert Markdown ``text``; ``rewrite(target)`` gives the site URL of each link."""
     links = LinkRewriter(rewrite)
     md = markdown.Markdown(

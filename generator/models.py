@@ -139,7 +139,7 @@ class Schedule:
     @property
     def weekday_number(self) -> int:
         """The weekday as JavaScript numbers it: Sunday (minggu) 0, Monday (senin) 1, ..."""
-        return (WEEKDAYS.index(self.hari) + 1) % 7  # type: ignore[arg-type]
+        return (WEEKDAYS.index(self.hari) + 1) % 7
 
     def words(self, zona: str) -> str:
         """The schedule in plain Indonesian, e.g. "Jumat kedua setiap bulan, pukul 08.00–11.00

@@ -163,7 +163,7 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
         region = inputs.registry.region
         path = kabupaten_path(region)
         settings = inputs.registry.settings
-        inputs.registry.settings = replace(settings, base_url=opts.base_url + path)
+        inputs.registry.settings = replace(settings, base_url=(opts.base_url or "") + path)
         parents = (("Indonesia", "../../"), (f"Provinsi {region.provinsi}", "../"))
         result = build_kabupaten(replace(kab_opts, out=opts.out / path, parents=parents), inputs)
     except BuildError as exc:
@@ -237,7 +237,7 @@ def build_top(root: Path, opts: Options) -> int:
     output) and copied in file by file, so that the kabupaten folders are never touched."""
     problems = Problems()
     settings = _settings(root, opts, problems)
-    training = load_training(opts.content, problems)
+    training = load_training(opts.content, problems) if opts.content else None
     if problems:
         raise BuildError(problems)
     kabupaten = summaries(opts.out)

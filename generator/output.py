@@ -5,8 +5,8 @@ one is somebody else's and is left alone.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from .i18n import _

@@ -4,17 +4,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from inspect import isfunction
 from collections import Counter
 from dataclasses import dataclass, field
+from inspect import isfunction
 from typing import Any
 
 from markupsafe import Markup
 
 from . import calendar, datadict, quality
 from .curriculum import KELOMPOK, TESTS
-from .models import (REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS, Desa, Kecamatan, Posyandu,
-                     Registry, Schedule, kabupaten_label)
+from .models import (
+    REGISTRATION_STATUSES,
+    SPM_FIELDS,
+    ZONE_OFFSETS,
+    Desa,
+    Kecamatan,
+    Posyandu,
+    Registry,
+    Schedule,
+    kabupaten_label,
+)
 from .qr import QrCache
 from .slugs import code_slug
 from .training import AUDIENCES, Training
@@ -269,7 +278,7 @@ class Area:
     posyandu: int
     terdaftar: int
     target: int
-    parts: tuple["Area", ...] = ()
+    parts: tuple[Area, ...] = ()
 
     def percent(self) -> float:
         """Registered Posyandu as a percentage of the target, one decimal."""

@@ -115,7 +115,7 @@ class Handler(SimpleHTTPRequestHandler):
         """Answer requests that must not be served: another Host than this server's own
         (DNS rebinding: a page of another site resolving its name to 127.0.0.1) and paths
         with a NUL byte."""
-        port = self.server.server_address[1]
+        port = self.server.server_address[1]  # type: ignore[index]  # an (host, port) pair
         if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
             self._say(_("Unknown Host: the preview serves 127.0.0.1 only."), 403)
             return True
@@ -191,7 +191,8 @@ class Handler(SimpleHTTPRequestHandler):
         try:
             while True:
                 with self.state.changed:
-                    self.state.changed.wait_for(lambda: self.state.version != seen, timeout=15)
+                    self.state.changed.wait_for(lambda last=seen: self.state.version != last,
+                                                timeout=15)
                     seen = self.state.version
                 self.wfile.write(f"data: {seen}\n\n".encode())
                 self.wfile.flush()

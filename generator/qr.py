@@ -27,7 +27,7 @@ def modules(text: str) -> list[str]:
     symbol.option_1 = 2  # error correction level M
     symbol.encode(text)
     data = symbol.encoded_data
-    stride = data.shape[1]
+    stride = data.shape[1]  # type: ignore[index]  # a 2-D array once a symbol is encoded
     raw = data.tobytes()
     width = (symbol.width + 7) // 8
     return ["".join(map(_BITS.__getitem__, raw[r * stride:r * stride + width]))[:symbol.width]

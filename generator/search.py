@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import cbor2
 
@@ -49,7 +50,7 @@ def finish(indexing: subprocess.Popen, site: Path, problems: Problems,
     canonicalize(bundle)
 
 
-def _read(path: Path) -> object:
+def _read(path: Path) -> Any:
     data = gzip.decompress(path.read_bytes())
     assert data.startswith(SIGNATURE), f"{path} is not a Pagefind file"
     return cbor2.loads(data[len(SIGNATURE):])

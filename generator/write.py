@@ -6,10 +6,10 @@ The previous output's digests come from a manifest kept in the cache folder.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
-import ctypes
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
