@@ -145,3 +145,8 @@ def ngettext(singular: str, plural: str, count: int) -> Message:
 def as_message(message: str | Message) -> Message:
     """A message as given: a Message, or a text not (yet) marked for translation, shown as is."""
     return message if isinstance(message, Message) else Message(message)
+
+
+def render(value: str | Message, lang: str) -> str:
+    """A text as it is, or a message in ``lang``."""
+    return value.render(lang) if isinstance(value, Message) else value
