@@ -8,11 +8,10 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .i18n import Message, _
+from .i18n import NO_HINT, Message, _
 from .load import INVALID, YamlInt, YamlList, YamlMap, line_of
 from .problems import Problems, shorten
 
-NO_HINT = Message("")  # a problem without a hint
 TEXT_LIMIT = 2000  # characters of one text field: a long paragraph
 # Letters that show nothing (Hangul fillers, the blank Braille pattern), besides the categories
 # of control, format (zero-width), separator and combining characters.

@@ -131,6 +131,9 @@ def _argument(value: object) -> Argument:
     return value if isinstance(value, (str, int, float, Number, Message)) else str(value)
 
 
+NO_HINT = Message("")  # a problem without a hint
+
+
 def _(msgid: str) -> Message:
     """Mark an English source string for translation."""
     return Message(msgid)

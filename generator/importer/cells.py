@@ -7,8 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from ..fields import NO_HINT
-from ..i18n import Message, _
+from ..i18n import NO_HINT, Message, _
 from ..models import REGISTRATION_STATUSES, WEEKDAYS
 from ..problems import Problem
 from ..validate import SPM_KEYS

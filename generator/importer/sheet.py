@@ -14,8 +14,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..fields import NO_HINT
-from ..i18n import Message, _
+from ..i18n import NO_HINT, Message, _
 from ..models import SPM_FIELDS
 from ..problems import Problem
 
