@@ -99,7 +99,7 @@ class _Converter:
         ``depth`` how many mappings and lists it lies in."""
         line = node.start_mark.line + 1
         if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            self.problems.add(self.path, line, shorten(where),
+            self.problems.add(self.path, line, str(shorten(where)),  # a field name: as it is
                               _("is nested more than {depth} levels deep").format(depth=MAX_DEPTH),
                               _("a registry entry needs only a few levels: check the indentation"))
             return INVALID

@@ -54,9 +54,10 @@ class Problems:
         return sorted(set(self.items))
 
 
-def shorten(text: str, width: int = 60) -> str:
+def shorten(text: str, width: int = 60) -> str | Message:
     """``text`` as quoted in a message: at most ``width`` characters, with its length when cut."""
-    return text if len(text) <= width else f"{text[:width - 1]}… ({len(text)} characters)"
+    return text if len(text) <= width else _("{start}… ({length} characters)").format(
+        start=text[:width - 1], length=len(text))
 
 
 class BuildError(Exception):

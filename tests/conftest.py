@@ -28,18 +28,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-# Tests whose expected messages are English only (tests/corpus/EXPECTED): they run with
-# LANGUAGE=en until the corpus carries its messages in both languages (issue 10, second pass).
-ENGLISH_ONLY = {"test_corpus"}
-
-
 @pytest.fixture(autouse=True)
-def language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def language(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs in one language whatever the developer's locale: the default,
     Indonesian (LANGUAGE outranks LC_ALL, LC_MESSAGES and LANG, see generator/i18n.py)."""
-    lang = "en" if request.module.__name__ in ENGLISH_ONLY else "id"
-    monkeypatch.setenv("LANGUAGE", lang)
-    return lang
+    monkeypatch.setenv("LANGUAGE", "id")
+    return "id"
 
 
 def options(out: Path, **changes) -> Options:
