@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from helpers import html_pages, soup
 
 from generator.build import Options, build
-from helpers import html_pages, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_PATH = "/posyandu-kukar/"
@@ -54,7 +54,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_pages(sample_site: Path) -> dict[str, "BeautifulSoup"]:
+def sample_pages(sample_site: Path) -> dict[str, BeautifulSoup]:
     """Every HTML page of the sample site, parsed once, by path relative to the site."""
     return {p.relative_to(sample_site).as_posix(): soup(p) for p in html_pages(sample_site)}
 

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from generator.output import MARKER, MARKER_TEXT
-from generator.__main__ import main
-from generator import i18n
-from generator.i18n import LANGUAGES
 from test_training_check import GOOD_ONE
 from test_training_check import make as make_content
+
+from generator import i18n
+from generator.__main__ import main
+from generator.i18n import LANGUAGES
+from generator.output import MARKER, MARKER_TEXT
 
 CORPUS = ROOT / "tests" / "corpus"
 EXPECTED = {"en": CORPUS / "EXPECTED", "id": CORPUS / "EXPECTED.id"}  # English is the truth
@@ -275,14 +275,15 @@ def test_corpus_is_complete():
     # The same cases and problems in both languages: each Indonesian line names the same place.
     assert list(indonesian) == list(english)
     for case, lines in english.items():
-        assert [l.split(": ")[:2] for l in indonesian[case]] == [l.split(": ")[:2] for l in lines]
+        assert ([t.split(": ")[:2] for t in indonesian[case]]
+                == [t.split(": ")[:2] for t in lines])
 
 
 def test_indonesian_messages_are_translated():
     """Beyond names, codes and what a library or the system reports, the Indonesian corpus
     shares no message with the English one."""
     for case, lines in CASES["en"].items():
-        same = [l for l, i in zip(lines, CASES["id"][case], strict=True) if l == i]
+        same = [e for e, i in zip(lines, CASES["id"][case], strict=True) if e == i]
         assert not same, case
 
 
@@ -293,9 +294,9 @@ def assert_exact_problems(status: int, err: str, expected: list[str], out: Path,
     assert status == 1
     lines = err.splitlines()
     label = "    " + i18n._("hint: {hint}").format(hint="").render(lang)
-    problems = [l for l in lines[:-1] if not l.startswith(label)]
+    problems = [t for t in lines[:-1] if not t.startswith(label)]
     assert problems == expected
-    hints = [l for l in lines if l.startswith(label)]
+    hints = [t for t in lines if t.startswith(label)]
     assert len(hints) == len(problems) and all(len(h) > len(label) + 5 for h in hints)
     assert lines[-1] == i18n._("{count} problem(s) found; nothing was written to {out}/").format(
         count=len(problems), out=out).render(lang)
