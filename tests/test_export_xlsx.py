@@ -31,8 +31,10 @@ def registry_file(site: Path) -> Path:
 
 def test_the_workbook_has_the_import_columns_dropdowns_and_a_locked_id(tmp_path: Path, capsys):
     site = project(tmp_path / "p")
-    out = export(site, tmp_path / "daftar.xlsx")
-    assert capsys.readouterr().out == (f"wrote {out}: 3 Posyandu from {registry_file(site)}\n")
+    out = export(site, tmp_path / "daftar.xlsx")  # in Bahasa Indonesia, the default
+    assert capsys.readouterr().out == f"{out} ditulis: 3 Posyandu dari {registry_file(site)}\n"
+    assert cli(site, "export-xlsx", "--lang", "en", "--out", str(out)) == 0
+    assert capsys.readouterr().out == f"wrote {out}: 3 Posyandu from {registry_file(site)}\n"
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Petunjuk", "Posyandu", "Wilayah"]
     sheet = book["Posyandu"]
@@ -129,7 +131,7 @@ def test_the_small_registry_round_trips(tmp_path: Path, capsys):
     site = project(tmp_path / "p")
     out = export(site, tmp_path / "daftar.xlsx")
     assert cli(site, "import", str(out)) == 0
-    assert "nothing to write" in capsys.readouterr().out
+    assert "tidak ada yang perlu ditulis" in capsys.readouterr().out.splitlines()
     assert registry_file(site).read_text(encoding="utf-8") == SMALL_REGISTRY
 
 

@@ -20,7 +20,16 @@ from conftest import ROOT
 
 from generator.__main__ import main
 from generator.build import Options
-from generator.i18n import LOCALE, LOCALE_VARIABLES, Message, Number, _, as_message, choose, ngettext
+from generator.i18n import (
+    LOCALE,
+    LOCALE_VARIABLES,
+    Message,
+    Number,
+    _,
+    as_message,
+    choose,
+    ngettext,
+)
 from generator.output import MARKER
 from generator.preview import overlay, run_serve
 from generator.problems import Problem
