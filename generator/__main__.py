@@ -43,8 +43,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", parents=common,
                                      description=say(_("Build the Posyandu directory site.")))
     sub = parser.add_subparsers(dest="command", required=True)
-    importer.add_parser(sub)
-    export_xlsx.add_parser(sub)
+    importer.add_parser(sub, common, lang)
+    export_xlsx.add_parser(sub, common, lang)
     for name, text in (("build", _("build the site into --out")),
                        ("check", _("validate the input without building")),
                        ("serve", _("preview on 127.0.0.1, rebuilding on every save"))):
@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     lang = choose(known.lang, os.environ)
     args = _parser(lang).parse_args(argv)
     if args.command in ("import", "export-xlsx"):
-        return importer.run_import(args) if args.command == "import" else export_xlsx.run(args)
+        return (importer.run_import(args, lang) if args.command == "import"
+                else export_xlsx.run(args, lang))
     if args.command in ("assemble", "shards") or getattr(args, "units", None):
         return _run_national(args, lang)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),

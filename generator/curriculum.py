@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fields import Fields
+from .i18n import Message, _
 from .load import line_of
 from .problems import Problems
 
@@ -107,15 +108,16 @@ def read_curriculum(f: Fields, problems: Problems) -> Curriculum | None:
     kompetensi = f.text("kompetensi", required=True)
     tpu = f.text("tpu", required=True)
     lists = {key: _required_texts(f, key) for key in TEXT_LISTS}
-    topics = _items(f, "pokok_bahasan", _topic, "a list of topics, each with judul and sub")
+    topics = _items(f, "pokok_bahasan", _topic, _("a list of topics, each with judul and sub"))
     jpl = _jpl(f)
     praktik = _items(f, "praktik", _practice,
-                     "a list of tasks with judul, tugas, produk, cara and jawaban_baik")
+                     _("a list of tasks with judul, tugas, produk, cara and jawaban_baik"))
     swauji = _items(f, "swauji", _question,
-                    "a list of questions with soal, pilihan, benar and bagian")
+                    _("a list of questions with soal, pilihan, benar and bagian"))
     notes = f.texts("catatan_fasilitator")
     example = f.text("contoh_kunjungan", pattern=r"[a-z0-9]+(?:-[a-z0-9]+)*",
-                     hint="the id of a Posyandu in the registry, e.g. samboja-handil-baru-melati")
+                     hint=_("the id of a Posyandu in the registry, e.g. "
+                             "samboja-handil-baru-melati"))
     if len(problems.items) != before or not (kelompok and kompetensi and tpu and jpl):
         return None
     return Curriculum(kelompok, kompetensi, tpu, lists["tpk"], topics, jpl, lists["metode"],
@@ -125,28 +127,31 @@ def read_curriculum(f: Fields, problems: Problems) -> Curriculum | None:
 
 def read_exercises(f: Fields, problems: Problems) -> tuple[Exercise, ...]:
     """The latihan: at least one; no more than half of them recall (``jenis: ingatan``)."""
-    exercises = _items(f, "latihan", _exercise, "a list of questions with soal, jawaban, jenis")
+    exercises = _items(f, "latihan", _exercise,
+                       _("a list of questions with soal, jawaban, jenis"))
     recall = sum(e.jenis == "ingatan" for e in exercises)
     if exercises and recall * 2 > len(exercises):
-        f.error("latihan", f"{recall} of {len(exercises)} questions are recall ('ingatan')",
-                "no more than half of a module's latihan may be recall: turn some into "
-                "'penerapan' or 'analisis' questions on a Kukar case")
+        f.error("latihan", _("{recall} of {count} questions are recall ('ingatan')").format(
+                    recall=recall, count=len(exercises)),
+                _("no more than half of a module's latihan may be recall: turn some into "
+                  "'penerapan' or 'analisis' questions on a Kukar case"))
     return exercises
 
 
 def _required_texts(f: Fields, key: str) -> tuple[str, ...]:
     values = f.texts(key)
     if not values and f.ok:
-        f.error(key, "is empty" if f.has(key) else "is missing",
-                f"add '{key}:' with a list of at least one item")
+        f.error(key, _("is empty") if f.has(key) else _("is missing"),
+                _("add '{key}:' with a list of at least one item").format(key=key))
     return values
 
 
-def _items(f: Fields, key: str, read, what: str) -> tuple:  # type: ignore[no-untyped-def]
+def _items(f: Fields, key: str, read, what: Message) -> tuple:
     """Read the list under ``key`` with ``read(Fields) -> item | None``; it must not be empty."""
-    items = f.get(key, list, required=True, hint=f"add '{key}:' with {what}") or []
+    items = f.get(key, list, required=True,
+                  hint=_("add '{key}:' with {kind}").format(key=key, kind=what)) or []
     if f.has(key) and not items:
-        f.error(key, "is empty", f"add {what}")
+        f.error(key, _("is empty"), _("add {what}").format(what=what))
     out = []
     for i, item in enumerate(items):
         value = read(Fields(item, f.path, f"{f.name(key)}[{i}]", f.problems, line_of(items, i)))
@@ -164,7 +169,7 @@ def _jpl(f: Fields) -> Jpl | None:
     if t is None or p is None or pl is None:
         return None
     if t + p + pl == 0:
-        f.error("jpl", "adds up to 0", "give the module at least one JPL (t, p or pl)")
+        f.error("jpl", _("adds up to 0"), _("give the module at least one JPL (t, p or pl)"))
         return None
     return Jpl(t, p, pl)
 
@@ -187,9 +192,10 @@ def _question(q: Fields) -> Question | None:
     soal, bagian = q.text("soal", required=True), q.text("bagian", required=True)
     pilihan = q.texts("pilihan")
     if q.ok and len(pilihan) < 2 and q.has("pilihan"):
-        q.error("pilihan", "needs at least two choices", "list the right answer and distractors")
+        q.error("pilihan", _("needs at least two choices"),
+                _("list the right answer and distractors"))
     elif q.ok and not q.has("pilihan"):
-        q.error("pilihan", "is missing", "add 'pilihan:' with the choices")
+        q.error("pilihan", _("is missing"), _("add 'pilihan:' with the choices"))
     benar = q.number("benar", low=1, high=max(len(pilihan), 1), required=True)
     if soal and bagian and benar and len(pilihan) >= 2:
         return Question(soal, pilihan, benar, bagian)

@@ -131,6 +131,9 @@ def _argument(value: object) -> Argument:
     return value if isinstance(value, (str, int, float, Number, Message)) else str(value)
 
 
+NO_HINT = Message("")  # a problem without a hint
+
+
 def _(msgid: str) -> Message:
     """Mark an English source string for translation."""
     return Message(msgid)
@@ -145,3 +148,8 @@ def ngettext(singular: str, plural: str, count: int) -> Message:
 def as_message(message: str | Message) -> Message:
     """A message as given: a Message, or a text not (yet) marked for translation, shown as is."""
     return message if isinstance(message, Message) else Message(message)
+
+
+def render(value: str | Message, lang: str) -> str:
+    """A text as it is, or a message in ``lang``."""
+    return value.render(lang) if isinstance(value, Message) else value

@@ -19,6 +19,7 @@ try:
 except ImportError:  # pragma: no cover - pure-Python fallback
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+from .i18n import Number, _
 from .problems import Problems, shorten
 
 try:  # a YAML parser in Rust, 25-50 times faster than libyaml through PyYAML; see parse_fast
@@ -32,10 +33,11 @@ MAX_DEPTH = 100  # levels of nested mappings and lists; a registry entry needs f
 # Characters that no input may hold: invisible, and read as line breaks by some programs but not
 # others (so that PyYAML, yaml_rs and an editor would disagree on lines), or refused by PyYAML.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-_CHARACTER_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab",
-                    0x0C: "form feed", 0x1B: "escape", 0x7F: "delete", 0x85: "next line",
-                    0x2028: "line separator", 0x2029: "paragraph separator",
-                    0xFFFE: "not a character", 0xFFFF: "not a character"}
+_CHARACTER_NAMES = {0x00: _("NUL"), 0x07: _("bell"), 0x08: _("backspace"),
+                    0x0B: _("vertical tab"), 0x0C: _("form feed"), 0x1B: _("escape"),
+                    0x7F: _("delete"), 0x85: _("next line"), 0x2028: _("line separator"),
+                    0x2029: _("paragraph separator"), 0xFFFE: _("not a character"),
+                    0xFFFF: _("not a character")}
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp")
 }
@@ -97,17 +99,17 @@ class _Converter:
         ``depth`` how many mappings and lists it lies in."""
         line = node.start_mark.line + 1
         if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            self.problems.add(self.path, line, shorten(where),
-                              f"is nested more than {MAX_DEPTH} levels deep",
-                              "a registry entry needs only a few levels: check the indentation")
+            self.problems.add(self.path, line, str(shorten(where)),  # a field name: as it is
+                              _("is nested more than {depth} levels deep").format(depth=MAX_DEPTH),
+                              _("a registry entry needs only a few levels: check the indentation"))
             return INVALID
         if id(node) in self.seen:
             if id(node) not in self.reported:  # once per anchor, however often it is used
                 self.reported.add(id(node))
                 self.problems.add(
                     self.path, at or line, where,
-                    "YAML anchors and aliases (&name, *name) are not supported",
-                    "write the value out in full instead of referring to an anchor",
+                    _("YAML anchors and aliases (&name, *name) are not supported"),
+                    _("write the value out in full instead of referring to an anchor"),
                 )
             return INVALID
         self.seen.add(id(node))
@@ -127,21 +129,23 @@ class _Converter:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.add(self.path, key_line, where, "YAML merge keys (<<) are not supported",
-                                  "write the fields out in full")
+                self.problems.add(self.path, key_line, where,
+                                  _("YAML merge keys (<<) are not supported"),
+                                  _("write the fields out in full"))
                 continue
             key = self.convert(key_node, where, 0, depth)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                self.problems.add(self.path, key_line, where, "a key must be a plain word",
-                                  "keys are field names such as 'nama' or 'alamat'")
+                self.problems.add(self.path, key_line, where, _("a key must be a plain word"),
+                                  _("keys are field names such as 'nama' or 'alamat'"))
                 continue
             key = str(key) if not isinstance(key, str) else key
             child = f"{where}.{key}" if where else key
             if key in result:
                 self.problems.add(
                     self.path, key_line, child,
-                    f"duplicate key '{key}' (first given on line {result.lines[key]})",
-                    "remove one of the two; YAML would silently keep only the last",
+                    _("duplicate key '{key}' (first given on line {line})").format(
+                        key=key, line=result.lines[key]),
+                    _("remove one of the two; YAML would silently keep only the last"),
                 )
                 continue
             result.lines[key] = key_line
@@ -164,16 +168,18 @@ class _Converter:
             return self._bad_tag(node, where, line)
         if node.tag.endswith(":int") and len(node.value) > MAX_DIGITS:
             self.problems.add(self.path, line, where,
-                              f"'{shorten(node.value)}' is a number too long to be real",
-                              f"numbers here have at most {MAX_DIGITS} digits; put the value "
-                              "in quotes if it is meant as text")
+                              _("'{value}' is a number too long to be real").format(
+                                  value=shorten(node.value)),
+                              _("numbers here have at most {digits} digits; put the value "
+                                "in quotes if it is meant as text").format(digits=MAX_DIGITS))
             return INVALID
         try:
             value = _constructor.construct_object(node)
         except (ValueError, yaml.YAMLError) as exc:
             self.problems.add(self.path, line, where,
-                              f"'{shorten(node.value)}' cannot be read: {exc}",
-                              "put the value in quotes if it is meant as text")
+                              _("'{value}' cannot be read: {error}").format(
+                                  value=shorten(node.value), error=str(exc)),
+                              _("put the value in quotes if it is meant as text"))
             return INVALID
         if type(value) is int and node.value != str(value):
             value = YamlInt(value)
@@ -182,9 +188,10 @@ class _Converter:
 
     def _bad_tag(self, node: yaml.Node, where: str, line: int) -> Invalid:
         self.problems.add(
-            self.path, line, where or "(document)", f"the YAML tag '{node.tag}' is not allowed",
-            "remove the tag (the word starting with '!'); only plain text, numbers, dates, "
-            "true/false, lists and mappings are read",
+            self.path, line, where or "(document)",
+            _("the YAML tag '{tag}' is not allowed").format(tag=node.tag),
+            _("remove the tag (the word starting with '!'); only plain text, numbers, dates, "
+              "true/false, lists and mappings are read"),
         )
         return INVALID
 
@@ -196,36 +203,45 @@ def read_text(path: Path, problems: Problems, shown: str | None = None) -> str |
     try:
         info = path.stat()
     except OSError as exc:
-        problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
+        _unreadable(name, exc, problems)
         return None
     if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO or a device: never opened
-        what = ("a folder" if stat.S_ISDIR(info.st_mode) else "a named pipe (FIFO)"
-                if stat.S_ISFIFO(info.st_mode) else "a device or socket")
-        problems.add(name, 1, "(file)", f"is {what}, not a file",
-                     "give the path of a file (a folder whose name ends in .yaml or .md "
-                     "is not read as one)")
+        problems.add(name, 1, "(file)", _("is a folder, not a file")
+                     if stat.S_ISDIR(info.st_mode) else _("is a named pipe (FIFO), not a file")
+                     if stat.S_ISFIFO(info.st_mode) else _("is a device or socket, not a file"),
+                     _("give the path of a file (a folder whose name ends in .yaml or .md "
+                       "is not read as one)"))
         return None
     if info.st_size > MAX_YAML_BYTES:
         problems.add(
             name, 1, "(file)",
-            f"is {info.st_size / 1048576:.0f} MB, over the limit of {MAX_YAML_BYTES // 1048576} MB",
-            "split the registry into several files (for example one per kecamatan)",
+            _("is {size} MB, over the limit of {limit} MB").format(
+                size=Number(info.st_size / 1048576, 0), limit=MAX_YAML_BYTES // 1048576),
+            _("split the registry into several files (for example one per kecamatan)"),
         )
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.add(name, 1, "(file)", f"cannot be read: {exc.strerror}", "check the path")
+        _unreadable(name, exc, problems)
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.add(name, line, "(file)", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
-                     "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)")
+        problems.add(name, line, "(file)", _("byte 0x{byte} is not valid UTF-8").format(
+                         byte=f"{data[exc.start]:02x}"),
+                     _("save the file as UTF-8 (in most editors: Save As, encoding UTF-8)"))
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return _forbidden(text, name, problems) if _FORBIDDEN.search(text) else text
+
+
+def _unreadable(name: str, exc: OSError, problems: Problems) -> None:
+    """The problem of a file the system does not let us read (its reason as the system says
+    it)."""
+    problems.add(name, 1, "(file)", _("cannot be read: {reason}").format(reason=exc.strerror or ""),
+                 _("check the path"))
 
 
 def _forbidden(text: str, name: str, problems: Problems) -> str:
@@ -235,11 +251,12 @@ def _forbidden(text: str, name: str, problems: Problems) -> str:
         found = _FORBIDDEN.search(line)
         if found:
             code = ord(found.group())
-            what = _CHARACTER_NAMES.get(code, "a control character")
+            what = _CHARACTER_NAMES.get(code, _("a control character"))
             problems.add(name, number, "(character)",
-                         f"the invisible character U+{code:04X} ({what}) is not allowed",
-                         "delete it: it often comes with text copied from a spreadsheet, a PDF "
-                         "or a chat message, and most editors do not show it")
+                         _("the invisible character U+{code} ({name}) is not allowed").format(
+                             code=f"{code:04X}", name=what),
+                         _("delete it: it often comes with text copied from a spreadsheet, a PDF "
+                           "or a chat message, and most editors do not show it"))
     return _FORBIDDEN.sub("", text)
 
 
@@ -252,8 +269,9 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
         for number, content in enumerate(text.split("\n"), start=1):
             indent = content[: len(content) - len(content.lstrip(" \t"))]
             if "\t" in indent:
-                problems.add(name, number, "(indentation)", "a tab is used for indentation",
-                             "YAML allows only spaces for indentation: replace the tab with spaces")
+                problems.add(name, number, "(indentation)", _("a tab is used for indentation"),
+                             _("YAML allows only spaces for indentation: replace the tab with "
+                               "spaces"))
                 return INVALID
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -261,12 +279,15 @@ def parse_yaml(text: str, name: str, problems: Problems, first_line: int = 1,
         quoted = bool(exc.context and "quoted" in exc.context)
         mark = (exc.context_mark if quoted else exc.problem_mark) or exc.context_mark
         line = (mark.line + 1) if mark else first_line
-        what = "a quote opened here is never closed" if quoted else exc.problem or exc.context
-        problems.add(name, line, "(syntax)", f"YAML syntax error: {what}",
-                     "check the indentation and that every quote is closed on this line or above")
+        what = (_("a quote opened here is never closed") if quoted
+                else exc.problem or exc.context or "")
+        problems.add(name, line, "(syntax)", _("YAML syntax error: {error}").format(error=what),
+                     _("check the indentation and that every quote is closed on this line or "
+                       "above"))
         return INVALID
     except yaml.YAMLError as exc:
-        problems.add(name, first_line, "(syntax)", f"YAML error: {exc}", "check the file's syntax")
+        problems.add(name, first_line, "(syntax)", _("YAML error: {error}").format(error=str(exc)),
+                     _("check the file's syntax"))
         return INVALID
     if node is None:
         return None
@@ -395,4 +416,4 @@ def split_entries(text: str, key: str) -> list[tuple[int, str]] | None:
     ends = starts[1:] + [len(lines)]
     blank = " " * len(prefix)
     return [(s + 1, blank + "\n".join(lines[s:e])[len(prefix):] + "\n")
-            for s, e in zip(starts, ends)]
+            for s, e in zip(starts, ends, strict=False)]

@@ -14,7 +14,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .fields import suggest
+from .fields import closest
+from .i18n import _
 from .models import Region
 from .problems import Problems
 
@@ -22,7 +23,7 @@ Ring = tuple[float, ...]  # lon, lat, lon, lat, ... (not closed)
 Polygon = tuple[Ring, ...]  # exterior ring, then holes
 Geometry = tuple[Polygon, ...]
 LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")  # in the order of Boundaries' fields
-REMAKE = "make it again with: python tools/make_boundaries.py ../shared/data [--nasional]"
+REMAKE = _("make it again with: python tools/make_boundaries.py ../shared/data [--nasional]")
 # Registration progress classes: (lowest percentage, label); ColorBrewer 2.0 "YlGnBu", 5 classes
 # (Cynthia Brewer, Apache License 2.0), light to dark, in peta.css as .peta .k0 ... .k4.
 PROGRESS_CLASSES = ((0, "0–19%"), (20, "20–39%"), (40, "40–59%"), (60, "60–79%"), (80, "80–100%"))
@@ -76,43 +77,50 @@ def load_boundaries(path: Path, known: dict[str, Container[str]], owner: str,
         text = path.read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.add(shown, 1, "(file)", f"cannot read the boundary file: {exc}", REMAKE)
+        problems.add(shown, 1, "(file)", _("cannot read the boundary file: {error}").format(
+            error=str(exc)), REMAKE)
         return None
     except json.JSONDecodeError as exc:
-        problems.add(shown, exc.lineno, "(json)", f"not valid JSON: {exc.msg}", REMAKE)
+        problems.add(shown, exc.lineno, "(json)", _("not valid JSON: {error}").format(error=exc.msg),
+                     REMAKE)
         return None
     if not isinstance(data, dict):
-        problems.add(shown, 1, "(json)", "expected an object with sumber, lisensi and "
-                     + ", ".join(known), REMAKE)
+        problems.add(shown, 1, "(json)", _("expected an object with sumber, lisensi and {levels}")
+                     .format(levels=", ".join(known)), REMAKE)
         return None
     for key in sorted(set(data) - set(known) - {"sumber", "lisensi", "catatan"}):
-        problems.add(shown, _line(text, f'"{key}"'), key, "not a level of this boundary file",
-                     f"the levels are {', '.join(known)}" + (f"; {suggest(key, known)}"
-                                                           if suggest(key, known) else ""))
+        close, levels_known = closest(key, known), ", ".join(known)
+        problems.add(shown, _line(text, f'"{key}"'), key, _("not a level of this boundary file"),
+                     _("the levels are {levels}; did you mean '{name}'?").format(
+                         levels=levels_known, name=close) if close else
+                     _("the levels are {levels}").format(levels=levels_known))
     levels: dict[str, dict[str, Geometry]] = {}
     for level, codes in known.items():
         levels[level] = {}
         items = data.get(level, {})
         if not isinstance(items, dict):
             problems.add(shown, _line(text, f'"{level}"'), level,
-                         "expected an object of geometries by code", REMAKE)
+                         _("expected an object of geometries by code"), REMAKE)
             continue
         for code in sorted(items):
             line, where = _line(text, f'"{code}"'), f"{level}.{code}"
             geometry = _geometry(items[code])
             if code not in codes:
-                problems.add(shown, line, where, f"'{code}' is not a {level} of {owner}",
-                             "key each region by its Kemendagri code, as in the region table "
-                             "(data/wilayah.yaml)")
+                problems.add(shown, line, where, _("'{code}' is not a {level} of {owner}").format(
+                                 code=code, level=level, owner=owner),
+                             _("key each region by its Kemendagri code, as in the region table "
+                               "(data/wilayah.yaml)"))
             elif geometry is None:
-                problems.add(shown, line, where, "expected a list of polygons, each a list of "
-                             "rings [lon, lat, lon, lat, ...] of at least 3 points", REMAKE)
+                problems.add(shown, line, where, _("expected a list of polygons, each a list of "
+                                                   "rings [lon, lat, lon, lat, ...] of at least 3 "
+                                                   "points"), REMAKE)
             else:
                 levels[level][code] = geometry
     for key in ("sumber", "lisensi"):
         if not isinstance(data.get(key), str) or not data[key].strip():
-            problems.add(shown, 1, key, "missing: say where the polygons come from and under "
-                         "which licence", 'e.g. "lisensi": "MIT, Copyright (c) 2024 Cahya DSN"')
+            problems.add(shown, 1, key, _("missing: say where the polygons come from and under "
+                                          "which licence"),
+                         _('e.g. "lisensi": "MIT, Copyright (c) 2024 Cahya DSN"'))
     return Boundaries(str(data.get("sumber", "")), str(data.get("lisensi", "")),
                       *(levels.get(level, {}) for level in LEVELS))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import _
 from .problems import BuildError, Problems
 from .write import Staging
 
@@ -20,9 +21,10 @@ def open_staging(out: Path, cache: Path | None) -> Staging:
 def unwritable(out: Path, exc: OSError) -> BuildError:
     """The problem of an output folder that cannot be made or written beside."""
     above = next(p for p in out.parents if p.exists())  # "." or "/" at the latest
-    reason = f"{above} is a file, not a folder" if not above.is_dir() else exc.strerror
+    reason = (_("{path} is a file, not a folder").format(path=str(above)) if not above.is_dir()
+              else exc.strerror or "")
     problems = Problems()
-    problems.add(str(out), 1, "(--out)", f"cannot be written: {reason}",
-                 "the site is made in a folder beside it, so the folder above must exist "
-                 "or be possible to create, and be writable")
+    problems.add(str(out), 1, "(--out)", _("cannot be written: {reason}").format(reason=reason),
+                 _("the site is made in a folder beside it, so the folder above must exist "
+                   "or be possible to create, and be writable"))
     return BuildError(problems)

@@ -3,26 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .i18n import SOURCE, Message, _, as_message
+from .i18n import NO_HINT, SOURCE, Message, _
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, printed as ``path:line: field: message`` and, indented
-    below it, the hint. Message and hint are kept untranslated (``Message``); a plain text
-    is taken as it is. In a spreadsheet ``line`` is the row and ``cell`` names the cell
+    below it, the hint. Message and hint are kept untranslated (``Message``). In a spreadsheet ``line`` is the row and ``cell`` names the cell
     (``path:Posyandu!F12: ...``)."""
 
     path: str
     line: int
     field: str
     message: Message
-    hint: Message = Message("")
+    hint: Message = NO_HINT
     cell: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "message", as_message(self.message))
-        object.__setattr__(self, "hint", as_message(self.hint))
 
     def render(self, lang: str) -> str:
         """The problem as printed in ``lang``."""
@@ -42,10 +37,10 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, path: str, line: int, field_: str, message: str | Message,
-            hint: str | Message = "") -> None:
+    def add(self, path: str, line: int, field_: str, message: Message,
+            hint: Message = NO_HINT) -> None:
         """Record one problem."""
-        self.items.append(Problem(str(path), line, field_, as_message(message), as_message(hint)))
+        self.items.append(Problem(str(path), line, field_, message, hint))
 
     def extend(self, other: Problems) -> None:
         """Take over the problems of another collection."""
@@ -59,9 +54,10 @@ class Problems:
         return sorted(set(self.items))
 
 
-def shorten(text: str, width: int = 60) -> str:
+def shorten(text: str, width: int = 60) -> str | Message:
     """``text`` as quoted in a message: at most ``width`` characters, with its length when cut."""
-    return text if len(text) <= width else f"{text[:width - 1]}… ({len(text)} characters)"
+    return text if len(text) <= width else _("{start}… ({length} characters)").format(
+        start=text[:width - 1], length=len(text))
 
 
 class BuildError(Exception):

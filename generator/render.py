@@ -8,9 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateSyntaxError)
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
 
+from .i18n import Message, _
 from .plan import Page
 from .problems import Problems
 
@@ -30,7 +36,9 @@ def angka(value: float, decimals: int = 0) -> str:
 
 
 class NotUtf8(TemplateSyntaxError):
-    """A template file whose bytes are not UTF-8."""
+    """A template file whose bytes are not UTF-8; ``byte`` is the first wrong one, in hex."""
+
+    byte = ""
 
 
 class _Loader(FileSystemLoader):
@@ -43,8 +51,10 @@ class _Loader(FileSystemLoader):
         except UnicodeDecodeError as exc:
             line = exc.object[: exc.start].count(b"\n") + 1
             filename = str(Path(self.searchpath[0]) / template)
-            raise NotUtf8(f"byte 0x{exc.object[exc.start]:02x} is not valid UTF-8", line,
-                          template, filename) from None
+            error = NotUtf8(f"byte 0x{exc.object[exc.start]:02x} is not valid UTF-8", line,
+                            template, filename)
+            error.byte = f"{exc.object[exc.start]:02x}"
+            raise error from None
 
 
 def environment(templates: Path) -> Environment:
@@ -66,18 +76,22 @@ def render(env: Environment, page: Page, site: dict[str, Any], problems: Problem
         return template.render(site=site, page=page, root=root, **page.context)
     except TemplateSyntaxError as exc:
         problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,
-                     "(template)", exc.message or str(exc),
-                     "save the template as UTF-8" if isinstance(exc, NotUtf8)
-                     else "fix the template syntax")
+                     "(template)",
+                     _("byte 0x{byte} is not valid UTF-8").format(byte=exc.byte)
+                     if isinstance(exc, NotUtf8) else Message(exc.message or str(exc)),  # Jinja's
+                     _("save the template as UTF-8") if isinstance(exc, NotUtf8)
+                     else _("fix the template syntax"))
     except TemplateError as exc:
         name, line = _template_frame(templates, page.template)
-        problems.add(name, line, "(template)", f"{exc} (while rendering /{page.url})",
-                     "every variable a template uses must exist; check its spelling")
+        problems.add(name, line, "(template)",
+                     _("{error} (while rendering /{url})").format(error=str(exc), url=page.url),
+                     _("every variable a template uses must exist; check its spelling"))
     except Exception as exc:  # noqa: BLE001 (an expression such as 1 / 0 may raise anything)
         name, line = _template_frame(templates, page.template)
         problems.add(name, line, "(template)",
-                     f"{type(exc).__name__}: {exc} (while rendering /{page.url})",
-                     "check the expression on this line")
+                     _("{error} (while rendering /{url})").format(
+                         error=f"{type(exc).__name__}: {exc}", url=page.url),
+                     _("check the expression on this line"))
     return None
 
 

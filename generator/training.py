@@ -20,6 +20,7 @@ from .curriculum import (
     read_exercises,
 )
 from .fields import Fields, suggest
+from .i18n import _
 from .load import line_of, parse_yaml, read_text
 from .markup import Converted, convert
 from .problems import Problems
@@ -122,9 +123,10 @@ def _split(path: Path, shown: str, problems: Problems) -> _Source | None:
         return None
     match = re.match(r"---\n(.*?\n)?---\n", text, re.DOTALL)
     if not match:
-        problems.add(shown, 1, "(front matter)", "the file does not start with front matter",
-                     "start the file with a line '---', the fields (judul: ..., urutan: ...), "
-                     "and another line '---'")
+        problems.add(shown, 1, "(front matter)",
+                     _("the file does not start with front matter"),
+                     _("start the file with a line '---', the fields (judul: ..., urutan: ...), "
+                       "and another line '---'"))
         return None
     data = parse_yaml(match.group(1) or "", shown, problems, first_line=2)
     body_line = text[: match.end()].count("\n") + 1
@@ -169,27 +171,32 @@ class _Resolver:
         line = _line_of_link(source, target)
         path = (self.module_dir / name)
         if name.startswith("/") or ".." in Path(name).parts:
-            problems.add(source.shown, line, "(image)", f"'{target}' points outside content/",
-                         "put the image beside the module and link it by its file name")
+            problems.add(source.shown, line, "(image)",
+                         _("'{target}' points outside content/").format(target=target),
+                         _("put the image beside the module and link it by its file name"))
             return ""
         if len(Path(name).parts) != 1:  # a sub-folder could be a link leaving content/
-            problems.add(source.shown, line, "(image)", f"'{target}' is in a sub-folder",
-                         "put the image beside the module and link it by its file name")
+            problems.add(source.shown, line, "(image)",
+                         _("'{target}' is in a sub-folder").format(target=target),
+                         _("put the image beside the module and link it by its file name"))
             return ""
         if path.is_symlink():
-            problems.add(source.shown, line, "(image)", f"'{target}' is a symbolic link",
-                         "copy the image itself beside the module")
+            problems.add(source.shown, line, "(image)",
+                         _("'{target}' is a symbolic link").format(target=target),
+                         _("copy the image itself beside the module"))
             return ""
         if not path.is_file():
-            problems.add(source.shown, line, "(link)", f"'{target}' does not exist",
+            problems.add(source.shown, line, "(link)",
+                         _("'{target}' does not exist").format(target=target),
                          suggest(name, [p.name for p in self.module_dir.iterdir()])
-                         or "put the image beside the module, or fix the file name")
+                         or _("put the image beside the module, or fix the file name"))
             return ""
         if path.suffix.lower() not in IMAGE_TYPES or not MODULE_NAME.fullmatch(
                 path.stem.lower() + ".md"):
-            problems.add(source.shown, line, "(link)", f"'{target}' is not an image this site "
-                         "publishes", "use .svg, .png, .jpg or .webp, named with lowercase "
-                         "letters, digits and hyphens")
+            problems.add(source.shown, line, "(link)",
+                         _("'{target}' is not an image this site publishes").format(target=target),
+                         _("use .svg, .png, .jpg or .webp, named with lowercase "
+                           "letters, digits and hyphens"))
             return ""
         unsafe = svg.problems(path.read_bytes()) if path.suffix.lower() == ".svg" else []
         for svg_line, message in unsafe:
@@ -204,8 +211,9 @@ def load_training(content: Path, problems: Problems) -> Training | None:
     """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
     module_dir = content / "modul"
     if module_dir.is_symlink() or (module_dir.exists() and not module_dir.is_dir()):
-        problems.add(str(module_dir), 1, "(file)", "is a symbolic link" if module_dir.is_symlink()
-                     else "is not a folder", "put the modules themselves in the folder modul/")
+        problems.add(str(module_dir), 1, "(file)", _("is a symbolic link")
+                     if module_dir.is_symlink() else _("is not a folder"),
+                     _("put the modules themselves in the folder modul/"))
         return None
     if not module_dir.is_dir():
         return None
@@ -214,15 +222,20 @@ def load_training(content: Path, problems: Problems) -> Training | None:
     for path in files:
         match = MODULE_NAME.fullmatch(path.name)
         if not match or path.is_symlink():
-            problems.add(str(path), 1, "(file name)", f"'{path.name}' would make an unsafe URL"
-                         if not path.is_symlink() else f"'{path.name}' is a symbolic link",
-                         "name modules like 01-nama-modul.md: lowercase letters, digits, hyphens"
-                         if not path.is_symlink() else "put the module itself in the folder modul/")
+            linked = path.is_symlink()
+            problems.add(str(path), 1, "(file name)",
+                         (_("'{target}' is a symbolic link") if linked
+                          else _("'{name}' would make an unsafe URL")).format(
+                              target=path.name, name=path.name),
+                         _("put the module itself in the folder modul/") if linked else
+                         _("name modules like 01-nama-modul.md: lowercase letters, digits, "
+                           "hyphens"))
             continue
         if match.group(1) in module_files.values() or match.group(1) in RESERVED:
-            problems.add(str(path), 1, "(file name)", f"'{path.name}' gives the URL "
-                         f"pelatihan/{match.group(1)}/, which another page already uses",
-                         "rename the file")
+            problems.add(str(path), 1, "(file name)",
+                         _("'{name}' gives the URL pelatihan/{slug}/, which another page already "
+                           "uses").format(name=path.name, slug=match.group(1)),
+                         _("rename the file"))
             continue
         module_files[path.name] = match.group(1)
     resolver = _Resolver(content, module_dir, module_files)
@@ -244,18 +257,20 @@ def _module(path: Path, slug: str, resolver: _Resolver, problems: Problems) -> M
     judul = f.text("judul", required=True)
     urutan = f.number("urutan", low=1, required=True)
     if urutan in resolver.orders:
-        f.error("urutan", f"{urutan} is also the order of {resolver.orders[urutan]}",
-                "give every module its own order number")
+        f.error("urutan", _("{order} is also the order of {module}").format(
+                    order=urutan, module=resolver.orders[urutan]),
+                _("give every module its own order number"))
     elif urutan is not None:
         resolver.orders[urutan] = source.shown
     sasaran = f.texts("sasaran")
     for i, value in enumerate(sasaran):
         if value not in AUDIENCES:
             problems.add(source.shown, line_of(f.data.get("sasaran"), i), f"sasaran[{i}]",
-                         f"'{value}' is not one of " + ", ".join(f"'{a}'" for a in AUDIENCES),
+                         _("'{value}' is not one of {choices}").format(
+                             value=value, choices=", ".join(f"'{a}'" for a in AUDIENCES)),
                          suggest(value, AUDIENCES))
     if not sasaran and not f.has("sasaran") and f.ok:
-        f.error("sasaran", "is missing", "add 'sasaran:' with a list of at least one item")
+        f.error("sasaran", _("is missing"), _("add 'sasaran:' with a list of at least one item"))
     kurikulum = read_curriculum(f, problems)
     latihan = read_exercises(f, problems)
     converted = _converted(source, resolver, problems)
@@ -279,8 +294,8 @@ def _converted(source: _Source, resolver: _Resolver, problems: Problems) -> Conv
         return convert(source.body, resolver.rewrite)
     except RecursionError:
         problems.add(source.shown, source.body_line, "(markdown)",
-                     "nests emphasis, lists or quotes hundreds of levels deep",
-                     "look for a long run of *, _, > or indented list items and shorten it")
+                     _("nests emphasis, lists or quotes hundreds of levels deep"),
+                     _("look for a long run of *, _, > or indented list items and shorten it"))
         return None
 
 
@@ -290,15 +305,18 @@ def _check_sections(f: Fields, kurikulum: Curriculum, anchors: set[str]) -> None
     for i, q in enumerate(kurikulum.swauji):
         if q.bagian not in anchors:
             f.problems.add(f.path, line_of(items, i), f"swauji[{i}].bagian",
-                           f"there is no heading #{q.bagian} in this module",
-                           suggest(q.bagian, anchors) or "name the id of the heading that "
-                           "explains the answer")
+                           _("there is no heading #{anchor} in this module").format(
+                               anchor=q.bagian),
+                           suggest(q.bagian, anchors)
+                           or _("name the id of the heading that explains the answer"))
 
 
 def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary | None:
     if path.is_symlink():
-        problems.add(str(path), 1, "(file)", f"'{path.name}' is a symbolic link",
-                     f"put the glossary itself in {path.parent.name}/{path.name}")
+        problems.add(str(path), 1, "(file)",
+                     _("'{target}' is a symbolic link").format(target=path.name),
+                     _("put the glossary itself in {path}").format(
+                         path=f"{path.parent.name}/{path.name}"))
         resolver.refused.add(GLOSSARY)
         return None
     if not path.exists():
@@ -309,7 +327,7 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
     f = source.front
     f.reject_unknown(["judul", "istilah"])
     items = f.get("istilah", list, required=True) or []
-    terms, seen = [], {}
+    terms, seen = [], dict[str, int]()
     for i, item in enumerate(items):
         t = Fields(item, source.shown, f"istilah[{i}]", problems, line_of(items, i))
         t.reject_unknown(["istilah", "arti"])
@@ -317,8 +335,8 @@ def _glossary(path: Path, resolver: _Resolver, problems: Problems) -> Glossary |
         if name and arti:
             anchor = slugify(name)
             if anchor in seen:
-                t.error("istilah", f"'{name}' is already defined (line {seen[anchor]})",
-                        "define each term once")
+                t.error("istilah", _("'{name}' is already defined (line {line})").format(
+                            name=name, line=seen[anchor]), _("define each term once"))
             seen[anchor] = t.line
             terms.append(Term(name, anchor, arti))
     resolver.anchors[GLOSSARY] = set(seen)
@@ -337,11 +355,16 @@ def _check_links(resolver: _Resolver, problems: Problems) -> None:
             continue
         line = _line_of_link(source, written)
         if name not in resolver.anchors:
-            what = ("the glossary, but content/istilah.md does not exist" if name == GLOSSARY
-                    else "a module that does not exist")
-            problems.add(source.shown, line, "(link)", f"'{written}' links to {what}",
-                         suggest(name, resolver.anchors) or "link to a file in content/modul/")
+            problems.add(source.shown, line, "(link)",
+                         (_("'{link}' links to the glossary, but content/istilah.md does not "
+                            "exist") if name == GLOSSARY
+                          else _("'{link}' links to a module that does not exist")).format(
+                              link=written),
+                         suggest(name, resolver.anchors)
+                         or _("link to a file in content/modul/"))
         elif anchor and anchor not in resolver.anchors[name]:
-            problems.add(source.shown, line, "(link)", f"'{written}': there is no heading "
-                         f"#{anchor} in {name}", suggest(anchor, resolver.anchors[name])
-                         or "link to the slug of an existing heading")
+            problems.add(source.shown, line, "(link)",
+                         _("'{link}': there is no heading #{anchor} in {name}").format(
+                             link=written, anchor=anchor, name=name),
+                         suggest(anchor, resolver.anchors[name])
+                         or _("link to the slug of an existing heading"))

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from helpers import html_pages, soup
 
 from generator.build import Options, build
-from helpers import html_pages, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE_PATH = "/posyandu-kukar/"
@@ -28,18 +28,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-# Tests whose expected messages are English only (tests/corpus/EXPECTED): they run with
-# LANGUAGE=en until the corpus carries its messages in both languages (issue 10, second pass).
-ENGLISH_ONLY = {"test_corpus"}
-
-
 @pytest.fixture(autouse=True)
-def language(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+def language(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs in one language whatever the developer's locale: the default,
     Indonesian (LANGUAGE outranks LC_ALL, LC_MESSAGES and LANG, see generator/i18n.py)."""
-    lang = "en" if request.module.__name__ in ENGLISH_ONLY else "id"
-    monkeypatch.setenv("LANGUAGE", lang)
-    return lang
+    monkeypatch.setenv("LANGUAGE", "id")
+    return "id"
 
 
 def options(out: Path, **changes) -> Options:
@@ -60,7 +54,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_pages(sample_site: Path) -> dict[str, "BeautifulSoup"]:
+def sample_pages(sample_site: Path) -> dict[str, BeautifulSoup]:
     """Every HTML page of the sample site, parsed once, by path relative to the site."""
     return {p.relative_to(sample_site).as_posix(): soup(p) for p in html_pages(sample_site)}
 

@@ -1,5 +1,6 @@
-"""The corpus of bad inputs (tests/corpus/): each ends in its exact problems, exit status 1,
-no traceback, and the previous site untouched."""
+"""The corpus of bad inputs (tests/corpus/): each ends in its exact problems, in Bahasa
+Indonesia (EXPECTED.id) and in English (EXPECTED), exit status 1, no traceback, and the previous
+site untouched."""
 from __future__ import annotations
 
 import os
@@ -11,20 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from generator.output import MARKER, MARKER_TEXT
-from generator.__main__ import main
 from test_training_check import GOOD_ONE
 from test_training_check import make as make_content
 
+from generator import i18n
+from generator.__main__ import main
+from generator.i18n import LANGUAGES
+from generator.output import MARKER, MARKER_TEXT
+
 CORPUS = ROOT / "tests" / "corpus"
+EXPECTED = {"en": CORPUS / "EXPECTED", "id": CORPUS / "EXPECTED.id"}  # English is the truth
 
 
-def cases() -> dict[str, list[str]]:
+def cases(lang: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     current = None
-    for line in (CORPUS / "EXPECTED").read_text(encoding="utf-8").splitlines():
+    for line in EXPECTED[lang].read_text(encoding="utf-8").splitlines():
         if line.startswith("== "):
             current = line[3:]
             found[current] = []
@@ -33,7 +37,7 @@ def cases() -> dict[str, list[str]]:
     return found
 
 
-CASES = cases()
+CASES = {lang: cases(lang) for lang in LANGUAGES}
 
 
 # Inputs that cannot be committed (folders named *.yaml, symbolic links, FIFOs, templates and
@@ -264,20 +268,38 @@ def _(tmp: Path) -> list[str]:
 
 def test_corpus_is_complete():
     files = sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*.yaml"))
-    assert sorted(c for c in CASES if not c.startswith("fs/")) == files
-    assert sorted(c for c in CASES if c.startswith("fs/")) == sorted(FS_CASES)
-    assert len(CASES) >= 116 and all(CASES.values())
+    english, indonesian = CASES["en"], CASES["id"]
+    assert sorted(c for c in english if not c.startswith("fs/")) == files
+    assert sorted(c for c in english if c.startswith("fs/")) == sorted(FS_CASES)
+    assert len(english) >= 116 and all(english.values())
+    # The same cases and problems in both languages: each Indonesian line names the same place.
+    assert list(indonesian) == list(english)
+    for case, lines in english.items():
+        assert ([t.split(": ")[:2] for t in indonesian[case]]
+                == [t.split(": ")[:2] for t in lines])
 
 
-def assert_exact_problems(status: int, err: str, expected: list[str], out: Path) -> None:
-    """Exit status 1, exactly the ``expected`` problems, each with a hint, nothing written."""
+def test_indonesian_messages_are_translated():
+    """Beyond names, codes and what a library or the system reports, the Indonesian corpus
+    shares no message with the English one."""
+    for case, lines in CASES["en"].items():
+        same = [e for e, i in zip(lines, CASES["id"][case], strict=True) if e == i]
+        assert not same, case
+
+
+def assert_exact_problems(status: int, err: str, expected: list[str], out: Path,
+                          lang: str) -> None:
+    """Exit status 1, exactly the ``expected`` problems, each with a hint in ``lang``, nothing
+    written."""
     assert status == 1
     lines = err.splitlines()
-    problems = [l for l in lines if not l.startswith("    hint: ") and "problem(s) found" not in l]
+    label = "    " + i18n._("hint: {hint}").format(hint="").render(lang)
+    problems = [t for t in lines[:-1] if not t.startswith(label)]
     assert problems == expected
-    hints = [l for l in lines if l.startswith("    hint: ")]
-    assert len(hints) == len(problems) and all(len(h) > 15 for h in hints)
-    assert lines[-1] == f"{len(problems)} problem(s) found; nothing was written to {out}/"
+    hints = [t for t in lines if t.startswith(label)]
+    assert len(hints) == len(problems) and all(len(h) > len(label) + 5 for h in hints)
+    assert lines[-1] == i18n._("{count} problem(s) found; nothing was written to {out}/").format(
+        count=len(problems), out=out).render(lang)
 
 
 def previous_site(out: Path) -> None:
@@ -291,17 +313,19 @@ def assert_previous_site(out: Path) -> None:
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
 
 
-@pytest.mark.parametrize("case", sorted(c for c in CASES if not c.startswith("fs/")))
-def test_bad_input_gives_its_exact_problems(case: str, tmp_path: Path, capsys, monkeypatch):
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("case", sorted(c for c in CASES["en"] if not c.startswith("fs/")))
+def test_bad_input_gives_its_exact_problems(case: str, lang: str, tmp_path: Path, capsys,
+                                            monkeypatch):
     monkeypatch.chdir(CORPUS)
     out = tmp_path / "site"
     previous_site(out)
     option = "--config" if case.startswith("config/") else "--data"
-    status = main(["build", option, case, "--out", str(out), "--no-search",
+    status = main(["build", "--lang", lang, option, case, "--out", str(out), "--no-search",
                    *(["--config", str(ROOT / "config.yaml")] if option == "--data" else [])])
     expected = [e.replace("data/wilayah.yaml", os.path.relpath(ROOT / "data" / "wilayah.yaml"))
-                for e in CASES[case]]
-    assert_exact_problems(status, capsys.readouterr().err, expected, out)
+                for e in CASES[lang][case]]
+    assert_exact_problems(status, capsys.readouterr().err, expected, out, lang)
     assert_previous_site(out)
 
 
@@ -309,9 +333,10 @@ def _timeout(*_: object) -> None:
     raise TimeoutError("the build hangs")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("case", sorted(FS_CASES))
-def test_file_system_oddity_gives_its_exact_problems(case: str, tmp_path: Path, capsys,
-                                                      monkeypatch):
+def test_file_system_oddity_gives_its_exact_problems(case: str, lang: str, tmp_path: Path,
+                                                      capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "posyandu.yaml").write_text(GOOD_ENTRY, encoding="utf-8")
@@ -323,10 +348,10 @@ def test_file_system_oddity_gives_its_exact_problems(case: str, tmp_path: Path, 
     signal.signal(signal.SIGALRM, _timeout)
     signal.alarm(60)  # a FIFO opened for reading would wait for a writer for ever
     try:
-        status = main(["build", *args, "--no-search", "--no-cache"])
+        status = main(["build", "--lang", lang, *args, "--no-search", "--no-cache"])
     finally:
         signal.alarm(0)
-    assert_exact_problems(status, capsys.readouterr().err, CASES[case], out)
+    assert_exact_problems(status, capsys.readouterr().err, CASES[lang][case], out, lang)
     if (tmp_path / out).parent.is_dir():
         assert_previous_site(tmp_path / out)
 
@@ -335,7 +360,8 @@ def test_a_file_of_hundreds_of_megabytes_is_refused_before_it_is_read(tmp_path: 
     huge = tmp_path / "posyandu.yaml"
     with huge.open("wb") as f:
         f.truncate(300 * 1024 * 1024)  # sparse: takes no disk space
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "--data", str(huge)],
+    result = subprocess.run([sys.executable, "-m", "generator", "check", "--lang", "en",
+                             "--data", str(huge)],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert result.stderr.startswith(f"{huge}:1: (file): is 300 MB, over the limit of 64 MB\n"
@@ -348,4 +374,4 @@ def test_subprocess_run_prints_no_traceback():
                              str(CORPUS / "registry" / "billion-laughs.yaml")],
                             cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "anchors and aliases" in result.stderr
+    assert "anchor dan alias YAML" in result.stderr  # the default language

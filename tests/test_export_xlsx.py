@@ -31,8 +31,10 @@ def registry_file(site: Path) -> Path:
 
 def test_the_workbook_has_the_import_columns_dropdowns_and_a_locked_id(tmp_path: Path, capsys):
     site = project(tmp_path / "p")
-    out = export(site, tmp_path / "daftar.xlsx")
-    assert capsys.readouterr().out == (f"wrote {out}: 3 Posyandu from {registry_file(site)}\n")
+    out = export(site, tmp_path / "daftar.xlsx")  # in Bahasa Indonesia, the default
+    assert capsys.readouterr().out == f"{out} ditulis: 3 Posyandu dari {registry_file(site)}\n"
+    assert cli(site, "export-xlsx", "--lang", "en", "--out", str(out)) == 0
+    assert capsys.readouterr().out == f"wrote {out}: 3 Posyandu from {registry_file(site)}\n"
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["Petunjuk", "Posyandu", "Wilayah"]
     sheet = book["Posyandu"]
@@ -129,7 +131,7 @@ def test_the_small_registry_round_trips(tmp_path: Path, capsys):
     site = project(tmp_path / "p")
     out = export(site, tmp_path / "daftar.xlsx")
     assert cli(site, "import", str(out)) == 0
-    assert "nothing to write" in capsys.readouterr().out
+    assert "tidak ada yang perlu ditulis" in capsys.readouterr().out.splitlines()
     assert registry_file(site).read_text(encoding="utf-8") == SMALL_REGISTRY
 
 
@@ -139,13 +141,13 @@ def test_export_then_import_of_the_full_sample_changes_nothing_and_an_edit_is_th
     site = project(tmp_path / "p", FULL_REGISTRY)
     out = export(site, tmp_path / "daftar.xlsx")
     assert cli(site, "import", str(out)) == 0
-    assert "added 0, changed 0, unchanged 827, rows with problems 0" in capsys.readouterr().out
+    assert "ditambah 0, diubah 0, tidak berubah 827, baris bermasalah 0" in capsys.readouterr().out
     assert registry_file(site).read_bytes() == (ROOT / "data" / "posyandu.yaml").read_bytes()
     # Row 2 is the first entry, muara-muntai-perian-teratai: rabu, week 2, 09.00-12.00.
     edited = _edit(out, {(2, "Jam"): "07.30-10.30", (2, "Minggu ke-"): "terakhir"})
     assert cli(site, "import", str(edited)) == 0
     out_lines = capsys.readouterr().out
-    assert "  changed row 2: muara-muntai-perian-teratai: jadwal.minggu_ke, jadwal.jam" in out_lines
+    assert "  diubah   baris 2: muara-muntai-perian-teratai: jadwal.minggu_ke, jadwal.jam" in out_lines
     today = dt.date.today().isoformat()
     assert _changed_lines(FULL_REGISTRY, registry_file(site).read_text(encoding="utf-8")) == [
         "-      minggu_ke: 2", '-      jam: "09.00-12.00"',
@@ -166,5 +168,5 @@ def test_a_file_saved_by_libreoffice_imports_without_a_change(tmp_path: Path, ca
                    check=True, capture_output=True, timeout=300)
     assert (saved / out.name).read_bytes() != out.read_bytes()  # really written by LibreOffice
     assert cli(site, "import", str(saved / out.name)) == 0
-    assert "added 0, changed 0, unchanged 827, rows with problems 0" in capsys.readouterr().out
+    assert "ditambah 0, diubah 0, tidak berubah 827, baris bermasalah 0" in capsys.readouterr().out
     assert registry_file(site).read_bytes() == (ROOT / "data" / "posyandu.yaml").read_bytes()

@@ -162,7 +162,7 @@ def test_odd_file_system_shapes_never_crash_or_hang(shape, capsys):
         signal.signal(signal.SIGALRM, _hangs)
         signal.alarm(30)
         try:
-            status = main(["check", "--config", str(ROOT / "config.yaml"), "--data",
+            status = main(["check", "--lang", "en", "--config", str(ROOT / "config.yaml"), "--data",
                            str(root / "data"), "--content", str(root / "content"), "--no-cache"])
         finally:
             signal.alarm(0)

@@ -180,7 +180,7 @@ def test_shipped_svg_is_accepted_and_a_scripted_one_refused_with_its_line():
     assert svg.problems(shipped) == []
     scripted = shipped.replace(b"<defs>", b'<defs>\n<script href="x.js"/>', 1)
     line = scripted[: scripted.index(b"<script")].count(b"\n") + 1
-    assert svg.problems(scripted) == [
+    assert [(n, str(message)) for n, message in svg.problems(scripted)] == [
         (line, "the element <script> is not allowed in an SVG image"),
         (line, '<script>: href="x.js" links to another file or runs a script; only links to an '
                "id in the same file (#name) are allowed")]

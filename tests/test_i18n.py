@@ -20,7 +20,16 @@ from conftest import ROOT
 
 from generator.__main__ import main
 from generator.build import Options
-from generator.i18n import LOCALE, LOCALE_VARIABLES, Message, Number, _, choose, ngettext
+from generator.i18n import (
+    LOCALE,
+    LOCALE_VARIABLES,
+    Message,
+    Number,
+    _,
+    as_message,
+    choose,
+    ngettext,
+)
 from generator.output import MARKER
 from generator.preview import overlay, run_serve
 from generator.problems import Problem
@@ -109,7 +118,7 @@ def test_a_problem_prints_in_the_language_asked_with_its_hint_label():
                                     "folder\n    hint: choose another --out, e.g. --out site")
     assert problem.render("id") == ("data/posyandu.yaml:3: --out: README.md adalah berkas, bukan "
                                     "folder\n    petunjuk: pilih --out lain, misalnya --out site")
-    plain = Problem("a.yaml", 1, "nama", "a text not marked for translation {x}")
+    plain = Problem("a.yaml", 1, "nama", as_message("a text not marked for translation {x}"))
     assert plain.render("id") == "a.yaml:1: nama: a text not marked for translation {x}"
     half = _("give folders made by: {command}").format(other="x")  # never a traceback
     assert half.render("id") == "berikan folder hasil perintah: {command}"

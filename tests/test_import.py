@@ -12,6 +12,7 @@ import pytest
 from sheet_helpers import ROOT, SMALL_REGISTRY, cli, project
 
 from generator.build import Options, load
+from generator.i18n import LOCALE_VARIABLES
 from generator.importer.cells import stored_name
 from generator.importer.places import PlaceError, Places
 from generator.importer.registry import load_region
@@ -32,8 +33,10 @@ def places() -> Places:
     return Places(load_region(ROOT / "config.yaml"))
 
 
-def run(site: Path, sheet: Path, *options: str) -> int:
-    return cli(site, "import", str(sheet), *options)
+def run(site: Path, sheet: Path, *options: str, lang: str = "en") -> int:
+    """Import ``sheet`` with messages in ``lang`` (English: the tests below quote the English
+    messages; the Indonesian default is tested on its own)."""
+    return cli(site, "import", str(sheet), "--lang", lang, *options)
 
 
 def registry(site: Path):
@@ -186,6 +189,43 @@ def test_rows_with_problems_are_named_by_cell_and_nothing_is_written(site: Path,
     ]
     assert data.read_text(encoding="utf-8") == ORIGINAL
     assert not (site / "data" / "posyandu.yaml.bak").exists()
+
+
+def test_the_import_report_and_problems_are_in_indonesian_by_default(site: Path, capsys,
+                                                                     monkeypatch):
+    for name in LOCALE_VARIABLES:  # no --lang and no locale: the default, Bahasa Indonesia
+        monkeypatch.delenv(name, raising=False)
+    data = site / "data" / "posyandu.yaml"
+    sheet = write_xlsx(site / "daftar.xlsx", GOOD_ROWS + BAD_ROWS)
+    assert cli(site, "import", str(sheet), "--sheet", "Posyandu") == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == (f"impor {sheet}, lembar 'Posyandu': "
+                                            f"7 baris ke {data}")
+    assert "ditambah 3, diubah 1, tidak berubah 1, baris bermasalah 2" in captured.out
+    assert captured.err.splitlines() == [
+        (f"{sheet}:Posyandu!C9: Desa / Kelurahan: Desa 'Sumber Rejo' (Kec. Loa Kulu) tidak "
+         "ditemukan"),
+        ("    petunjuk: yang paling mirip: Loh Sumber (64.02.02.2005), Sumber Sari "
+         "(64.02.02.2014), Jembayan (64.02.02.2003)"),
+        (f"{sheet}:Posyandu!B10: NAMA POSYANDU: Posyandu yang sama dengan baris 4 "
+         "(muara-muntai-perian-teratai)"),
+        "    petunjuk: pertahankan satu baris per Posyandu",
+        f"tidak ada yang ditulis: 2 masalah; perbaiki lembar kerja atau {data} lalu impor lagi",
+    ]
+    assert data.read_text(encoding="utf-8") == ORIGINAL
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("id", "{sheet}:Posyandu!F12: Jam: '8-25' bukan rentang jam seperti 08.00-11.00"),
+    ("en", "{sheet}:Posyandu!F12: Jam: '8-25' is not a range of hours such as 08.00-11.00"),
+])
+def test_a_bad_cell_is_reported_in_the_language_asked(site: Path, capsys, lang: str,
+                                                      expected: str):
+    rows = [[None] * 5 for _ in range(9)]
+    rows[8] = [9, "Posyandu Baru", "Perian", "Muara Muntai", "Sabtu", "8-25"]  # row 12
+    sheet = write_xlsx(site / "daftar.xlsx", rows)
+    assert run(site, sheet, lang=lang) == 1
+    assert expected.format(sheet=sheet) in capsys.readouterr().err.splitlines()
 
 
 def test_a_bad_cell_names_sheet_row_and_column(site: Path, capsys):
@@ -403,13 +443,13 @@ def test_every_official_name_finds_its_desa_within_its_kecamatan(places: Places)
 def test_unmatched_or_ambiguous_names_are_explained(places: Places, kecamatan, desa, message):
     with pytest.raises(PlaceError) as caught:
         places.locate(None, kecamatan, desa)
-    assert caught.value.message == message
+    assert str(caught.value.message) == message
 
 
 def test_a_desa_of_another_kecamatan_is_suggested(places: Places):
     with pytest.raises(PlaceError) as caught:
         places.locate(None, "Samboja", "Amborawang Laut")
-    assert caught.value.hint.endswith("; in another kecamatan: Amborawang Laut (64.02.20.1009, "
+    assert str(caught.value.hint).endswith("; in another kecamatan: Amborawang Laut (64.02.20.1009, "
                                       "Kec. Samboja Barat)")
 
 

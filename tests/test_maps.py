@@ -179,7 +179,7 @@ def test_check_reports_a_wrong_boundary_code_without_traceback(tmp_path: Path):
     text = (ROOT / "data/batas-kukar.json").read_text(encoding="utf-8")
     (tmp_path / "data/batas-kukar.json").write_text(text.replace('"64.02.13.1012"',
                                                                  '"64.02.13.9012"'))
-    run = subprocess.run([sys.executable, "-m", "generator", "check", "--config",
+    run = subprocess.run([sys.executable, "-m", "generator", "check", "--lang", "en", "--config",
                           str(tmp_path / "config.yaml"), "--data",
                           str(tmp_path / "data/posyandu.yaml"), "--content", str(ROOT / "content")],
                          capture_output=True, text=True, cwd=ROOT)
@@ -282,8 +282,8 @@ def test_a_wrong_national_boundary_code_is_reported(tmp_path: Path):
                       tmp_path / "site")
     out = run.stdout + run.stderr
     assert run.returncode == 1 and "Traceback" not in out
-    assert re.search(r"batas\.json:\d+: kabupaten\.64\.2: '64\.2' is not a kabupaten of "
-                     r"Indonesia", out), out
+    assert re.search(r"batas\.json:\d+: kabupaten\.64\.2: '64\.2' bukan kabupaten di "
+                     r"Indonesia", out), out  # in Bahasa Indonesia, the default
 
 
 @pytest.mark.browser

@@ -170,5 +170,6 @@ def test_check_units_reports_every_kabupaten_problem(tmp_path: Path):
     bad = subprocess.run([sys.executable, "-m", "generator", "check", "--units", str(units)],
                          cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
-    located = [line for line in bad.stderr.splitlines() if "'terdaftr' is not one of" in line]
+    located = [line for line in bad.stderr.splitlines()
+               if "'terdaftr' bukan salah satu dari" in line]  # the default language
     assert [line[:len(e)] for line, e in zip(located, expected)] == expected, bad.stderr

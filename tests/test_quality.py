@@ -184,7 +184,7 @@ def test_check_report_writes_one_self_contained_file_dated_today(tmp_path: Path,
     today = dt.date.today()
     assert status == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        f"quality report as of {today.isoformat()} (today) written to {out}")
+        f"laporan kualitas per {today.isoformat()} (hari ini) ditulis ke {out}")
     page = BeautifulSoup(out.read_text(encoding="utf-8"), "lxml")
     assert f"per tanggal {tanggal(today)}" in " ".join(page.get_text(" ").split())
     assert page.find("p", class_="contoh")
@@ -207,7 +207,7 @@ def test_check_report_says_when_it_cannot_write(tmp_path: Path, capsys):
                    str(ROOT / "content"), "--templates", str(ROOT / "templates"), "--no-cache"])
     assert status == 1
     assert capsys.readouterr().err == (
-        f"{out}: cannot write the report: No such file or directory\n")
+        f"{out}: laporan tidak dapat ditulis: No such file or directory\n")  # the system's reason
 
 
 # The measures at their edges

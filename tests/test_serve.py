@@ -102,7 +102,8 @@ def test_preview_rebuilds_on_save_and_shows_build_errors(preview):
     line = broken[: broken.index("status: terdaftr")].count("\n") + 1
     wait_for(lambda: "preview-errors" in fetch(url + PROFILE))
     page = fetch(url + PROFILE)
-    assert f"{registry}:{line}: posyandu[0].registrasi.status: &#x27;terdaftr&#x27; is not one of" in page
+    assert (f"{registry}:{line}: posyandu[0].registrasi.status: &#x27;terdaftr&#x27; bukan salah "
+            "satu dari") in page  # the panel is in Bahasa Indonesia throughout
     assert "Posyandu Teratai Indah" in page  # the last good site stays served
     report = state(url)
     assert not report["ok"] and "terdaftr" in report["problems"][0]

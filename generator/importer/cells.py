@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from ..i18n import NO_HINT, Message, _
 from ..models import REGISTRATION_STATUSES, WEEKDAYS
 from ..problems import Problem
 from ..validate import SPM_KEYS
@@ -15,30 +16,30 @@ from .sheet import RUNNING, Cell, Record, Table, text
 FieldPath = tuple[str, ...]  # a field of an entry, e.g. ("jadwal", "jam")
 
 # Messages (one place, for translation); {value} is the cell as written.
-NOT_WHOLE = "'{value}' is not a whole number"
-NOT_DEGREES = "'{value}' is not a number of degrees such as -0.5123"
-NOT_STATUS = "'{value}' is not one of 'terdaftar', 'dalam verifikasi', 'belum terdaftar'"
-NOT_DATE = "'{value}' is not a date such as 2025-03-14 or 14/03/2025"
-NOT_HOURS = "'{value}' is not a range of hours such as 08.00-11.00"
-NOT_DAY = "'{value}' is not a weekday or a day of the month"
-NOT_DAY_HINT = "e.g. 'Selasa', 'Selasa minggu ke-2', 'Rabu terakhir' or 'tanggal 13'"
-AMBIGUOUS_SUNDAY = "'{value}' is a week of the month without its weekday, or a Sunday"
-AMBIGUOUS_SUNDAY_HINT = ("write the weekday and the week, e.g. 'Selasa minggu ke-2', or "
-                         "'Minggu, minggu ke-2' for the second Sunday")
-NOT_WEEK = "'{value}' is not a week of the month"
-NOT_WEEK_HINT = "1, 2, 3, 4, or 'terakhir' for the last week"
-NOT_DAY_OF_MONTH = "'{value}' is not a day of the month"
-NOT_DAY_OF_MONTH_HINT = "a whole number from 1 to 31"
-WEEK_WITHOUT_DAY = "'{value}' is given without a weekday"
-WEEK_WITHOUT_DAY_HINT = "fill in the weekday too, e.g. Selasa"
-DAY_AND_DATE = "'{value}' is given together with a day of the month"
-DAY_AND_DATE_HINT = ("keep one: 'Selasa' with week 2 opens on the second Tuesday, "
-                     "'tanggal 13' on the 13th of each month")
-NOT_YES_NO = "'{value}' is not 'ya' or 'tidak'"
-NOT_RUNNING_BUT_LISTED = "'{value}', but activities are listed for the field"
-NOT_RUNNING_BUT_LISTED_HINT = "empty the activities, or choose 'ya'"
-HALF_COORDINATES = "'{value}' is given without the other coordinate"
-HALF_COORDINATES_HINT = "give both latitude and longitude, or neither"
+NOT_WHOLE = _("'{value}' is not a whole number")
+NOT_DEGREES = _("'{value}' is not a number of degrees such as -0.5123")
+NOT_STATUS = _("'{value}' is not one of 'terdaftar', 'dalam verifikasi', 'belum terdaftar'")
+NOT_DATE = _("'{value}' is not a date such as 2025-03-14 or 14/03/2025")
+NOT_HOURS = _("'{value}' is not a range of hours such as 08.00-11.00")
+NOT_DAY = _("'{value}' is not a weekday or a day of the month")
+NOT_DAY_HINT = _("e.g. 'Selasa', 'Selasa minggu ke-2', 'Rabu terakhir' or 'tanggal 13'")
+AMBIGUOUS_SUNDAY = _("'{value}' is a week of the month without its weekday, or a Sunday")
+AMBIGUOUS_SUNDAY_HINT = _("write the weekday and the week, e.g. 'Selasa minggu ke-2', or "
+                          "'Minggu, minggu ke-2' for the second Sunday")
+NOT_WEEK = _("'{value}' is not a week of the month")
+NOT_WEEK_HINT = _("1, 2, 3, 4, or 'terakhir' for the last week")
+NOT_DAY_OF_MONTH = _("'{value}' is not a day of the month")
+NOT_DAY_OF_MONTH_HINT = _("a whole number from 1 to 31")
+WEEK_WITHOUT_DAY = _("'{value}' is given without a weekday")
+WEEK_WITHOUT_DAY_HINT = _("fill in the weekday too, e.g. Selasa")
+DAY_AND_DATE = _("'{value}' is given together with a day of the month")
+DAY_AND_DATE_HINT = _("keep one: 'Selasa' with week 2 opens on the second Tuesday, "
+                      "'tanggal 13' on the 13th of each month")
+NOT_YES_NO = _("'{value}' is not 'ya' or 'tidak'")
+NOT_RUNNING_BUT_LISTED = _("'{value}', but activities are listed for the field")
+NOT_RUNNING_BUT_LISTED_HINT = _("empty the activities, or choose 'ya'")
+HALF_COORDINATES = _("'{value}' is given without the other coordinate")
+HALF_COORDINATES_HINT = _("give both latitude and longitude, or neither")
 
 YES, NO = "ya", "tidak"  # an SPM field's 'berjalan' column
 LAST_WEEK = "terakhir"  # minggu_ke: -1
@@ -63,8 +64,8 @@ NAME_PREFIX = "Posyandu"
 class BadCell(ValueError):
     """A cell that cannot be read; ``message`` and ``hint`` take the cell's text as {value}."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, hint: Message = NO_HINT) -> None:
+        super().__init__(str(message))
         self.message, self.hint = message, hint
 
 

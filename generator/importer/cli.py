@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..i18n import Message, _, render
 from ..problems import BuildError, Problem
 from .cells import COLUMN_OF, FieldPath
 from .merge import Merger
@@ -23,85 +24,91 @@ from .registry import (
 from .sheet import SheetError, Table, read_table
 
 # Messages (one place, for translation).
-HELP = "merge an .xlsx/.csv list of Posyandu into the registry"
-DESCRIPTION = "Merge a spreadsheet of Posyandu (.xlsx or .csv) into the registry."
-FILE_HELP = "the .xlsx or .csv file"
-DATA_HELP = "the registry to merge into (default: data/posyandu.yaml)"
-CONFIG_HELP = "site settings naming the region table (default: config.yaml)"
-SHEET_HELP = "the sheet of an .xlsx file (default: the first with a header row)"
-DRY_RUN_HELP = "report what would change and check the result; write nothing"
-HEAD = "import {source}: {rows} rows into {data}"
-IGNORED = "ignored columns: {columns}"
-FAILED = "nothing written: {count} problem(s); fix {what} and import again"
-FIX_SHEET, FIX_BOTH = "the sheet", "the sheet or {data}"
-DRY_RUN = "dry run: nothing written"
-NOT_WRITTEN = "cannot be written ({error})"
-NOT_WRITTEN_HINT = "check that the folder is writable and the file is not open in another program"
-NOTHING = "nothing to write"
-WROTE = "wrote {data}"
-WROTE_BACKUP = "wrote {data} (previous version kept as {backup})"
-CHECK_OK = "check: ok, {count} Posyandu in {data}"
+HELP = _("merge an .xlsx/.csv list of Posyandu into the registry")
+DESCRIPTION = _("Merge a spreadsheet of Posyandu (.xlsx or .csv) into the registry.")
+FILE_HELP = _("the .xlsx or .csv file")
+DATA_HELP = _("the registry to merge into (default: data/posyandu.yaml)")
+CONFIG_HELP = _("site settings naming the region table (default: config.yaml)")
+SHEET_HELP = _("the sheet of an .xlsx file (default: the first with a header row)")
+DRY_RUN_HELP = _("report what would change and check the result; write nothing")
+HEAD = _("import {source}: {rows} rows into {data}")
+IGNORED = _("ignored columns: {columns}")
+FAILED = _("nothing written: {count} problem(s); fix {what} and import again")
+FIX_SHEET, FIX_BOTH = _("the sheet"), _("the sheet or {data}")
+DRY_RUN = _("dry run: nothing written")
+NOT_WRITTEN = _("cannot be written ({error})")
+NOT_WRITTEN_HINT = _("check that the folder is writable and the file is not open in another program")
+NOTHING = _("nothing to write")
+WROTE = _("wrote {data}")
+WROTE_BACKUP = _("wrote {data} (previous version kept as {backup})")
+CHECK_OK = _("check: ok, {count} Posyandu in {data}")
 
 _ENTRY_FIELD = re.compile(r"posyandu\[(\d+)\]\.?(.*)")
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``import`` with the generator's command line."""
-    cmd = sub.add_parser("import", help=HELP, description=DESCRIPTION)
-    cmd.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP)
-    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"), help=DATA_HELP)
-    cmd.add_argument("--config", type=Path, default=Path("config.yaml"), help=CONFIG_HELP)
-    cmd.add_argument("--sheet", help=SHEET_HELP)
-    cmd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               parents: list[argparse.ArgumentParser], lang: str) -> None:
+    """Register ``import`` with the generator's command line, its help in ``lang``."""
+    cmd = sub.add_parser("import", help=HELP.render(lang), description=DESCRIPTION.render(lang),
+                         parents=parents)
+    cmd.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP.render(lang))
+    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"),
+                     help=DATA_HELP.render(lang))
+    cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
+                     help=CONFIG_HELP.render(lang))
+    cmd.add_argument("--sheet", help=SHEET_HELP.render(lang))
+    cmd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP.render(lang))
 
 
-def run_import(args: argparse.Namespace) -> int:
-    """Import a spreadsheet into the registry and print a report; 0 when every row was imported
-    and the result passes the check (then it is written), 1 otherwise (nothing is written)."""
+def run_import(args: argparse.Namespace, lang: str) -> int:
+    """Import a spreadsheet into the registry and print a report in ``lang``; 0 when every row
+    was imported and the result passes the check (then it is written), 1 otherwise (nothing is
+    written)."""
     today = dt.date.today()
     try:
         places = Places(load_region(args.config))
         table = read_table(args.file, args.sheet)
         registry = RegistryFile.read(args.data)
     except SheetError as exc:
-        return _failed([exc.problem], FIX_SHEET)
+        return _failed([exc.problem], FIX_SHEET, lang)
     except RegistryError as exc:
-        return _failed([exc.problem], str(args.data))
+        return _failed([exc.problem], str(args.data), lang)
     except BuildError as exc:
-        return _failed(exc.problems.sorted(), str(args.config))
+        return _failed(exc.problems.sorted(), str(args.config), lang)
     merger = Merger(registry.entries, places, table, today)
     for record in table.records:
         merger.row(record)
-    print(HEAD.format(source=table.source, rows=len(table.records), data=args.data))
+    print(HEAD.format(source=table.source, rows=len(table.records), data=args.data).render(lang))
     if table.ignored:
-        print(IGNORED.format(columns=", ".join(table.ignored)))
-    print("\n".join(merger.report.lines()))
+        print(IGNORED.format(columns=", ".join(render(c, lang) for c in table.ignored))
+              .render(lang))
+    print("\n".join(merger.report.lines(lang)))
     changed = bool(merger.report.added or merger.report.changed)
     text = registry.text() if changed else registry.original
     entries, problems = check_text(text, places.region, args.data, today)
     problems = merger.report.problems + _placed(problems, merger, table, text)
     if problems:
-        return _failed(sorted(set(problems)), FIX_BOTH.format(data=args.data))
+        return _failed(sorted(set(problems)), FIX_BOTH.format(data=args.data), lang)
     if args.dry_run:
-        print(DRY_RUN)
+        print(DRY_RUN.render(lang))
     elif changed:
         try:
             backup = write_atomically(args.data, text)
         except OSError as exc:
             return _failed([Problem(str(args.data), 1, "(file)", NOT_WRITTEN.format(
-                error=exc.strerror), NOT_WRITTEN_HINT)], str(args.data))
-        print(WROTE_BACKUP.format(data=args.data, backup=backup) if backup
-              else WROTE.format(data=args.data))
+                error=exc.strerror or ""), NOT_WRITTEN_HINT)], str(args.data), lang)
+        print((WROTE_BACKUP.format(data=args.data, backup=backup) if backup
+               else WROTE.format(data=args.data)).render(lang))
     else:
-        print(NOTHING)
-    print(CHECK_OK.format(count=len(entries), data=args.data))
+        print(NOTHING.render(lang))
+    print(CHECK_OK.format(count=len(entries), data=args.data).render(lang))
     return 0
 
 
-def _failed(problems: list[Problem], what: str) -> int:
+def _failed(problems: list[Problem], what: str | Message, lang: str) -> int:
     for problem in problems:
-        print(problem, file=sys.stderr)
-    print(FAILED.format(count=len(problems), what=what), file=sys.stderr)
+        print(problem.render(lang), file=sys.stderr)
+    print(FAILED.format(count=len(problems), what=what).render(lang), file=sys.stderr)
     return 1
 
 

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..i18n import _
 from ..load import read_text
 from ..models import REGISTRATION_STATUSES, SPM_FIELDS, WEEKDAYS
 from ..problems import BuildError, Problem, Problems
@@ -32,18 +33,18 @@ from .places import Places
 from .registry import check_text, load_region
 from .sheet import RUNNING, SHEET_COLUMNS
 
-# Messages (one place, for translation): the command line in English like the other commands,
-# the workbook in Indonesian.
-HELP = "write the registry as a spreadsheet that import reads back"
-DESCRIPTION = ("Write the registry as an .xlsx spreadsheet with the columns import reads; "
-               "edit it and merge it back with 'python -m generator import'.")
-OUT_HELP = "the .xlsx file to write (default: daftar-posyandu.xlsx)"
-DATA_HELP = "the registry (default: data/posyandu.yaml)"
-CONFIG_HELP = "site settings naming the region table (default: config.yaml)"
-WROTE = "wrote {out}: {count} Posyandu from {data}"
-NOT_WRITTEN = "cannot be written ({error})"
-NOT_WRITTEN_HINT = "close the file if it is open in Excel, or choose another --out"
-FAILED = "nothing written: {count} problem(s)"
+# Messages (one place, for translation): the command line's in the language of the run, the
+# workbook's in Indonesian (it is for DPMD staff, whatever the language of the command line).
+HELP = _("write the registry as a spreadsheet that import reads back")
+DESCRIPTION = _("Write the registry as an .xlsx spreadsheet with the columns import reads; "
+                "edit it and merge it back with 'python -m generator import'.")
+OUT_HELP = _("the .xlsx file to write (default: daftar-posyandu.xlsx)")
+DATA_HELP = _("the registry (default: data/posyandu.yaml)")
+CONFIG_HELP = _("site settings naming the region table (default: config.yaml)")
+WROTE = _("wrote {out}: {count} Posyandu from {data}")
+NOT_WRITTEN = _("cannot be written ({error})")
+NOT_WRITTEN_HINT = _("close the file if it is open in Excel, or choose another --out")
+FAILED = _("nothing written: {count} problem(s)")
 GUIDE, SHEET, REGION = "Petunjuk", "Posyandu", "Wilayah"
 GUIDE_TITLE = "Daftar Posyandu {wilayah}: ekspor registri"
 GUIDE_TEXT = (
@@ -92,25 +93,31 @@ _OPEN = Protection(locked=False)
 _WIDTHS = {"id": 34, "nama": 26, "desa": 20, "kecamatan": 18, "alamat": 28, "email": 30}
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``export-xlsx`` with the generator's command line."""
-    cmd = sub.add_parser("export-xlsx", help=HELP, description=DESCRIPTION)
-    cmd.add_argument("--out", type=Path, default=Path("daftar-posyandu.xlsx"), help=OUT_HELP)
-    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"), help=DATA_HELP)
-    cmd.add_argument("--config", type=Path, default=Path("config.yaml"), help=CONFIG_HELP)
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+               parents: list[argparse.ArgumentParser], lang: str) -> None:
+    """Register ``export-xlsx`` with the generator's command line, its help in ``lang``."""
+    cmd = sub.add_parser("export-xlsx", help=HELP.render(lang),
+                         description=DESCRIPTION.render(lang), parents=parents)
+    cmd.add_argument("--out", type=Path, default=Path("daftar-posyandu.xlsx"),
+                     help=OUT_HELP.render(lang))
+    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"),
+                     help=DATA_HELP.render(lang))
+    cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
+                     help=CONFIG_HELP.render(lang))
 
 
-def run(args: argparse.Namespace) -> int:
-    """Export the registry; 1 (and nothing written) when it does not pass the check."""
+def run(args: argparse.Namespace, lang: str) -> int:
+    """Export the registry, reporting in ``lang``; 1 (and nothing written) when it does not
+    pass the check."""
     try:
         places = Places(load_region(args.config))
     except BuildError as exc:
-        return _failed(exc.problems.sorted())
+        return _failed(exc.problems.sorted(), lang)
     problems = Problems()
     text = read_text(args.data, problems)
     entries, found = check_text(text or "", places.region, args.data, dt.date.today())
     if problems or found:
-        return _failed(problems.sorted() or found)
+        return _failed(problems.sorted() or found, lang)
     data = workbook_bytes(entries, places, args.out.name)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     try:
@@ -119,15 +126,15 @@ def run(args: argparse.Namespace) -> int:
         os.replace(tmp, args.out)
     except OSError as exc:
         return _failed([Problem(str(args.out), 1, "--out", NOT_WRITTEN.format(
-            error=exc.strerror), NOT_WRITTEN_HINT)])
-    print(WROTE.format(out=args.out, count=len(entries), data=args.data))
+            error=exc.strerror or ""), NOT_WRITTEN_HINT)], lang)
+    print(WROTE.format(out=args.out, count=len(entries), data=args.data).render(lang))
     return 0
 
 
-def _failed(problems: list[Problem]) -> int:
+def _failed(problems: list[Problem], lang: str) -> int:
     for problem in problems:
-        print(problem, file=sys.stderr)
-    print(FAILED.format(count=len(problems)), file=sys.stderr)
+        print(problem.render(lang), file=sys.stderr)
+    print(FAILED.format(count=len(problems)).render(lang), file=sys.stderr)
     return 1
 
 

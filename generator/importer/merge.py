@@ -12,6 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 from .. import validate
+from ..i18n import Message, _
 from ..models import Desa
 from ..problems import Problem
 from ..slugs import slugify
@@ -20,19 +21,19 @@ from .places import PlaceError, Places, name_key
 from .sheet import Record, Table, text
 
 # Messages (one place, for translation).
-COUNTS = "added {added}, changed {changed}, unchanged {unchanged}, rows with problems {problems}"
-ADDED = "  added   row {row}: {id}: {nama}, {desa} ({kode})"
-CHANGED = "  changed row {row}: {id}: {fields}"
-NOTE = "; {note}"
+COUNTS = _("added {added}, changed {changed}, unchanged {unchanged}, rows with problems {problems}")
+ADDED = _("  added   row {row}: {id}: {nama}, {desa} ({kode})")
+CHANGED = _("  changed row {row}: {id}: {fields}")
+NOTE = _("; {note}")
 WHERE = "{desa}, Kecamatan {kecamatan}"  # the comment beside a new entry's kode_wilayah
-NO_NAME = "no Posyandu name"
-NO_NAME_HINT = "a new Posyandu needs its name"
-NO_DESA = "no desa/kelurahan"
-NO_DESA_HINT = "give Desa (and Kecamatan) or Kode Wilayah"
-BAD_ID = "id '{id}' is not lowercase letters, digits and single hyphens"
-BAD_ID_HINT = "leave ID empty for a new Posyandu: it gets an id from its kecamatan, desa and name"
-TWICE = "the same Posyandu as row {row} ({id})"
-TWICE_HINT = "keep one row per Posyandu"
+NO_NAME = _("no Posyandu name")
+NO_NAME_HINT = _("a new Posyandu needs its name")
+NO_DESA = _("no desa/kelurahan")
+NO_DESA_HINT = _("give Desa (and Kecamatan) or Kode Wilayah")
+BAD_ID = _("id '{id}' is not lowercase letters, digits and single hyphens")
+BAD_ID_HINT = _("leave ID empty for a new Posyandu: it gets an id from its kecamatan, desa and name")
+TWICE = _("the same Posyandu as row {row} ({id})")
+TWICE_HINT = _("keep one row per Posyandu")
 
 # Where new fields go, so that an entry keeps the registry's order of fields.
 _ORDER: dict[str, tuple[str, ...]] = {
@@ -148,21 +149,27 @@ def apply(entry: CommentedMap, values: dict[FieldPath, Any]) -> list[str]:
     return changed
 
 
+Line = tuple[Message, list[Message]]  # a report line and its notes ("Kecamatan ... read as ...")
+
+
 @dataclass
 class Report:
     """What an import did, row by row."""
 
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
+    added: list[Line] = field(default_factory=list)
+    changed: list[Line] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
 
-    def lines(self) -> list[str]:
-        """The report: counts, then one line per entry added or changed."""
+    def lines(self, lang: str) -> list[str]:
+        """The report in ``lang``: counts, then one line per entry added or changed, each with
+        its notes."""
         rows = {p.line for p in self.problems}
         head = COUNTS.format(added=len(self.added), changed=len(self.changed),
                              unchanged=self.unchanged, problems=len(rows))
-        return [head, *self.added, *self.changed]
+        return [head.render(lang), *(line.render(lang) + "".join(
+            NOTE.format(note=note).render(lang) for note in notes)
+            for line, notes in (*self.added, *self.changed))]
 
 
 @dataclass
@@ -235,7 +242,7 @@ class Merger:
         return entry
 
     def _add(self, row: int, pid: str | None, desa: Desa | None,
-             values: dict[FieldPath, Any], notes: list[str]) -> None:
+             values: dict[FieldPath, Any], notes: list[Message]) -> None:
         """Append a new entry (with the row's id, or one made from its kecamatan, desa, name)."""
         assert desa is not None
         nama = values[("nama",)]
@@ -249,12 +256,11 @@ class Merger:
         self._index(entry)
         self.done[id(entry)] = row
         self.touched[id(entry)] = Touched(row, frozenset(values), True)
-        self.report.added.append(ADDED.format(row=row, id=entry["id"], nama=nama,
-                                              desa=desa.label, kode=desa.kode)
-                                 + "".join(NOTE.format(note=note) for note in notes))
+        self.report.added.append((ADDED.format(row=row, id=entry["id"], nama=nama,
+                                               desa=desa.label, kode=desa.kode), notes))
 
     def _update(self, row: int, entry: CommentedMap, nama: str | None, desa: Desa | None,
-                values: dict[FieldPath, Any], notes: list[str]) -> None:
+                values: dict[FieldPath, Any], notes: list[Message]) -> None:
         """Update an entry with the fields the row gives."""
         if nama and name_key(nama) == name_key(str(entry.get("nama", ""))):
             values.pop(("nama",), None)  # the same name, written another way
@@ -270,9 +276,8 @@ class Merger:
         if desa and old and "kode_wilayah" in changed:
             self._recomment(entry, old, desa)
         self.touched[id(entry)] = Touched(row, frozenset(values), False)
-        self.report.changed.append(CHANGED.format(row=row, id=entry["id"],
-                                                  fields=", ".join(changed))
-                                   + "".join(NOTE.format(note=note) for note in notes))
+        self.report.changed.append((CHANGED.format(row=row, id=entry["id"],
+                                                   fields=", ".join(changed)), notes))
 
     def _where(self, desa: Desa) -> str:
         """The comment beside kode_wilayah, as in the sample registry."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
+from ..i18n import Message, _
 from ..models import Desa, Kecamatan, Region
 from .sheet import ascii_text
 
@@ -18,23 +19,23 @@ _REGION_WORDS = frozenset({"desa", "kelurahan", "kel", "ds", "kecamatan", "kec"}
 
 # Messages (one place, for translation).
 KECAMATAN, DESA = "Kecamatan", "Desa"  # {kind} below
-READ_AS = "{kind} '{name}' read as {found}"
-SEVERAL = "{kind} '{name}'{within} matches several: {places}"
-SEVERAL_HINT = "add the Kecamatan or the Kode Wilayah"
-NOT_MATCHED = "{kind} '{name}'{within} not matched"
-NOT_MATCHED_HINT = "nearest: {places}"
-NOT_MATCHED_ELSEWHERE_HINT = "nearest: {places}; in another kecamatan: {elsewhere}"
-WITHIN = " (Kec. {kecamatan})"
+READ_AS = _("{kind} '{name}' read as {found}")
+SEVERAL = _("{kind} '{name}'{within} matches several: {places}")
+SEVERAL_HINT = _("add the Kecamatan or the Kode Wilayah")
+NOT_MATCHED = _("{kind} '{name}'{within} not matched")
+NOT_MATCHED_HINT = _("nearest: {places}")
+NOT_MATCHED_ELSEWHERE_HINT = _("nearest: {places}; in another kecamatan: {elsewhere}")
+WITHIN = " (Kec. {kecamatan})"  # the same in every language, like IN_KECAMATAN
 IN_KECAMATAN = "{nama} ({kode}, Kec. {kecamatan})"
-NOT_A_DESA = "Kode Wilayah '{code}' is not a desa/kelurahan of {kabupaten}"
-NOT_A_DESA_HINT = "a desa code has four parts, e.g. 64.02.13.1012; data/wilayah.yaml lists them"
+NOT_A_DESA = _("Kode Wilayah '{code}' is not a desa/kelurahan of {kabupaten}")
+NOT_A_DESA_HINT = _("a desa code has four parts, e.g. 64.02.13.1012; data/wilayah.yaml lists them")
 
 
 class PlaceError(ValueError):
     """A name or code that names no single desa; ``column`` is the field of its cell."""
 
-    def __init__(self, column: str, message: str, hint: str) -> None:
-        super().__init__(message)
+    def __init__(self, column: str, message: Message, hint: Message) -> None:
+        super().__init__(str(message))
         self.column, self.message, self.hint = column, message, hint
 
 
@@ -76,12 +77,12 @@ class Places:
         return self.kecamatan[desa.kecamatan_kode]
 
     def locate(self, kode: str | None, kecamatan: str | None,
-               desa: str | None) -> tuple[Desa | None, list[str]]:
+               desa: str | None) -> tuple[Desa | None, list[Message]]:
         """The desa a row names (None if it names none) and notes on names that were guessed.
         A kode wilayah wins; a kecamatan, when given, constrains the desa."""
         if kode:
             return self.by_code(kode), []
-        notes: list[str] = []
+        notes: list[Message] = []
         kec = self._one(kecamatan, list(self.kecamatan.values()), KECAMATAN, "", notes) \
             if kecamatan else None
         if not desa:
@@ -91,7 +92,7 @@ class Places:
         try:
             return self._one(desa, kec.desa, DESA, WITHIN.format(kecamatan=kec.nama), notes), notes
         except PlaceError as exc:
-            elsewhere, _ = self.find(desa, list(self.desa.values()))
+            elsewhere, _score = self.find(desa, list(self.desa.values()))
             if not elsewhere:
                 raise
             raise PlaceError(exc.column, exc.message, NOT_MATCHED_ELSEWHERE_HINT.format(
@@ -135,7 +136,7 @@ class Places:
         return sorted(scored, key=lambda sp: -sp[0])
 
     def _one(self, name: str, places: Sequence[P], kind: str, within: str,
-             notes: list[str]) -> P:
+             notes: list[Message]) -> P:
         hits, guessed = self.find(name, places)
         column = "kecamatan" if kind == KECAMATAN else "desa"
         if len(hits) == 1:

@@ -15,15 +15,16 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .. import validate
+from ..i18n import _
 from ..load import load_yaml, parse_yaml, split_entries
 from ..models import Region
 from ..problems import BuildError, Problem, Problems
 
 # Messages (one place, for translation).
-UNREADABLE = "cannot be read ({error})"
-UNREADABLE_HINT = "'python -m generator check' says more"
-NOT_A_REGISTRY = "expected 'posyandu:' followed by a list of entries"
-NOT_A_REGISTRY_HINT = "start the file with 'posyandu:' followed by the entries"
+UNREADABLE = _("cannot be read ({error})")
+UNREADABLE_HINT = _("'python -m generator check' says more")
+NOT_A_REGISTRY = _("expected 'posyandu:' followed by a list of entries")
+NOT_A_REGISTRY_HINT = _("start the file with 'posyandu:' followed by the entries")
 
 
 def _yaml() -> YAML:

@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..i18n import NO_HINT, Message, _
 from ..models import SPM_FIELDS
 from ..problems import Problem
 
@@ -21,19 +22,19 @@ Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta
 HEADER_ROWS = 10  # the header row is looked for in these first rows
 
 # Messages (one place, for translation).
-NOT_A_SHEET = "expected a .xlsx or .csv file"
-NOT_A_SHEET_HINT = "save the list in Excel as .xlsx, or as 'CSV UTF-8 (Comma delimited)'"
-UNREADABLE = "cannot be read ({error})"
-UNREADABLE_HINT = "check the path, and that the file is not open in another program"
-NOT_UTF8 = "byte {byte} is not UTF-8"
-NOT_UTF8_HINT = "in Excel save it as 'CSV UTF-8 (Comma delimited)'"
-NO_SHEET = "no sheet '{name}'"
-NO_SHEET_HINT = "its sheets: {sheets}"
-NO_HEADER = ("no header row with a 'Nama Posyandu' or 'ID' column and another known column in "
-             "the first {rows} rows")
-NO_HEADER_HINT = "the known columns are listed in README.md, 'Importing a spreadsheet'"
-REPEATED = "'{header}' (repeated)"
-IN_SHEET = "{path}, sheet '{sheet}'"
+NOT_A_SHEET = _("expected a .xlsx or .csv file")
+NOT_A_SHEET_HINT = _("save the list in Excel as .xlsx, or as 'CSV UTF-8 (Comma delimited)'")
+UNREADABLE = _("cannot be read ({error})")
+UNREADABLE_HINT = _("check the path, and that the file is not open in another program")
+NOT_UTF8 = _("byte {byte} is not UTF-8")
+NOT_UTF8_HINT = _("in Excel save it as 'CSV UTF-8 (Comma delimited)'")
+NO_SHEET = _("no sheet '{name}'")
+NO_SHEET_HINT = _("its sheets: {sheets}")
+NO_HEADER = _("no header row with a 'Nama Posyandu' or 'ID' column and another known column in "
+              "the first {rows} rows")
+NO_HEADER_HINT = _("the known columns are listed in README.md, 'Importing a spreadsheet'")
+REPEATED = _("'{header}' (repeated)")
+IN_SHEET = _("{path}, sheet '{sheet}'")
 
 # Columns by field: headers in lowercase ASCII without spaces ("Desa/Kelurahan" → desakelurahan).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -104,11 +105,11 @@ class Table:
     sheet: str | None  # None for a .csv file
     columns: dict[str, int]  # field → column index
     headers: dict[str, str]  # field → the header as written in the sheet
-    ignored: list[str]
+    ignored: list[str | Message]
     records: list[Record]
 
     @property
-    def source(self) -> str:
+    def source(self) -> str | Message:
         """The file and sheet, as the report names them."""
         return self.path if self.sheet is None else IN_SHEET.format(path=self.path, sheet=self.sheet)
 
@@ -118,7 +119,7 @@ class Table:
         column = get_column_letter(self.columns.get(name or "", min(self.columns.values())) + 1)
         return f"{column}{row}" if self.sheet is None else f"{self.sheet}!{column}{row}"
 
-    def problem(self, row: int, name: str | None, message: str, hint: str = "",
+    def problem(self, row: int, name: str | None, message: Message, hint: Message = NO_HINT,
                 field: str | None = None) -> Problem:
         """A problem at the cell of field ``name`` in ``row``, named by its header."""
         return Problem(self.path, row, field or self.headers.get(name or "", name or "(row)"),
@@ -164,7 +165,7 @@ def _xlsx_table(path: Path, sheet: str | None) -> Table:
             return _table(str(path), name, rows)
         except SheetError as exc:
             first = first or exc
-    raise first or SheetError(Problem(str(path), 1, "(file)", UNREADABLE.format(error="no sheet"),
+    raise first or SheetError(Problem(str(path), 1, "(file)", UNREADABLE.format(error=_("no sheet")),
                                       UNREADABLE_HINT))
 
 
@@ -186,17 +187,17 @@ def _header_row(path: str, sheet: str | None, rows: Sequence[Sequence[Cell]]) ->
     """The first row naming 'Nama' or 'ID' and another known column (titles may come before
     it)."""
     for index, row in enumerate(rows[:HEADER_ROWS]):
-        columns, _ = map_columns(row)
+        columns, _ignored = map_columns(row)
         if ("nama" in columns or "id" in columns) and len(columns) > 1:
             return index
     raise SheetError(Problem(path, 1, "(header)", NO_HEADER.format(rows=HEADER_ROWS),
                              NO_HEADER_HINT, cell="" if sheet is None else f"{sheet}!A1"))
 
 
-def map_columns(header: Sequence[Cell]) -> tuple[dict[str, int], list[str]]:
+def map_columns(header: Sequence[Cell]) -> tuple[dict[str, int], list[str | Message]]:
     """Known fields → column index, and the headers of the columns that are ignored."""
     columns: dict[str, int] = {}
-    ignored: list[str] = []
+    ignored: list[str | Message] = []
     for index, cell in enumerate(header):
         written = text(cell)
         name = column_field(written)
