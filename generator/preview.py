@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +56,10 @@ class State:
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def newer_than(self, version: int) -> Callable[[], bool]:
+        """Whether a build after ``version`` has finished (for ``changed.wait_for``)."""
+        return lambda: self.version != version
 
     def publish(self, problems: list[Problem]) -> None:
         """Record a finished build and wake the browsers that wait for it."""
@@ -191,8 +196,7 @@ class Handler(SimpleHTTPRequestHandler):
         try:
             while True:
                 with self.state.changed:
-                    self.state.changed.wait_for(lambda last=seen: self.state.version != last,
-                                                timeout=15)
+                    self.state.changed.wait_for(self.state.newer_than(seen), timeout=15)
                     seen = self.state.version
                 self.wfile.write(f"data: {seen}\n\n".encode())
                 self.wfile.flush()

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-
 import io
 
 import pytest
 import yaml
 import zxingcpp
-from PIL import Image
-
-from playwright.sync_api import Page, expect
-
 from conftest import ROOT
+from PIL import Image
+from playwright.sync_api import Page, expect
 
 CARDS = "#hasil li:not(.more)"
 
@@ -55,7 +52,7 @@ def test_profile_shows_the_next_opening_day(page: Page, site_url: str):
     months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember"]
     today = dt.date(2026, 11, 22)
-    page.clock.set_fixed_time(dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.timezone.utc))
+    page.clock.set_fixed_time(dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC))
     for entry in kinds.values():
         page.goto(site_url + f"posyandu/{entry['id']}/")
         due = expected_next(entry["jadwal"], today)

@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.output import MARKER, MARKER_TEXT
 from conftest import ROOT
+
 from generator.i18n import _
+from generator.output import MARKER, MARKER_TEXT
 from generator.progress import Progress
 
 

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_URL, ROOT
 
 KILLER = ROOT / "tests" / "fixtures" / "kill_during_commit.py"

@@ -6,13 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import options
-from generator.build import build
 from helpers import cached_training
+from playwright.sync_api import expect
 from test_a11y import axe_violations
 from test_training_check import make
+
+from generator.build import build
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -87,7 +87,7 @@ def same(fast: Any, exact: Any) -> bool:
     if isinstance(fast, YamlMap):
         return list(fast) == list(exact) and all(same(fast[k], exact[k]) for k in fast)
     if isinstance(fast, YamlList):
-        return len(fast) == len(exact) and all(same(a, b) for a, b in zip(fast, exact))
+        return len(fast) == len(exact) and all(same(a, b) for a, b in zip(fast, exact, strict=False))
     if isinstance(fast, YamlInt):
         return fast == exact and fast.raw == exact.raw
     if isinstance(fast, float) and math.isnan(fast):
@@ -172,7 +172,7 @@ def test_split_entries_gives_each_item_with_its_first_line_and_the_dash_blanked(
         (8, "    id: dua\n    spm:\n      kesehatan: {berjalan: true}\n\n  # a trailing comment\n\n"),
     ]
     whole = parse_yaml(REGISTRY, "f.yaml", Problems())["posyandu"]
-    for (start, text), item, line in zip(chunks, whole, whole.lines):
+    for (start, text), item, line in zip(chunks, whole, whole.lines, strict=False):
         problems = Problems()
         part = parse_yaml(text, "f.yaml", problems, first_line=start)
         assert not problems and part == item and part.line == line and part.lines == item.lines

@@ -130,7 +130,7 @@ def test_nearest_ten_equal_an_independent_distance_computation(browser, site_url
             expected.append((haversine(*here, lat, lon), e, guess))
         expected.sort(key=lambda x: x[0])
         shown = page.locator(CARDS).all()
-        for (distance, e, guess), card in zip(expected[:10], shown):
+        for (distance, e, guess), card in zip(expected[:10], shown, strict=False):
             href = card.locator("a").first.get_attribute("href")
             km = f"{distance:.1f}".replace(".", ",") + " km"
             assert card.locator(".distance").inner_text().startswith(km), (e["id"], km)

@@ -10,12 +10,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ROOT
-from generator.__main__ import main
 from test_training_check import GLOSSARY, GOOD_ONE, GOOD_TWO, SVG
+
+from generator.__main__ import main
 
 TOKENS = [":", ": ", "- ", "\t", '"', "'", "&a ", "*a", "!!python/object/apply:os.system [id]",
           "{", "}", "[", "]", "#", "\n", "  ", "yes", "2099-13-45", "-1", "1e999", "~", "|",
@@ -169,5 +169,5 @@ def test_odd_file_system_shapes_never_crash_or_hang(shape, capsys):
     err = capsys.readouterr().err
     assert status in (0, 1) and "Traceback" not in err
     if status == 1:
-        lines = [l for l in err.splitlines()[:-1] if not l.startswith(("    hint: ", "    petunjuk: "))]
-        assert lines and all(PROBLEM.fullmatch(l) for l in lines), err
+        lines = [line for line in err.splitlines()[:-1] if not line.startswith(("    hint: ", "    petunjuk: "))]
+        assert lines and all(PROBLEM.fullmatch(line) for line in lines), err

@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_URL, ROOT, options
+from helpers import html_pages, soup
+
 from generator import export, svg
 from generator.build import build, load
 from generator.problems import BuildError
-from helpers import html_pages, soup
 
 HOSTILE = """"><script>alert('x')</script><img src=x onerror=alert(1)> '&amp; </title></script>"""
 
@@ -222,7 +222,7 @@ def test_headers_file_sends_the_same_policy_as_the_pages(sample_site: Path, samp
     policy = sample_pages["index.html"].find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert f"Content-Security-Policy: {policy}; frame-ancestors 'none'" in headers
     assert "script-src 'self' 'wasm-unsafe-eval'" in policy and "default-src 'self'" in policy
-    for rel, page in sample_pages.items():
+    for _rel, page in sample_pages.items():
         assert page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"] == policy
 
 

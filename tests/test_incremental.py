@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, options
+from test_training_check import make
+
 from generator import pool
 from generator.build import build
-from test_training_check import make
 
 
 def digests(folder: Path) -> dict[str, str]:

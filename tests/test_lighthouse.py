@@ -1,13 +1,12 @@
 """Smoke check of the Lighthouse budget script (bench/lighthouse.py) on one profile page."""
 from __future__ import annotations
 
-import pytest
-
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 

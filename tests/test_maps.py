@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-
 from conftest import ROOT, options, serve
+from helpers import html_pages
+
 from generator.build import build
+from generator.load import load_yaml
 from generator.maps import Frame, kabupaten_codes, load_boundaries, path_data, progress_class
 from generator.problems import Problems
 from generator.validate import region
-from generator.load import load_yaml
-from helpers import html_pages
 
 MAP_TITLE = re.compile(r"Kecamatan (.+): (\d+) dari (\d+) Posyandu terdaftar \(([\d,]+)%\)")
 
@@ -73,7 +73,7 @@ def test_home_map_shows_the_numbers_of_the_home_table(sample_site: Path):
                  home.select_one("section[aria-labelledby=kecamatan] table"),
                  "Terdaftar", "Posyandu").items()}
     shown = {}
-    for href, name, a in map_links(home):
+    for _href, name, a in map_links(home):
         m = MAP_TITLE.fullmatch(name)
         assert m, name
         registered, total = int(m.group(2)), int(m.group(3))

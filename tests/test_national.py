@@ -5,16 +5,16 @@ import filecmp
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from conftest import ROOT, serve
+from helpers import html_pages, soup
 from playwright.sync_api import Page, expect
 
-from conftest import ROOT, serve
 from generator import links
 from generator.problems import Problems
-from helpers import html_pages, soup
 
 UNITS = ROOT / "tests" / "fixtures" / "nasional"
 BASE_PATH = "/posyandu-nasional/"
@@ -172,4 +172,4 @@ def test_check_units_reports_every_kabupaten_problem(tmp_path: Path):
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     located = [line for line in bad.stderr.splitlines()
                if "'terdaftr' bukan salah satu dari" in line]  # the default language
-    assert [line[:len(e)] for line, e in zip(located, expected)] == expected, bad.stderr
+    assert [line[:len(e)] for line, e in zip(located, expected, strict=False)] == expected, bad.stderr

@@ -6,13 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from playwright.sync_api import expect
-
 from conftest import options
-from generator.build import build
 from helpers import cached_training
+from playwright.sync_api import expect
 from test_training_check import make
+
+from generator.build import build
 
 
 def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):

@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 import referencing
 import yaml
+from helpers import scalars
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator import validate
@@ -26,14 +27,13 @@ from generator.calendar import ANCHOR, occurrences, rrule
 from generator.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
 from generator.export import records, summary, to_json
 from generator.export import to_csv as export_csv
-from generator.load import load_yaml
-from generator.models import DEFAULT_LICENSE, LICENSES, License, Registry, SpmService
 from generator.hsds import NAMESPACE as HSDS_NAMESPACE
 from generator.hsds import files as hsds
+from generator.load import load_yaml
+from generator.models import DEFAULT_LICENSE, LICENSES, License, Registry, SpmService
 from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
 from generator.plan import posyandu_url
 from generator.problems import Problems
-from helpers import scalars
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "tests" / "schemas" / "hsds-3.2"
@@ -351,7 +351,7 @@ def test_every_page_footer_states_the_licence(sample_pages):
 
 def _package_folder(registry: Registry, tmp: Path, csv_text: str | None = None) -> Path:
     """data/ as the build writes it: the package and the files it describes."""
-    for rels, make in exports(registry):
+    for _rels, make in exports(registry):
         for rel, text in make().items():
             if rel.startswith("data/"):
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)

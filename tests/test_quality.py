@@ -37,9 +37,9 @@ def _table(page: BeautifulSoup, table_id: str) -> dict[tuple[str, ...], dict[str
     rows = {}
     for tr in table.tbody.find_all("tr"):
         cells = tr.find_all(["th", "td"], recursive=False)
-        names = tuple(c.get_text(strip=True) for c, k in zip(cells, keys) if k is None)
+        names = tuple(c.get_text(strip=True) for c, k in zip(cells, keys, strict=False) if k is None)
         rows[names] = {k: _int(c.summary.get_text() if c.summary else c.get_text())
-                       for c, k in zip(cells, keys) if k is not None}
+                       for c, k in zip(cells, keys, strict=False) if k is not None}
     return rows
 
 
@@ -74,7 +74,7 @@ def test_numbers_equal_the_home_page(report_page, sample_pages):
     assert {k: {m: v[m] for m in ("posyandu", "terdaftar")} for k, v in kecamatan.items()} == shown
     totals = report_page.find("table", id="tabel-kecamatan").tfoot.find_all("td")
     keys = [th["data-ukuran"] for th in report_page.select("#tabel-kecamatan thead th[data-ukuran]")]
-    total = dict(zip(keys, (_int(td.get_text()) for td in totals)))
+    total = dict(zip(keys, (_int(td.get_text()) for td in totals), strict=False))
     counts = _counts(home.find("ul", class_="counts"))
     assert total["posyandu"] == counts["posyandu dalam direktori"] == 827
     for status, key in STATUS_KEYS.items():
@@ -130,7 +130,7 @@ def test_every_number_lists_the_entries_the_open_data_gives(report_page, sample_
     for tr in table.tbody.find_all("tr"):
         name = tr.th.get_text(strip=True)
         records = [r for r in doc["posyandu"] if r["kecamatan"] == name]
-        for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys):
+        for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys, strict=False):
             if key is None or not cell.a:
                 continue
             page, anchor = _follow(sample_pages, cell.a["href"])
@@ -153,7 +153,7 @@ def test_every_desa_number_leads_to_the_same_number_with_its_entries(report_page
     keys = [th.get("data-ukuran") for th in table.thead.find_all("th")]
     checked = 0
     for tr in table.tbody.find_all("tr"):
-        for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys):
+        for cell, key in zip(tr.find_all(["th", "td"], recursive=False), keys, strict=False):
             if key is None or not cell.a:
                 continue
             page, anchor = _follow(sample_pages, cell.a["href"])

@@ -15,9 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from playwright.sync_api import expect
 
-from conftest import ROOT
 from generator.build import Options
 from generator.preview import run_serve
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Page, expect
-
 from conftest import ROOT
+from playwright.sync_api import Page, expect
 
 RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"
 
@@ -86,7 +85,7 @@ def test_module_pages_show_curriculum_fields_and_closed_answers(sample_pages, mo
         assert all(not d.has_attr("open") for d in page.select("details.fasilitator"))
         items = page.select("section.latihan > ol > li")
         assert len(items) == len(m["latihan"]) >= 1
-        for li, exercise in zip(items, m["latihan"]):
+        for li, exercise in zip(items, m["latihan"], strict=False):
             details = li.find("details")
             assert details is not None and not details.has_attr("open")
             assert details.summary.get_text() == "Lihat jawaban"
@@ -97,7 +96,7 @@ def test_module_pages_show_curriculum_fields_and_closed_answers(sample_pages, mo
         ids = {tag["id"] for tag in page.find_all(id=True)}
         questions = page.select("section.swauji fieldset.soal")
         assert len(questions) == len(m["swauji"]) >= 1
-        for fs, q in zip(questions, m["swauji"]):
+        for fs, q in zip(questions, m["swauji"], strict=False):
             key = fs.select_one("details.kunci")
             assert not key.has_attr("open")
             assert q["pilihan"][q["benar"] - 1] in key.get_text()

@@ -3,14 +3,12 @@ registry read independently (PyYAML) and with the gaps worked out here, not by t
 from __future__ import annotations
 
 import datetime as dt
-
-from dateutil.relativedelta import relativedelta
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+from dateutil.relativedelta import relativedelta
 from helpers import scalars, soup
 
 LABELS = {"pendidikan": "Pendidikan", "kesehatan": "Kesehatan", "pekerjaan_umum": "Pekerjaan Umum",
