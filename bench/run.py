@@ -11,7 +11,8 @@ peak resident memory of the largest process (os.wait4). Steps: the generator's c
 entry's ``nama`` changed, Hugo's cold build of the same pages (bench/hugo/, from JSON), Pagefind
 indexing the generator's output, and ``cp -r`` of that output as the floor; with ``--full``
 also the generator's full build (training modules and search index; nationally one index per
-kabupaten), cold and after one entry changed. The last line is
+kabupaten), cold and after one entry changed; and the preview (``serve`` of a copy of the
+project's sample) from saving one entry to the reloaded page (bench/preview.py). The last line is
 ``ratio generator/hugo=X.XX generator/cp=Y.YY``.
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ import yaml
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-import synth  # noqa: E402 (found through the path set just above)
+import preview  # noqa: E402 (found through sys.path above)
+import synth  # noqa: E402
 
 PY = sys.executable
 HUGO_SITE = BENCH / "hugo"
@@ -176,11 +178,13 @@ def profiles(folder: Path) -> int:
 
 @dataclass
 class Trial:
-    """One step of a round: what to do (untimed) before it, and the commands to time."""
+    """One step of a round: what to do (untimed) before it, and the commands to time (or
+    ``timed``, which measures the runs of a round itself)."""
 
     step: Step
     prepare: Callable[[int], None]
     commands: list[list[str]]
+    timed: Callable[[int], list[Run]] | None = None
 
 
 def generator_trials(work: Work, original: str, full: bool = False) -> list[Trial]:
@@ -230,6 +234,23 @@ def floor_trials(work: Work) -> list[Trial]:
         return [cp]
     return [cp, Trial(Step("Pagefind indexing (generator output)"), fresh_copy,
                       [[PY, "-m", "pagefind", "--site", str(indexed)]])]
+
+
+def preview_trial(work: Work, edits: int = 3) -> Trial:
+    """The preview (``serve``) of a copy of the project's Kukar sample, with search and
+    training: ``edits`` saves of one entry per round, each timed from the save to the
+    reloaded profile page (bench/preview.py)."""
+    project = work.path("preview")
+
+    def timed(i: int) -> list[Run]:
+        try:
+            seconds, peak = preview.save_to_reload(project, ROOT, work.log, edits, i)
+        except preview.PreviewError as exc:
+            raise BenchError(f"preview: {exc}; see {work.log}") from None
+        return [Run(s, peak) for s in seconds]
+
+    return Trial(Step("preview (project sample, search, training): save -> reloaded page"),
+                 lambda _: preview.copy_project(ROOT, project), [], timed)
 
 
 def hugo_trial(work: Work) -> tuple[Trial, float]:
@@ -283,7 +304,7 @@ def run_rounds(trials: list[Trial], repeat: int, log: Path) -> None:
         for trial in trials:
             trial.prepare(i)
             os.sync()
-            trial.step.runs.append(measure(trial.commands, log))
+            trial.step.runs += trial.timed(i) if trial.timed else [measure(trial.commands, log)]
             print(f"  round {i + 1}/{repeat}: {trial.step.name}: "
                   f"{trial.step.runs[-1].seconds:.2f} s", flush=True)
 
@@ -320,6 +341,7 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
     floor = floor_trials(work)
     trials = generator_trials(work, original) + floor + [hugo]
     extra = generator_trials(work, original, full=True) if full else []
+    extra.append(preview_trial(work))
     try:
         run_rounds(trials + extra, repeat, work.log)
     finally:
@@ -334,10 +356,12 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
     for trial in floor[1:]:
         finish(trial.step, work.path("pagefind-site") / "pagefind", gen_pages)
     finish(hugo.step, work.path("hugo-public"), html_pages(work.path("hugo-public")))
-    if extra:
+    if full:
         full_pages = html_pages(work.path("generator-full-site"))
-        for trial in extra:
+        for trial in extra[:-1]:
             finish(trial.step, work.path("generator-full-site"), full_pages)
+    preview_site = work.path("preview") / "site"
+    finish(extra[-1].step, preview_site, html_pages(preview_site))
     remove(work.path("cp-copy"), work.path("pagefind-site"))
     scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
              + (" (generator: --units, one shard per kabupaten)" if len(work.data.units) > 1
