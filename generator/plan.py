@@ -46,13 +46,20 @@ class Page:
         """The file this page is written to, relative to the site root."""
         return self.url if not self.url.endswith("/") and self.url else self.url + "index.html"
 
-    def fingerprint(self, salt: str) -> str:
+    def fingerprint(self, salt: str, seen: dict[int, str] | None = None) -> str:
         """A digest of everything this page is made from (given the templates and site in
-        ``salt``): the same fingerprint means the same output."""
+        ``salt``): the same fingerprint means the same output. ``seen`` keeps the digest of
+        each context value by its identity, for pages that share values (a kecamatan with all
+        its desa is in the context of every profile in it); its values must outlive it."""
+        seen = {} if seen is None else seen
         parts = [salt, self.url, self.template, self.title, repr(self.crumbs), self.kind]
         for name in sorted(self.context):
             value = self.context[name]
-            parts.append(f"{name}={value.__qualname__ if isfunction(value) else repr(value)}")
+            digest = seen.get(id(value))
+            if digest is None:
+                text = value.__qualname__ if isfunction(value) else repr(value)
+                digest = seen[id(value)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            parts.append(f"{name}={digest}")
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     @property

@@ -124,9 +124,10 @@ def render_chunk(job: Job, env: Environment, indices: range) -> Done:
     """Render (or reuse) the pages at ``indices`` of ``job``."""
     done, problems = Done(), Problems()
     job.qr.made = {}
+    seen: dict[int, str] = {}  # digests of shared context values (job.pages holds them)
     for i in indices:
         page = job.pages[i]
-        key = page.fingerprint(job.salt)
+        key = page.fingerprint(job.salt, seen)
         if not job.staging.reuse(page.output, key):
             html = render(env, page, job.site, problems, job.templates)
             if html is None:

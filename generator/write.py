@@ -38,6 +38,7 @@ class Staging:
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.digests: dict[str, str] = {}
         self.keys: dict[str, str] = {}
+        self.folders: set[Path] = set()  # folders of staging made (or found) by this process
 
     @staticmethod
     def manifest_path(out: Path, cache: Path) -> Path:
@@ -66,7 +67,7 @@ class Staging:
         if digest is None or self.previous_keys.get(rel) != key:
             return False
         target = self.dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         try:
             os.link(self.out / rel, target)
         except OSError:
@@ -80,7 +81,7 @@ class Staging:
         if isinstance(data, str):
             data = data.encode("utf-8")
         target = self.dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder(target.parent)
         target.unlink(missing_ok=True)  # never write through a link into the previous output
         digest = hashlib.sha256(data).hexdigest()
         self.digests[rel] = digest
@@ -90,6 +91,13 @@ class Staging:
         if self.previous.get(rel) == digest and self._link(old, target, len(data)):
             return
         target.write_bytes(data)
+
+    def _folder(self, folder: Path) -> None:
+        """Make ``folder`` in staging unless this process made it already (one mkdir per
+        folder, not per file)."""
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
 
     @staticmethod
     def _link(old: Path, target: Path, size: int) -> bool:
