@@ -193,7 +193,8 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
         indexing = None
         full_text = opts.search and (training is not None or search_glob is None)
-        if full_text and not (staging.unchanged(".html") and staging.reuse_tree("pagefind")):
+        indexed = search.selector(search_glob)
+        if full_text and not (staging.unchanged(indexed) and staging.reuse_tree("pagefind")):
             progress.update(_("indexing for search"), 0, 1)
             indexing = search.start(staging.dir, glob=search_glob)
         try:

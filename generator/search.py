@@ -9,8 +9,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,14 @@ SIGNATURE = b"pagefind_dcd"
 
 
 TRAINING_GLOB = "pelatihan/**/*.html"  # a kabupaten's pages that need full-text search
+
+
+def selector(glob: str | None) -> Callable[[str], bool]:
+    """Which site files Pagefind indexes with ``--glob glob`` (every HTML page without one):
+    ``**/`` stands for any folders, none included, and ``*`` for part of one name."""
+    pattern = re.escape(glob or "**/*.html").replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
+    regex = re.compile(pattern)
+    return lambda rel: regex.fullmatch(rel) is not None
 
 
 def start(site: Path, bundle: Path | None = None, glob: str | None = None) -> subprocess.Popen:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .cache import write_atomically
@@ -114,11 +114,11 @@ class Staging:
         for rel, digest, key in files:
             self.digests[rel], self.keys[rel] = digest, key
 
-    def unchanged(self, suffix: str) -> bool:
-        """Whether every file ending in ``suffix`` is as in the previous build (none added or
+    def unchanged(self, selected: Callable[[str], bool]) -> bool:
+        """Whether every ``selected`` file is as in the previous build (none added or
         removed)."""
-        now = {k: v for k, v in self.digests.items() if k.endswith(suffix)}
-        before = {k: v for k, v in self.previous.items() if k.endswith(suffix)}
+        now = {k: v for k, v in self.digests.items() if selected(k)}
+        before = {k: v for k, v in self.previous.items() if selected(k)}
         return bool(now) and now == before
 
     def reuse_tree(self, rel: str) -> bool:

@@ -92,3 +92,43 @@ def test_one_process_and_a_pool_give_the_same_site(sample_site: Path, tmp_path: 
     equal pages rendered by the forked worker pool of the sample site."""
     build(options(tmp_path / "site", jobs=jobs, start_method=method))
     assert digests(tmp_path / "site") == digests(sample_site)
+
+
+def file_states(folder: Path) -> dict[str, tuple[str, int, int]]:
+    """Every file of ``folder``: (digest, inode, mtime in ns)."""
+    states = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            stat = p.stat()
+            states[p.relative_to(folder).as_posix()] = (
+                hashlib.sha256(p.read_bytes()).hexdigest(), stat.st_ino, stat.st_mtime_ns)
+    return states
+
+
+@pytest.mark.slow
+def test_a_one_entry_rebuild_touches_only_the_files_whose_content_changed(tmp_path: Path,
+                                                                          monkeypatch):
+    """After one entry changed, every file of the site whose bytes are the same is the very
+    file of the previous build (same inode, same modification time), search index included."""
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 1)  # pages written by the worker pool
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    opts = options(site, cache=cache, data=(project / "posyandu.yaml",),
+                   templates=project / "templates", content=make(project))
+    build(opts)
+    before = file_states(site)
+    edit_entry(project)
+    build(opts)
+    after = file_states(site)
+    changed = {rel for rel, (digest, _, _) in after.items()
+               if rel not in before or before[rel][0] != digest}
+    edited = next(rel for rel in changed if rel.startswith("posyandu/")
+                  and rel.endswith("/index.html"))
+    assert "Posyandu Baru" in (site / edited).read_text(encoding="utf-8")
+    assert any(rel.startswith("pagefind/") for rel in after), "the search index is built"
+    same = {rel: state for rel, state in after.items() if rel not in changed}
+    assert len(same) > len(changed), (len(same), sorted(changed))
+    touched = sorted(rel for rel, state in same.items() if state != before[rel])
+    assert touched == [], "unchanged files keep their inode and modification time"
