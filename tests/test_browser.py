@@ -76,6 +76,28 @@ NARROW_PAGES = ["", "cari/?q=Melati", "kecamatan/samboja-640213/", "desa/handil-
                 "pelatihan/istilah/", "pelatihan/cetak/", "pelatihan/cari/", "404.html"]
 
 
+EVERY_KIND = [*NARROW_PAGES, "posyandu/samboja-handil-baru-melati/kunjungan/",
+              "kecamatan/samboja-640213/urutan-kunjungan/", "data-terbuka/", "kualitas/",
+              "kualitas/kecamatan/samboja-640213/", "pelatihan/tes-awal/", "pelatihan/tes-akhir/",
+              "pelatihan/hasil-belajar/", "pelatihan/tim-pembina-posyandu/"]
+
+
+@pytest.mark.browser
+def test_no_page_of_any_kind_scrolls_sideways_at_320_px(browser, site_url: str):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        wide = {}
+        for path in EVERY_KIND:
+            assert page.goto(site_url + path).status == 200, path
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 def test_no_page_scrolls_sideways_at_320_px_and_targets_are_big_enough(browser, site_url: str):
     context = browser.new_context(viewport={"width": 320, "height": 640})
