@@ -154,7 +154,8 @@ def exclusive(opts: Options) -> Iterator[None]:
 
 def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
             training: Training | None, absent: tuple[str, ...], qr: QrCache,
-            extra: Callable[[Staging], None], search_glob: str | None = None) -> None:
+            extra: Callable[[Staging], None], search_glob: str | None = None,
+            sitemaps_below: tuple[str, ...] = ()) -> None:
     """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
     into a staging folder, ``extra`` adds its own files; check every link, then swap the
     staging folder in. Raises BuildError, leaving the previous output as it was.
@@ -163,7 +164,8 @@ def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     indexes only its training section: the directory has its own finder index (finder.py), so
     Pagefind runs only where full text is needed, and not at all without training pages."""
     with exclusive(opts):
-        _publish(opts, pages, site, salt, training, absent, qr, extra, search_glob)
+        _publish(opts, pages, site, salt, training, absent, qr, extra, search_glob,
+                 sitemaps_below)
 
 
 def _check_output(opts: Options) -> None:
@@ -178,7 +180,8 @@ def _check_output(opts: Options) -> None:
 
 def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
              training: Training | None, absent: tuple[str, ...], qr: QrCache,
-             extra: Callable[[Staging], None], search_glob: str | None) -> None:
+             extra: Callable[[Staging], None], search_glob: str | None,
+             sitemaps_below: tuple[str, ...] = ()) -> None:
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
     base_url = site["settings"].base_url
@@ -205,7 +208,8 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
                 staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
             staging.write("sitemap.xml", _sitemap(base_url, pages))
             staging.write("_headers", headers_file())
-            staging.write("robots.txt", robots([base_url + "sitemap.xml"]))
+            staging.write("robots.txt", robots([base_url + "sitemap.xml"] + [
+                base_url + path + "sitemap.xml" for path in sitemaps_below]))
             extra(staging)
         finally:
             if indexing:

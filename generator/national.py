@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import export, search
-from .build import Options, Result, _salt, load, publish, robots
+from .build import Options, Result, _salt, load, publish
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
 from .i18n import _
@@ -257,9 +257,7 @@ def build_top(root: Path, opts: Options) -> int:
     shards = tuple(k["path"] for k in kabupaten)
     try:
         publish(top_opts, pages, site, _salt(opts.templates, site), training, shards, QrCache(None),
-                lambda staging: staging.write("robots.txt", robots(
-                    [settings.base_url + "sitemap.xml"]
-                    + [settings.base_url + k["path"] + "sitemap.xml" for k in kabupaten])))
+                lambda staging: None, sitemaps_below=shards)
         _copy_top(work / "top", opts.out, work)
         if opts.search:
             provinsi_indexes(opts.out, provinsi, work)

@@ -77,7 +77,11 @@ class Staging:
 
     def write(self, rel: str, data: str | bytes, key: str | None = None) -> None:
         """Write one file, relative to the site root (linked if unchanged since last build);
-        ``key`` names the inputs it was made from, for ``reuse`` in the next build."""
+        ``key`` names the inputs it was made from, for ``reuse`` in the next build. A path is
+        written once: a second write is a bug of the build (two steps making one file), not a
+        replacement (as Pelican's writer refuses to overwrite what it wrote)."""
+        if rel in self.digests:
+            raise ValueError(f"{rel} was already written by this build")
         if isinstance(data, str):
             data = data.encode("utf-8")
         target = self.dir / rel

@@ -173,3 +173,13 @@ def test_check_units_reports_every_kabupaten_problem(tmp_path: Path):
     located = [line for line in bad.stderr.splitlines()
                if "'terdaftr' bukan salah satu dari" in line]  # the default language
     assert [line[:len(e)] for line, e in zip(located, expected, strict=False)] == expected, bad.stderr
+
+
+def test_robots_names_the_national_sitemap_and_every_kabupaten_sitemap(assembled: Path):
+    robots = (assembled / "robots.txt").read_text(encoding="utf-8").splitlines()
+    sitemaps = [line.removeprefix("Sitemap: ") for line in robots if line.startswith("Sitemap: ")]
+    kabupaten = sorted(p.parent.relative_to(assembled).as_posix() + "/"
+                       for p in assembled.glob("*/*/sitemap.xml"))
+    assert len(kabupaten) == 2
+    base = sitemaps[0].removesuffix("sitemap.xml")
+    assert sitemaps == [base + "sitemap.xml"] + [base + k + "sitemap.xml" for k in kabupaten]
