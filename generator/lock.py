@@ -17,12 +17,13 @@ from pathlib import Path
 
 from .i18n import _
 from .outdir import unwritable
+from .output import real_path
 from .problems import BuildError, Problems
 
 
 def lock_path(out: Path) -> Path:
     """The lock file of an output folder: beside it, never inside what is published."""
-    out = out.resolve()
+    out = real_path(out)
     return out.parent / f".{out.name}.lock"
 
 

@@ -17,7 +17,7 @@ MARKER_TEXT = ("This folder is written by the Posyandu site generator (python -m
                " and replaced on every build.\n")
 
 
-def _real(path: Path) -> Path:
+def real_path(path: Path) -> Path:
     """``path`` with symbolic links resolved as far as they go (a link loop is left as it is,
     for the reader of that input to report)."""
     return Path(os.path.realpath(path))
@@ -34,18 +34,18 @@ def check_output(out: Path, inputs: Iterable[Path], folders: Iterable[Path], lab
     contain an input file or the project root (``inputs``), and an existing folder there must
     be a site this generator made (``legacy``: made by an older version, known from the cache)."""
     problems = Problems()
-    target = _real(out)
+    target = real_path(out)
     hint = _("choose another --out, e.g. --out site")
-    for folder in sorted({_real(f) for f in folders}):
+    for folder in sorted({real_path(f) for f in folders}):
         if _within(target, folder) or _within(folder, target):
             problems.add(label, 0, "--out", _("the output would replace the input folder "
                                               "{folder}").format(folder=folder), hint)
-    for path in sorted({_real(p) for p in inputs}):
+    for path in sorted({real_path(p) for p in inputs}):
         if _within(path, target):
             problems.add(label, 0, "--out",
                          _("the output would replace the input {path}").format(path=path), hint)
     if not problems:
-        if target.exists() and not target.is_dir():
+        if os.path.lexists(target) and not target.is_dir():  # a file, or a dangling link
             problems.add(label, 0, "--out",
                          _("{path} is a file, not a folder").format(path=target), hint)
         elif (target.is_dir() and not (target / MARKER).is_file() and not legacy

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .cache import write_atomically
-from .output import MARKER, MARKER_TEXT
+from .output import MARKER, MARKER_TEXT, real_path
 
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
 _AT_FDCWD = -100
@@ -27,7 +27,7 @@ class Staging:
     def __init__(self, out: Path, cache: Path | None = None) -> None:
         """Start staging for ``out``. The caller holds the lock of ``out`` (generator.lock),
         so staging and old folders of ``out`` found here are left by killed builds."""
-        self.out = out.resolve()
+        self.out = real_path(out)
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
@@ -43,7 +43,7 @@ class Staging:
     @staticmethod
     def manifest_path(out: Path, cache: Path) -> Path:
         """Where the digests of the files of ``out`` are kept between builds."""
-        name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+        name = hashlib.sha256(str(real_path(out)).encode()).hexdigest()[:16]
         return cache / f"manifest-{name}.json"
 
     def _read_manifest(self) -> dict[str, dict[str, str]]:

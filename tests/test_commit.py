@@ -147,3 +147,13 @@ def test_staging_writes_one_path_once(tmp_path: Path):
             staging.write("robots.txt", "User-agent: *\nDisallow: /\n")
     finally:
         staging.discard()
+
+
+def test_an_output_that_is_a_symlink_loop_is_refused_not_replaced(tmp_path: Path):
+    (tmp_path / "loop").symlink_to("loop")
+    result = subprocess.run([sys.executable, "-m", "generator", "--lang", "en", "build", "--out",
+                             str(tmp_path / "loop"), "--no-search", "--no-cache"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{tmp_path / 'loop'} is a file, not a folder" in result.stderr
+    assert (tmp_path / "loop").is_symlink() and os.readlink(tmp_path / "loop") == "loop"
