@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, finder, links, map_pages, offline, opendata, pdf, pool, search, validate
+from . import links, map_pages, offline, opendata, pdf, pool, search, validate
 from .cache import EntryCache, PickleStore, code_digest
 from .i18n import DEFAULT, _
 from .load import load_yaml
@@ -22,7 +22,7 @@ from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
 from .outdir import open_staging
 from .output import check_output
-from .plan import Page, directory_pages, posyandu_url, training_pages
+from .plan import Page, directory_pages, training_pages
 from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
@@ -135,7 +135,8 @@ def _build(opts: Options, inputs: Inputs) -> int:
     salt = _salt(opts.templates, site)
     absent = ("../",) if opts.parents else ()
     _publish(opts, pages, site, salt, inputs.training, absent, qr,
-             lambda staging: write_open_data(staging, registry, salt), search.TRAINING_GLOB)
+             lambda staging: write_open_data(staging, registry, salt, opts.cache),
+             search.TRAINING_GLOB)
     qr.save()
     return len(pages)
 
@@ -228,27 +229,11 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         progress.done()
 
 
-def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
-    """The registry as open data (the files of opendata.exports), one .ics per Posyandu and
-    the finder's index. Files made from the same inputs as in the previous build are reused,
-    not made again."""
-    key = hashlib.sha256((salt + repr(registry)).encode()).hexdigest()
-    exports = [((finder.INDEX_PATH,), lambda: {finder.INDEX_PATH: finder.index(registry)}),
-               *opendata.exports(registry)]
-    for rels, make in exports:
-        if not all(staging.reuse(rel, key) for rel in rels):
-            for rel, text in make().items():
-                staging.write(rel, text, key)
+def write_open_data(staging: Staging, registry: Registry, salt: str, cache: Path | None) -> None:
+    """The registry as open data (opendata.write: its files, the finder's index, one .ics per
+    Posyandu) and the profiles' service worker."""
+    opendata.write(staging, registry, salt, cache)
     staging.write(offline.PROFILE_WORKER_PATH, offline.PROFILE_WORKER)
-    settings = registry.settings
-    kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
-    for p in registry.posyandu:
-        rel = posyandu_url(p) + calendar.file_name(p)
-        entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()
-        if p.jadwal and not staging.reuse(rel, entry_key):
-            staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
-                                            settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]),
-                          entry_key)
 
 
 def _salt(templates: Path, site: dict) -> str:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import datadict
@@ -17,14 +18,37 @@ SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def dump(data: Any) -> str:
+def compact(data: Any) -> str:
     """JSON text in the project's style for open data (compact: the files are large)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def dump(data: Any) -> str:
+    """A JSON file's text: ``compact`` and a line end."""
+    return compact(data) + "\n"
+
+
+def array(items: Iterable[str]) -> str:
+    """A JSON file holding the array of the JSON texts ``items``: the text ``dump`` gives for
+    the array of their values."""
+    return "[" + ",".join(items) + "]\n"
+
+
+def document(head: dict[str, Any], key: str, items: Iterable[str]) -> str:
+    """A JSON file holding ``head`` (not empty) with one more, last member ``key``: the array
+    of the JSON texts ``items`` (the text ``dump`` gives for ``head | {key: [...]}``, without
+    serializing the items again)."""
+    return f"{compact(head)[:-1]},{compact(key)}:[{','.join(items)}]}}\n"
+
+
+def order(p: Posyandu) -> tuple[str, str, str]:
+    """The sort key of every export: desa code, name and id."""
+    return p.desa.kode, p.nama, p.id
 
 
 def ordered(reg: Registry) -> list[Posyandu]:
-    """Posyandu in the order of every export: by desa code, name and id."""
-    return sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
+    """Posyandu in the order of every export."""
+    return sorted(reg.posyandu, key=order)
 
 
 def kecamatan_names(reg: Registry) -> dict[str, str]:
@@ -90,18 +114,29 @@ def records(reg: Registry) -> list[dict[str, Any]]:
     return [record(p, reg, kecamatan) for p in ordered(reg)]
 
 
-def to_json(reg: Registry) -> str:
-    """All records as a JSON document, with its licence and a note when it is sample data."""
-    doc = {
+def feature(rec: dict[str, Any], sample: bool) -> dict[str, Any] | None:
+    """A record as a GeoJSON Point feature, or None without coordinates."""
+    if rec["lat"] is None:
+        return None
+    return {"type": "Feature", "id": rec["id"],
+            "geometry": {"type": "Point", "coordinates": [rec["lon"], rec["lat"]]},
+            "properties": {"data_contoh": sample,
+                           **{k: v for k, v in rec.items() if k not in ("lat", "lon")}}}
+
+
+def to_json(reg: Registry, texts: Sequence[str] | None = None) -> str:
+    """All records as a JSON document, with its licence and a note when it is sample data;
+    ``texts``: the records as JSON texts (``compact``) in the order of ``ordered``."""
+    head = {
         "judul": reg.settings.judul,
         "data_contoh": reg.settings.data_contoh,
         "lisensi": license_info(reg),
         "diperbarui": latest_update(reg).isoformat(),
         "sumber_kode_wilayah": "Kepmendagri Nomor 300.2.2-2430 Tahun 2025",
         "jumlah": len(reg.posyandu),
-        "posyandu": records(reg),
     }
-    return dump(doc)
+    return document(head, "posyandu",
+                    [compact(rec) for rec in records(reg)] if texts is None else texts)
 
 
 def _cell(value: Any) -> str:
@@ -126,15 +161,27 @@ def _column(rec: dict[str, Any], name: str, sample: bool) -> Any:
     return rec[name]
 
 
-def to_csv(reg: Registry) -> str:
-    """All records as CSV, one row per Posyandu, in the columns of CSV_FIELDS."""
+def _csv_line(cells: list[str]) -> str:
+    """One line of CSV text, line end included."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    names = [f.name for f in CSV_FIELDS]
-    writer.writerow(names)
-    for rec in records(reg):
-        writer.writerow([_cell(_column(rec, name, reg.settings.data_contoh)) for name in names])
+    csv.writer(out, lineterminator="\n").writerow(cells)
     return out.getvalue()
+
+
+_CSV_NAMES = [f.name for f in CSV_FIELDS]
+
+
+def csv_row(rec: dict[str, Any], sample: bool) -> str:
+    """A record as one CSV line, in the columns of CSV_FIELDS."""
+    return _csv_line([_cell(_column(rec, name, sample)) for name in _CSV_NAMES])
+
+
+def to_csv(reg: Registry, rows: Sequence[str] | None = None) -> str:
+    """All records as CSV, one row per Posyandu, in the columns of CSV_FIELDS; ``rows``: the
+    records' lines (``csv_row``) in the order of ``ordered``."""
+    if rows is None:
+        rows = [csv_row(rec, reg.settings.data_contoh) for rec in records(reg)]
+    return _csv_line(_CSV_NAMES) + "".join(rows)
 
 
 def summary(reg: Registry) -> str:

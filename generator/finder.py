@@ -9,10 +9,11 @@ word order ("Kuala Samboja" for "Samboja Kuala") needs no variant, every word is
 """
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Sequence
 
-from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
+from .export import compact, document
+from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Desa, Posyandu, Registry
 from .slugs import code_slug
 
 INDEX_PATH = "cari/indeks.json"
@@ -50,8 +51,32 @@ def _schedule(p: Posyandu) -> list[int | str | None] | None:
             j.jam_selesai]
 
 
-def index(reg: Registry) -> str:
-    """The finder index of one kabupaten, as compact JSON (byte-identical for equal input).
+def order(p: Posyandu) -> tuple[str, str, str]:
+    """The order of the index's Posyandu: name, desa name, id."""
+    return p.nama, p.desa.nama, p.id
+
+
+def _desa(reg: Registry) -> list[Desa]:
+    """The desa table, sorted A-Z."""
+    return sorted((d for k in reg.region.kecamatan for d in k.desa), key=lambda d: (d.nama, d.kode))
+
+
+def positions(reg: Registry) -> dict[str, int]:
+    """Each desa's position in the index's desa table, by code."""
+    return {d.kode: i for i, d in enumerate(_desa(reg))}
+
+
+def row(p: Posyandu, desa_at: dict[str, int]) -> str:
+    """A Posyandu's row of the index as JSON text; ``desa_at``: ``positions``."""
+    return compact([p.id, p.nama, desa_at[p.desa.kode],
+                    REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),
+                    None if p.lat is None else _round(p.lat),
+                    None if p.lon is None else _round(p.lon)])
+
+
+def index(reg: Registry, rows: Sequence[str] | None = None) -> str:
+    """The finder index of one kabupaten, as compact JSON (byte-identical for equal input);
+    ``rows``: every Posyandu's ``row`` in the order of ``order``.
 
     ``kecamatan``: [name, URL, variants]; ``desa``: [label, kecamatan position, latitude,
     longitude of its centre, URL, variants]; ``posyandu``: [id, name, desa position, status
@@ -59,11 +84,11 @@ def index(reg: Registry) -> str:
     centre and says "perkiraan"). Tables are sorted A–Z; a Posyandu's URL is posyandu/<id>/.
     """
     kecamatan = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
-    desa = sorted((d for k in kecamatan for d in k.desa), key=lambda d: (d.nama, d.kode))
     kec_at = {k.kode: i for i, k in enumerate(kecamatan)}
-    desa_at = {d.kode: i for i, d in enumerate(desa)}
-    posyandu = sorted(reg.posyandu, key=lambda p: (p.nama, p.desa.nama, p.id))
-    doc = {
+    if rows is None:
+        desa_at = positions(reg)
+        rows = [row(p, desa_at) for p in sorted(reg.posyandu, key=order)]
+    head = {
         "zona": reg.settings.zona_waktu,
         "offset": ZONE_OFFSETS[reg.settings.zona_waktu],
         "status": list(REGISTRATION_STATUSES),
@@ -71,10 +96,6 @@ def index(reg: Registry) -> str:
                        spelling_variants(k.nama)] for k in kecamatan],
         "desa": [[d.label, kec_at[d.kecamatan_kode], _round(d.lat), _round(d.lon),
                   f"desa/{code_slug(d.nama, d.kode)}/", spelling_variants(d.nama)]
-                 for d in desa],
-        "posyandu": [[p.id, p.nama, desa_at[p.desa.kode],
-                      REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),
-                      None if p.lat is None else _round(p.lat),
-                      None if p.lon is None else _round(p.lon)] for p in posyandu],
+                 for d in _desa(reg)],
     }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return document(head, "posyandu", rows)

@@ -22,21 +22,35 @@ service_at_locations, schedules) are nested, as in the HSDS API's responses.
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from .calendar import ANCHOR, occurrences, rrule
 from .datadict import HSDS_FILES
-from .export import dump, kecamatan_names, midnight, offset, ordered
+from .export import array, compact, kecamatan_names, midnight, offset, ordered
 from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
 from .plan import posyandu_url
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:posyandu-site:hsds")
+_NAMESPACE = NAMESPACE.bytes
+
+
+def uuid5(name: str) -> str:
+    """``str(uuid.uuid5(NAMESPACE, name))``, without making UUID objects: an export calls it
+    some twenty times per Posyandu (RFC 4122 4.3: SHA-1 of namespace and name, version 5)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE + name.encode("utf-8"),
+                                      usedforsecurity=False).digest()[:16])
+    digest[6] = digest[6] & 0x0F | 0x50
+    digest[8] = digest[8] & 0x3F | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _uuid(reg: Registry, *parts: str) -> str:
     """A stable UUID for one HSDS object."""
-    return str(uuid.uuid5(NAMESPACE, "/".join((reg.settings.kabupaten, *parts))))
+    return uuid5("/".join((reg.settings.kabupaten, *parts)))
 
 
 def _organization(p: Posyandu, reg: Registry, kecamatan: str) -> dict[str, Any]:
@@ -115,12 +129,20 @@ def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
     return out
 
 
-def files(reg: Registry) -> dict[str, str]:
-    """The HSDS export: file name (HSDS_FILES) -> JSON text (an array of one HSDS object type)."""
-    kec = kecamatan_names(reg)
-    entries = ordered(reg)
-    organizations = [_organization(p, reg, kec[p.desa.kecamatan_kode]) for p in entries]
-    locations = [_location(p, reg, kec[p.desa.kecamatan_kode]) for p in entries]
-    services = [s for p in entries for s in _services(p, reg)]
-    return {name: dump(objects)
-            for name, objects in zip(HSDS_FILES, (organizations, locations, services), strict=True)}
+def entry(p: Posyandu, reg: Registry, kecamatan: str) -> tuple[str, str, str]:
+    """One Posyandu's HSDS objects as JSON texts: its organization, its location and its
+    services (joined by commas; "" when it runs none); ``kecamatan``: its kecamatan's name."""
+    return (compact(_organization(p, reg, kecamatan)), compact(_location(p, reg, kecamatan)),
+            ",".join(compact(s) for s in _services(p, reg)))
+
+
+def files(reg: Registry, entries: Sequence[tuple[str, str, str]] | None = None) -> dict[str, str]:
+    """The HSDS export: file name (HSDS_FILES) -> JSON text (an array of one HSDS object type);
+    ``entries``: every Posyandu's ``entry`` in the order of ``export.ordered``."""
+    if entries is None:
+        kec = kecamatan_names(reg)
+        entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in ordered(reg)]
+    organizations = array(e[0] for e in entries)
+    locations = array(e[1] for e in entries)
+    services = array(e[2] for e in entries if e[2])
+    return dict(zip(HSDS_FILES, (organizations, locations, services), strict=True))

@@ -7,12 +7,15 @@ are the registry's newest ``diperbarui``.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from . import export, hsds
+from . import calendar, export, finder, hsds, pieces
 from .datadict import (
     CATALOG,
     CSV,
@@ -28,9 +31,20 @@ from .datadict import (
     Field,
     latest_update,
 )
-from .export import dump, kecamatan_names, license_info, midnight, records
+from .export import (
+    compact,
+    document,
+    dump,
+    feature,
+    kecamatan_names,
+    license_info,
+    midnight,
+    records,
+)
 from .models import Posyandu, Registry
+from .pieces import Joined
 from .plan import posyandu_url
+from .write import Staging
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -40,19 +54,50 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 Exports = list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]]
 
 
-def exports(reg: Registry) -> Exports:
-    """Every open-data file as (its paths, a function that makes them: path -> text)."""
+def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Exports:
+    """Every open-data file as (its paths, a function that makes them: path -> text);
+    ``joined`` gives every entry's pieces (called once, when the first file is made; by
+    default all are serialized then)."""
+    parts = functools.cache(joined or (lambda: pieces.fresh(reg)))
     return [
-        ((JSON,), lambda: {JSON: export.to_json(reg)}),
-        ((CSV,), lambda: {CSV: export.to_csv(reg)}),
+        ((JSON,), lambda: {JSON: export.to_json(reg, [p.record for p in parts().ordered])}),
+        ((CSV,), lambda: {CSV: export.to_csv(reg, [p.row for p in parts().ordered])}),
         ((SUMMARY,), lambda: {SUMMARY: export.summary(reg)}),
-        ((GEOJSON,), lambda: {GEOJSON: geojson(reg)}),
+        ((GEOJSON,), lambda: {GEOJSON: geojson(reg, [p.feature for p in parts().ordered
+                                                     if p.feature])}),
         ((FEED,), lambda: {FEED: atom(reg)}),
         (tuple(f"data/hsds/{name}" for name in HSDS_FILES),
-         lambda: {f"data/hsds/{k}": v for k, v in hsds.files(reg).items()}),
+         lambda: {f"data/hsds/{k}": v for k, v in hsds.files(
+             reg, [p.hsds for p in parts().ordered]).items()}),
         ((DATA_PACKAGE,), lambda: {DATA_PACKAGE: data_package(reg)}),
         ((CATALOG,), lambda: {CATALOG: catalog(reg)}),
+        ((finder.INDEX_PATH,), lambda: {finder.INDEX_PATH: finder.index(
+            reg, [p.finder for p in parts().by_name])}),
     ]
+
+
+def write(staging: Staging, reg: Registry, salt: str, cache: Path | None) -> None:
+    """Write the open data (``exports``) and one .ics per Posyandu into ``staging``. A file
+    made from the same inputs as in the previous build is linked from it; the others are
+    joined from every entry's pieces, which come from ``cache`` (``pieces.CACHE_FILE``) for
+    the entries serialized in an earlier build. An .ics is kept by its entry's digest."""
+    digests = [pieces.digest(p) for p in reg.posyandu]
+    key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()
+    cached = pieces.Cached(reg, digests, cache, salt)
+    for rels, make in exports(reg, cached.joined):
+        if not all(staging.reuse(rel, key) for rel in rels):
+            for rel, text in make().items():
+                staging.write(rel, text, key)
+    cached.save()
+    settings = reg.settings
+    kecamatan = kecamatan_names(reg)
+    for p, entry in zip(reg.posyandu, digests, strict=True):
+        rel = posyandu_url(p) + calendar.file_name(p)
+        entry_key = hashlib.sha256((salt + entry).encode()).hexdigest()
+        if p.jadwal and not staging.reuse(rel, entry_key):
+            staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
+                                            settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]),
+                          entry_key)
 
 
 def publisher(reg: Registry) -> str:
@@ -71,19 +116,15 @@ def _description(reg: Registry) -> str:
     return text
 
 
-def geojson(reg: Registry) -> str:
-    """A FeatureCollection with one Point per Posyandu that has coordinates."""
+def geojson(reg: Registry, features: Sequence[str] | None = None) -> str:
+    """A FeatureCollection with one Point per Posyandu that has coordinates; ``features``: their
+    JSON texts in the order of ``export.ordered``."""
     sample = reg.settings.data_contoh
-    features = [
-        {"type": "Feature", "id": rec["id"],
-         "geometry": {"type": "Point", "coordinates": [rec["lon"], rec["lat"]]},
-         "properties": {"data_contoh": sample,
-                        **{k: v for k, v in rec.items() if k not in ("lat", "lon")}}}
-        for rec in records(reg) if rec["lat"] is not None
-    ]
-    return dump({"type": "FeatureCollection", "data_contoh": sample,
-                 "lisensi": license_info(reg), "diperbarui": latest_update(reg).isoformat(),
-                 "features": features})
+    if features is None:
+        features = [compact(f) for f in (feature(rec, sample) for rec in records(reg)) if f]
+    return document({"type": "FeatureCollection", "data_contoh": sample,
+                     "lisensi": license_info(reg), "diperbarui": latest_update(reg).isoformat()},
+                    "features", features)
 
 
 def _table_field(f: Field) -> dict[str, Any]:

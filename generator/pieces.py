@@ -1,0 +1,105 @@
+"""Each Posyandu's share of the open data: its JSON record, CSV row, GeoJSON feature, HSDS
+objects and finder row, serialized once and kept in the cache by the entry's digest.
+
+A build after one entry changed serializes that entry alone and joins the other entries'
+pieces from the cache; the files are byte for byte those made from scratch, since every file
+is the pieces joined in a fixed order (``export.document``, ``export.array``). The pieces also
+depend on the settings and the region table (URLs, names), which the cache's salt covers.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import export, finder, hsds
+from .cache import PickleStore
+from .export import compact, kecamatan_names
+from .models import Posyandu, Registry
+
+CACHE_FILE = "opendata-pieces.pickle"  # in the cache folder
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """One Posyandu's serialized share of each open-data file."""
+
+    record: str  # its object in data/posyandu.json
+    row: str  # its line of data/posyandu.csv
+    feature: str  # its feature in data/posyandu.geojson; "" without coordinates
+    hsds: tuple[str, str, str]  # hsds.entry: organization, location, services
+    finder: str  # its row of the finder's index
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Every entry's pieces in the orders of the files."""
+
+    ordered: list[Pieces]  # export.ordered: by desa code, name, id
+    by_name: list[Pieces]  # finder.index: by name, desa name, id
+
+
+def digest(p: Posyandu) -> str:
+    """The digest of everything an entry's pieces are made from (besides the settings and
+    the region table)."""
+    return hashlib.sha256(repr(p).encode("utf-8")).hexdigest()
+
+
+def make(p: Posyandu, reg: Registry, kecamatan: dict[str, str],
+         desa_at: dict[str, int]) -> Pieces:
+    """Serialize one entry; ``kecamatan``: names by code, ``desa_at``: finder.positions."""
+    rec = export.record(p, reg, kecamatan)
+    sample = reg.settings.data_contoh
+    point = export.feature(rec, sample)
+    return Pieces(compact(rec), export.csv_row(rec, sample), compact(point) if point else "",
+                  hsds.entry(p, reg, kecamatan[p.desa.kecamatan_kode]),
+                  finder.row(p, desa_at))
+
+
+def join(reg: Registry, items: Sequence[tuple[Posyandu, Pieces]]) -> Joined:
+    """The pieces of ``items`` (every entry of ``reg``) in the orders of the files."""
+    ordered = sorted(items, key=lambda item: export.order(item[0]))
+    by_name = sorted(items, key=lambda item: finder.order(item[0]))
+    return Joined([piece for _, piece in ordered], [piece for _, piece in by_name])
+
+
+def fresh(reg: Registry) -> Joined:
+    """Every entry's pieces, all serialized now."""
+    return Cached(reg, [], None, "").joined()
+
+
+class Cached:
+    """The pieces of one build's entries, read from the cache when first needed; entries not
+    found there are serialized and added to it."""
+
+    def __init__(self, reg: Registry, digests: list[str], folder: Path | None,
+                 salt: str) -> None:
+        self.reg, self.digests, self.salt = reg, digests, salt
+        self.path = folder / CACHE_FILE if folder else None
+        self.store: PickleStore | None = None
+        self._joined: Joined | None = None
+
+    def joined(self) -> Joined:
+        """Every entry's pieces, in the orders of the files."""
+        if self._joined is None:
+            self.store = PickleStore(self.path, self.salt)
+            known = self.store.data
+            reg = self.reg
+            kecamatan, desa_at = kecamatan_names(reg), finder.positions(reg)
+            items = []
+            for i, p in enumerate(reg.posyandu):
+                key = self.digests[i] if self.digests else ""
+                piece = known.get(key) if key else None
+                if piece is None:
+                    piece = make(p, reg, kecamatan, desa_at)
+                    if key:
+                        known[key] = piece
+                items.append((p, piece))
+            self._joined = join(reg, items)
+        return self._joined
+
+    def save(self) -> None:
+        """Keep the pieces of this build's entries (only when they were needed)."""
+        if self.store:
+            self.store.save(set(self.digests))

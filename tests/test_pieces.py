@@ -1,0 +1,64 @@
+"""A rebuild after one entry changed serializes that entry's open data alone and joins the
+other entries' pieces from the cache; the files equal those of a cold build, byte for byte."""
+from __future__ import annotations
+
+import pickle
+import uuid
+from pathlib import Path
+
+import pytest
+from conftest import options
+from test_incremental import add_entry, digests, edit_entry, remove_entry, small_registry
+
+from generator import hsds, pieces
+from generator.build import build
+from generator.models import Posyandu
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
+    return project
+
+
+def _cached_digests(cache: Path) -> set[str]:
+    _salt, data = pickle.loads((cache / pieces.CACHE_FILE).read_bytes())
+    return set(data)
+
+
+@pytest.mark.parametrize("change, serialized", [(edit_entry, 1), (add_entry, 1),
+                                                (remove_entry, 0), (None, 0)],
+                         ids=lambda c: getattr(c, "__name__", str(c)))
+def test_a_rebuild_serializes_only_the_changed_entries(tmp_path: Path, monkeypatch, change,
+                                                       serialized: int):
+    project = _project(tmp_path)
+    made: list[str] = []
+    real = pieces.make
+
+    def counted(p: Posyandu, *args) -> pieces.Pieces:
+        made.append(p.id)
+        return real(p, *args)
+
+    monkeypatch.setattr(pieces, "make", counted)
+    cache = tmp_path / "cache"
+    opts = dict(data=(project / "posyandu.yaml",), content=None, search=False)
+    build(options(tmp_path / "warm", cache=cache, **opts))
+    entries = len(made)
+    assert entries > 1 and len(_cached_digests(cache)) == entries
+    before = _cached_digests(cache)
+    if change:
+        change(project)
+    made.clear()
+    build(options(tmp_path / "warm", cache=cache, **opts))
+    assert len(made) == serialized
+    after = _cached_digests(cache)
+    assert len(after - before) == serialized  # the changed entry's pieces were added
+    assert len(after) == entries + (change is add_entry) - (change is remove_entry)
+    build(options(tmp_path / "cold", cache=None, **opts))
+    assert digests(tmp_path / "warm") == digests(tmp_path / "cold")
+
+
+def test_hsds_identifiers_are_the_uuid5_of_the_standard_library(tmp_path: Path):
+    for name in ("64.02/a", "64.02/posyandu-é/location", "", "x" * 200):
+        assert hsds.uuid5(name) == str(uuid.uuid5(hsds.NAMESPACE, name))
