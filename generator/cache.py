@@ -69,22 +69,53 @@ class EntryCache:
 
 
 class PickleStore:
-    """A dictionary kept between builds in one pickle file, valid for one ``salt``."""
+    """A dictionary kept between builds in one pickle file, valid for one ``salt``. A value is
+    what its key (with the salt) determines, so a store whose keys did not change since it was
+    read is not written again."""
 
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path, self.salt = path, salt
         self.data: dict[str, Any] = {}
+        self.read: set[str] | None = None  # the keys of the file read, if it was valid
         if path and path.exists():
             try:
                 salt_read, data = pickle.loads(path.read_bytes())
-                self.data = data if salt_read == salt else {}
+                if salt_read == salt:
+                    self.data, self.read = data, set(data)
             except Exception:  # a damaged or foreign cache file is simply rebuilt
                 self.data = {}
 
     def save(self, keep: set[str]) -> None:
         """Write the entries whose keys are in ``keep``."""
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             kept = {k: v for k, v in self.data.items() if k in keep}
+            if self.read is not None and self.read == kept.keys():
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, pickle.dumps((self.salt, kept),
                                                      protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class ShardedStore:
+    """A PickleStore of hexadecimal keys split into 16 files by the keys' first digit
+    (``<stem>-0.pickle`` ... ``<stem>-f.pickle``), so that a build that changes a few keys
+    writes a few small files instead of one large one."""
+
+    DIGITS = "0123456789abcdef"
+
+    def __init__(self, stem: Path | None, salt: str) -> None:
+        self.shards = {digit: PickleStore(stem.with_name(f"{stem.name}-{digit}.pickle")
+                                          if stem else None, salt) for digit in self.DIGITS}
+
+    def get(self, key: str) -> Any:
+        """The value kept for ``key``, or None."""
+        return self.shards[key[0]].data.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` for ``key``."""
+        self.shards[key[0]].data[key] = value
+
+    def save(self, keep: set[str]) -> None:
+        """Write the shards whose keys changed, each with its keys that are in ``keep``."""
+        for shard in self.shards.values():
+            shard.save(keep)

@@ -79,7 +79,7 @@ def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Export
 def write(staging: Staging, reg: Registry, salt: str, cache: Path | None) -> None:
     """Write the open data (``exports``) and one .ics per Posyandu into ``staging``. A file
     made from the same inputs as in the previous build is linked from it; the others are
-    joined from every entry's pieces, which come from ``cache`` (``pieces.CACHE_FILE``) for
+    joined from every entry's pieces, which come from ``cache`` (``pieces.CACHE_STEM``) for
     the entries serialized in an earlier build. An .ics is kept by its entry's digest."""
     digests = [pieces.digest(p) for p in reg.posyandu]
     key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()

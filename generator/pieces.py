@@ -12,18 +12,19 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import export, finder, hsds
-from .cache import PickleStore
+from .cache import ShardedStore
 from .export import compact, kecamatan_names
 from .models import Posyandu, Registry
 
-CACHE_FILE = "opendata-pieces.pickle"  # in the cache folder
+CACHE_STEM = "opendata-pieces"  # in the cache folder: opendata-pieces-0.pickle ... -f.pickle
 
 
-@dataclass(frozen=True)
-class Pieces:
-    """One Posyandu's serialized share of each open-data file."""
+class Pieces(NamedTuple):
+    """One Posyandu's serialized share of each open-data file (kept in the cache as a plain
+    tuple, which pickles many times faster than an object)."""
 
     record: str  # its object in data/posyandu.json
     row: str  # its line of data/posyandu.csv
@@ -76,25 +77,26 @@ class Cached:
     def __init__(self, reg: Registry, digests: list[str], folder: Path | None,
                  salt: str) -> None:
         self.reg, self.digests, self.salt = reg, digests, salt
-        self.path = folder / CACHE_FILE if folder else None
-        self.store: PickleStore | None = None
+        self.stem = folder / CACHE_STEM if folder else None
+        self.store: ShardedStore | None = None
         self._joined: Joined | None = None
 
     def joined(self) -> Joined:
         """Every entry's pieces, in the orders of the files."""
         if self._joined is None:
-            self.store = PickleStore(self.path, self.salt)
-            known = self.store.data
+            self.store = known = ShardedStore(self.stem, self.salt)
             reg = self.reg
             kecamatan, desa_at = kecamatan_names(reg), finder.positions(reg)
             items = []
             for i, p in enumerate(reg.posyandu):
                 key = self.digests[i] if self.digests else ""
-                piece = known.get(key) if key else None
-                if piece is None:
+                kept = known.get(key) if key else None
+                if kept is None:
                     piece = make(p, reg, kecamatan, desa_at)
                     if key:
-                        known[key] = piece
+                        known.put(key, tuple(piece))
+                else:
+                    piece = Pieces(*kept)
                 items.append((p, piece))
             self._joined = join(reg, items)
         return self._joined

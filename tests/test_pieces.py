@@ -23,8 +23,11 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _cached_digests(cache: Path) -> set[str]:
-    _salt, data = pickle.loads((cache / pieces.CACHE_FILE).read_bytes())
-    return set(data)
+    found: set[str] = set()
+    for path in cache.glob(f"{pieces.CACHE_STEM}-*.pickle"):
+        _salt, data = pickle.loads(path.read_bytes())
+        found.update(data)
+    return found
 
 
 @pytest.mark.parametrize("change, serialized", [(edit_entry, 1), (add_entry, 1),
