@@ -32,7 +32,7 @@ from generator.hsds import files as hsds
 from generator.load import load_yaml
 from generator.models import DEFAULT_LICENSE, LICENSES, License, Registry, SpmService
 from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
-from generator.plan import posyandu_url
+from generator.urls import posyandu as posyandu_url
 from generator.problems import Problems
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -451,7 +451,7 @@ def test_a_kota_is_named_as_a_kota_everywhere(tmp_path: Path):
                      '    kode_wilayah: "64.02.13.1012"\n    koordinat: {lat: 3.5, lon: 100.1}\n'
                      "    registrasi: {status: belum terdaftar}\n    spm: {}\n"
                      "    diperbarui: 2026-01-02\n", encoding="utf-8")
-    list(checker.source(entry, EntryCache(None, str(entry), "")))
+    list(checker.source(entry, EntryCache(None, "")))
     messages = [str(p) for p in problems.sorted()]
     assert any("lies outside Kota Contoh" in m for m in messages), messages
     assert not any("Kabupaten Kota" in m for m in messages)

@@ -15,7 +15,7 @@ from generator import quality
 from generator.__main__ import main
 from generator.build import Options, load
 from generator.models import Posyandu, Registration, Registry, Verification
-from generator.plan import posyandu_url
+from generator.urls import posyandu as posyandu_url
 from generator.render import tanggal
 
 ROOT = Path(__file__).resolve().parent.parent
