@@ -47,6 +47,7 @@ from .policy import headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
+from .registry_file import read_registry
 from .training import Training, load_training
 from .write import Staging
 
@@ -116,7 +117,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches, strict=True):
-        registry.posyandu.extend(checker.source(path, cache))
+        registry.posyandu.extend(read_registry(path, checker, cache))
     training = load_training(opts.content, problems) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                                   kabupaten_codes(region), region.label, problems)
