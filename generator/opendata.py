@@ -43,7 +43,7 @@ from .export import (
 )
 from .models import Posyandu, Registry
 from .pieces import Joined
-from .plan import posyandu_url
+from .urls import posyandu as posyandu_url
 from .write import Staging
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -76,14 +76,15 @@ def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Export
     ]
 
 
-def write(staging: Staging, reg: Registry, salt: str, cache: Path | None) -> None:
+def write(staging: Staging, reg: Registry, salt: str, stem: Path | None) -> None:
     """Write the open data (``exports``) and one .ics per Posyandu into ``staging``. A file
     made from the same inputs as in the previous build is linked from it; the others are
-    joined from every entry's pieces, which come from ``cache`` (``pieces.CACHE_STEM``) for
-    the entries serialized in an earlier build. An .ics is kept by its entry's digest."""
+    joined from every entry's pieces, which come from the cache's files ``stem`` (a
+    cache.ShardedStore) for the entries serialized in an earlier build. An .ics is kept by
+    its entry's digest."""
     digests = [pieces.digest(p) for p in reg.posyandu]
     key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()
-    cached = pieces.Cached(reg, digests, cache, salt)
+    cached = pieces.Cached(reg, digests, stem, salt)
     for rels, make in exports(reg, cached.joined):
         if not all(staging.reuse(rel, key) for rel in rels):
             for rel, text in make().items():

@@ -19,8 +19,6 @@ from .cache import ShardedStore
 from .export import compact, kecamatan_names
 from .models import Posyandu, Registry
 
-CACHE_STEM = "opendata-pieces"  # in the cache folder: opendata-pieces-0.pickle ... -f.pickle
-
 
 class Pieces(NamedTuple):
     """One Posyandu's serialized share of each open-data file (kept in the cache as a plain
@@ -74,10 +72,10 @@ class Cached:
     """The pieces of one build's entries, read from the cache when first needed; entries not
     found there are serialized and added to it."""
 
-    def __init__(self, reg: Registry, digests: list[str], folder: Path | None,
+    def __init__(self, reg: Registry, digests: list[str], stem: Path | None,
                  salt: str) -> None:
-        self.reg, self.digests, self.salt = reg, digests, salt
-        self.stem = folder / CACHE_STEM if folder else None
+        """``stem``: the cache's files (a ShardedStore), or None."""
+        self.reg, self.digests, self.stem, self.salt = reg, digests, stem, salt
         self.store: ShardedStore | None = None
         self._joined: Joined | None = None
 

@@ -12,6 +12,7 @@ from test_incremental import add_entry, digests, edit_entry, remove_entry, small
 
 from generator import hsds, pieces
 from generator.build import build
+from generator.cache import CacheDir
 from generator.models import Posyandu
 
 
@@ -24,7 +25,9 @@ def _project(tmp_path: Path) -> Path:
 
 def _cached_digests(cache: Path) -> set[str]:
     found: set[str] = set()
-    for path in cache.glob(f"{pieces.CACHE_STEM}-*.pickle"):
+    stem = CacheDir(cache).opendata_pieces()
+    assert stem
+    for path in cache.glob(f"{stem.name}-*.pickle"):
         _salt, data = pickle.loads(path.read_bytes())
         found.update(data)
     return found
