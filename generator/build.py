@@ -1,9 +1,10 @@
 """The build of one kabupaten's site, as a short sequence of named steps.
 
 ``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
-then ``publish`` them: ``render_pages``, ``copy_assets``, ``start_search_index`` (Pagefind, in
-the background), ``write_training_files`` (handbook PDF, service worker), ``write_open_data``,
-``write_site_files`` (sitemap, robots.txt, _headers), the search index finished,
+then ``publish`` them: the handbook PDF started (pdf.start, in a child process),
+``render_pages``, ``copy_assets``, ``start_search_index`` (Pagefind, in the background),
+``write_open_data``, ``write_site_files`` (sitemap, robots.txt, _headers),
+``write_training_files`` (handbook PDF, service worker), the search index finished,
 ``check_links``, and the staging folder committed in place of the output (write.py). The top
 of a national site (national/) publishes its own pages through the same ``publish``.
 """
@@ -199,15 +200,19 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
     progress = Progress(opts.lang)
     known = PickleStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
     problems = Problems()
+    # The handbook is printed in a child process while everything else is made.
+    handbook = pdf.start(pub.pages, pub.site, opts.templates,
+                         pub.training.images if pub.training else {}, opts.cache_dir,
+                         opts.start_method)
     try:
         render_pages(opts, pub, salt, qr, staging, progress, known.data)
         copy_assets(opts.templates, pub.training, staging)
         indexing = start_search_index(opts, pub, staging, progress)
         try:
-            write_training_files(opts.cache_dir, pub, staging, problems)
             if pub.registry:
                 write_open_data(staging, pub.registry, salt, opts.cache_dir)
             write_site_files(pub, staging)
+            write_training_files(handbook, pub, staging, problems)  # last: the PDF is printing
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
@@ -218,6 +223,8 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
         staging.discard()
         raise
     finally:
+        if handbook:
+            handbook.stop()
         progress.done()
 
 
@@ -254,14 +261,15 @@ def start_search_index(opts: Options, pub: Publication, staging: Staging,
     return search.start(staging.dir, glob=pub.search_glob)
 
 
-def write_training_files(cache: CacheDir, pub: Publication, staging: Staging,
+def write_training_files(handbook: pdf.Printing | None, pub: Publication, staging: Staging,
                          problems: Problems) -> None:
-    """The handbook printed to PDF and the training section's service worker."""
+    """The handbook printed to PDF (``handbook``: started by ``publish``) and the training
+    section's service worker."""
     if not pub.training:
         return
-    handbook = pdf.handbook_pdf(staging.dir, pub.site.settings.base_url, cache, problems)
-    if handbook:
-        staging.write(pdf.HANDBOOK_PDF, handbook)
+    data = handbook.result(problems) if handbook else None
+    if data:
+        staging.write(pdf.HANDBOOK_PDF, data)
     staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
 
 
