@@ -41,21 +41,6 @@ def document(head: dict[str, Any], key: str, items: Iterable[str]) -> str:
     return f"{compact(head)[:-1]},{compact(key)}:[{','.join(items)}]}}\n"
 
 
-def order(p: Posyandu) -> tuple[str, str, str]:
-    """The sort key of every export: desa code, name and id."""
-    return p.desa.kode, p.nama, p.id
-
-
-def ordered(reg: Registry) -> list[Posyandu]:
-    """Posyandu in the order of every export."""
-    return sorted(reg.posyandu, key=order)
-
-
-def kecamatan_names(reg: Registry) -> dict[str, str]:
-    """Kecamatan names by code."""
-    return {k.kode: k.nama for k in reg.region.kecamatan}
-
-
 def offset(zona: str) -> str:
     """A zone's UTC offset as in ISO 8601, e.g. "+08:00"."""
     return f"+{ZONE_OFFSETS[zona]:02d}:00"
@@ -110,8 +95,8 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
 
 def records(reg: Registry) -> list[dict[str, Any]]:
     """Every record, in a fixed order."""
-    kecamatan = kecamatan_names(reg)
-    return [record(p, reg, kecamatan) for p in ordered(reg)]
+    kecamatan = reg.region.kecamatan_names()
+    return [record(p, reg, kecamatan) for p in reg.by_place()]
 
 
 def feature(rec: dict[str, Any], sample: bool) -> dict[str, Any] | None:
@@ -126,7 +111,7 @@ def feature(rec: dict[str, Any], sample: bool) -> dict[str, Any] | None:
 
 def to_json(reg: Registry, texts: Sequence[str] | None = None) -> str:
     """All records as a JSON document, with its licence and a note when it is sample data;
-    ``texts``: the records as JSON texts (``compact``) in the order of ``ordered``."""
+    ``texts``: the records as JSON texts (``compact``) in the order of ``Registry.by_place``."""
     head = {
         "judul": reg.settings.judul,
         "data_contoh": reg.settings.data_contoh,
@@ -178,7 +163,7 @@ def csv_row(rec: dict[str, Any], sample: bool) -> str:
 
 def to_csv(reg: Registry, rows: Sequence[str] | None = None) -> str:
     """All records as CSV, one row per Posyandu, in the columns of CSV_FIELDS; ``rows``: the
-    records' lines (``csv_row``) in the order of ``ordered``."""
+    records' lines (``csv_row``) in the order of ``Registry.by_place``."""
     if rows is None:
         rows = [csv_row(rec, reg.settings.data_contoh) for rec in records(reg)]
     return _csv_line(_CSV_NAMES) + "".join(rows)

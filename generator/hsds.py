@@ -29,7 +29,7 @@ from typing import Any
 
 from .calendar import ANCHOR, occurrences, rrule
 from .datadict import HSDS_FILES
-from .export import array, compact, kecamatan_names, midnight, offset, ordered
+from .export import array, compact, midnight, offset
 from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
 from .urls import posyandu as posyandu_url
 
@@ -138,10 +138,10 @@ def entry(p: Posyandu, reg: Registry, kecamatan: str) -> tuple[str, str, str]:
 
 def files(reg: Registry, entries: Sequence[tuple[str, str, str]] | None = None) -> dict[str, str]:
     """The HSDS export: file name (HSDS_FILES) -> JSON text (an array of one HSDS object type);
-    ``entries``: every Posyandu's ``entry`` in the order of ``export.ordered``."""
+    ``entries``: every Posyandu's ``entry`` in the order of ``Registry.by_place``."""
     if entries is None:
-        kec = kecamatan_names(reg)
-        entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in ordered(reg)]
+        kec = reg.region.kecamatan_names()
+        entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in reg.by_place()]
     organizations = array(e[0] for e in entries)
     locations = array(e[1] for e in entries)
     services = array(e[2] for e in entries if e[2])

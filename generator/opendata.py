@@ -36,7 +36,6 @@ from .export import (
     document,
     dump,
     feature,
-    kecamatan_names,
     license_info,
     midnight,
     records,
@@ -91,7 +90,7 @@ def write(staging: Staging, reg: Registry, salt: str, stem: Path | None) -> None
                 staging.write(rel, text, key)
     cached.save()
     settings = reg.settings
-    kecamatan = kecamatan_names(reg)
+    kecamatan = reg.region.kecamatan_names()
     for p, entry in zip(reg.posyandu, digests, strict=True):
         rel = posyandu_url(p) + calendar.file_name(p)
         entry_key = hashlib.sha256((salt + entry).encode()).hexdigest()
@@ -119,7 +118,7 @@ def _description(reg: Registry) -> str:
 
 def geojson(reg: Registry, features: Sequence[str] | None = None) -> str:
     """A FeatureCollection with one Point per Posyandu that has coordinates; ``features``: their
-    JSON texts in the order of ``export.ordered``."""
+    JSON texts in the order of ``Registry.by_place``."""
     sample = reg.settings.data_contoh
     if features is None:
         features = [compact(f) for f in (feature(rec, sample) for rec in records(reg)) if f]
@@ -271,7 +270,7 @@ def atom(reg: Registry) -> str:
     _sub(_sub(feed, "author"), "name", publisher(reg))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=settings.base_url + FEED)
     _sub(feed, "link", rel="alternate", type="text/html", href=settings.base_url)
-    kec = kecamatan_names(reg)
+    kec = reg.region.kecamatan_names()
     for p in latest:
         _entry(feed, p, reg, kec[p.desa.kecamatan_kode])
     ET.indent(feed, space=" ")

@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 from . import export, finder, hsds
 from .cache import ShardedStore
-from .export import compact, kecamatan_names
-from .models import Posyandu, Registry
+from .export import compact
+from .models import Posyandu, Registry, place_order
 
 
 class Pieces(NamedTuple):
@@ -35,7 +35,7 @@ class Pieces(NamedTuple):
 class Joined:
     """Every entry's pieces in the orders of the files."""
 
-    ordered: list[Pieces]  # export.ordered: by desa code, name, id
+    ordered: list[Pieces]  # Registry.by_place: by desa code, name, id
     by_name: list[Pieces]  # finder.index: by name, desa name, id
 
 
@@ -58,7 +58,7 @@ def make(p: Posyandu, reg: Registry, kecamatan: dict[str, str],
 
 def join(reg: Registry, items: Sequence[tuple[Posyandu, Pieces]]) -> Joined:
     """The pieces of ``items`` (every entry of ``reg``) in the orders of the files."""
-    ordered = sorted(items, key=lambda item: export.order(item[0]))
+    ordered = sorted(items, key=lambda item: place_order(item[0]))
     by_name = sorted(items, key=lambda item: finder.order(item[0]))
     return Joined([piece for _, piece in ordered], [piece for _, piece in by_name])
 
@@ -84,7 +84,7 @@ class Cached:
         if self._joined is None:
             self.store = known = ShardedStore(self.stem, self.salt)
             reg = self.reg
-            kecamatan, desa_at = kecamatan_names(reg), finder.positions(reg)
+            kecamatan, desa_at = reg.region.kecamatan_names(), finder.positions(reg)
             items = []
             for i, p in enumerate(reg.posyandu):
                 key = self.digests[i] if self.digests else ""
