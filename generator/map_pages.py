@@ -187,11 +187,11 @@ def _dot(p: Posyandu, frame: Frame, href: str, name: str) -> Dot:
 
 class _Locators:
     """Profile locators: the desa of a Posyandu within its kecamatan, and the Posyandu's dot;
-    each kecamatan's frame and desa outlines are drawn once."""
+    each kecamatan's frame, desa outlines and desa URLs are made once."""
 
     def __init__(self, boundaries: Boundaries, by_kec: dict[str, list[Posyandu]]) -> None:
         self.boundaries, self.by_kec = boundaries, by_kec
-        self.drawn: dict[str, tuple[Frame, dict[str, str]]] = {}
+        self.drawn: dict[str, tuple[Frame, dict[str, tuple[str, str]]]] = {}
 
     def locator(self, kec: Kecamatan, p: Posyandu, root: str) -> MapView | None:
         """The locator of ``p``; None when its desa has no boundary."""
@@ -201,13 +201,15 @@ class _Locators:
         if kec.kode not in self.drawn:
             frame = Frame.fit([b.desa[d.kode] for d in kec.desa if d.kode in b.desa],
                               LOCATOR_WIDTH, DOT_MARGIN, _located(self.by_kec[kec.kode]))
-            self.drawn[kec.kode] = frame, {d.kode: path_data(b.desa[d.kode], frame)
+            self.drawn[kec.kode] = frame, {d.kode: (path_data(b.desa[d.kode], frame),
+                                                    urls.desa(d))
                                            for d in kec.desa if d.kode in b.desa}
-        frame, paths = self.drawn[kec.kode]
-        shapes = tuple(Shape(root + urls.desa(d), d.label if d != p.desa else
-                             f"{d.label}, tempat {p.nama}", paths[d.kode],
-                             "desa-ini" if d == p.desa else "desa")
-                       for d in _others_first(kec.desa, p.desa) if d.kode in paths)
+        frame, drawn = self.drawn[kec.kode]
+        here = p.desa.kode
+        shapes = tuple(Shape(root + drawn[d.kode][1], d.label if d.kode != here else
+                             f"{d.label}, tempat {p.nama}", drawn[d.kode][0],
+                             "desa-ini" if d.kode == here else "desa")
+                       for d in _others_first(kec.desa, p.desa) if d.kode in drawn)
         dot = _dot(p, frame, "", "")
         return MapView(Map(f"Peta letak {p.nama} di {p.desa.label}, Kecamatan {kec.nama}", frame,
                            shapes, (dot,), radius=4),
@@ -217,4 +219,4 @@ class _Locators:
 
 def _others_first(desa: tuple[Desa, ...], this: Desa) -> list[Desa]:
     """The desa with ``this`` last, so that its outline is drawn above its neighbours'."""
-    return [d for d in desa if d != this] + [this]
+    return [d for d in desa if d.kode != this.kode] + [this]
