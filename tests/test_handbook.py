@@ -4,11 +4,14 @@ child starts, and a failed build leaves no child behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from pathlib import Path
 
 import pytest
 from conftest import BASE_URL, options
 from test_incremental import small_registry
+from test_processes import alive, children, generator, group_alive, wait_until
 from test_training_check import make
 
 from generator import pdf
@@ -51,3 +54,18 @@ def test_a_failed_build_stops_the_printing(tmp_path: Path):
         build(opts)
     assert not multiprocessing.active_children()
     assert not (tmp_path / "site").exists()
+
+
+def test_the_printing_dies_with_a_killed_build(tmp_path: Path):
+    """The child that prints the handbook starts with the publishing and dies with the build."""
+    build_process = generator("build", "--out", str(tmp_path / "site"), "--no-search",
+                              "--cache", str(tmp_path / "cache"), "--base-url", BASE_URL)
+    try:
+        assert wait_until(lambda: bool(children(build_process.pid)), 120), "a child starts"
+        printer = children(build_process.pid)[0]
+        build_process.send_signal(signal.SIGKILL)  # the build only, not its group
+        build_process.wait()
+        assert wait_until(lambda: not alive(printer), 2), "the printing child lives on"
+    finally:
+        if group_alive(build_process.pid):
+            os.killpg(build_process.pid, signal.SIGKILL)
