@@ -210,7 +210,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
         indexing = start_search_index(opts, pub, staging, progress)
         try:
             if pub.registry:
-                write_open_data(staging, pub.registry, salt, opts.cache_dir)
+                write_open_data(staging, pub.registry, opts.cache_dir)
             write_site_files(pub, staging)
             write_training_files(handbook, pub, staging, problems)  # last: the PDF is printing
         finally:
@@ -293,11 +293,11 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[s
         raise BuildError(problems)
 
 
-def write_open_data(staging: Staging, registry: Registry, salt: str, cache: CacheDir) -> None:
+def write_open_data(staging: Staging, registry: Registry, cache: CacheDir) -> None:
     """The registry as open data (opendata.write: its files, the finder's index, one .ics per
     Posyandu; each entry serialized once and kept in ``cache``) and the profiles' service
     worker."""
-    opendata.write(staging, registry, salt, cache.opendata_pieces())
+    opendata.write(staging, registry, cache)
     staging.write(offline.PROFILE_WORKER_PATH, offline.PROFILE_WORKER)
 
 

@@ -12,10 +12,10 @@ import hashlib
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from . import calendar, export, finder, hsds, pieces
+from .cache import CacheDir
 from .datadict import (
     CATALOG,
     CSV,
@@ -75,15 +75,17 @@ def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Export
     ]
 
 
-def write(staging: Staging, reg: Registry, salt: str, stem: Path | None) -> None:
+def write(staging: Staging, reg: Registry, cache: CacheDir) -> None:
     """Write the open data (``exports``) and one .ics per Posyandu into ``staging``. A file
     made from the same inputs as in the previous build is linked from it; the others are
-    joined from every entry's pieces, which come from the cache's files ``stem`` (a
-    cache.ShardedStore) for the entries serialized in an earlier build. An .ics is kept by
-    its entry's digest."""
+    joined from every entry's pieces, which come from ``cache`` (CacheDir.opendata_pieces)
+    for the entries serialized in an earlier build. An .ics is kept by its entry's digest.
+    Besides the entries, the files depend on the generator's code, the settings and the
+    region table only (not on the templates: editing a page serializes nothing again)."""
+    salt = cache.key("open data", repr(reg.settings), repr(reg.region))
     digests = [pieces.digest(p) for p in reg.posyandu]
     key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()
-    cached = pieces.Cached(reg, digests, stem, salt)
+    cached = pieces.Cached(reg, digests, cache.opendata_pieces(), salt)
     for rels, make in exports(reg, cached.joined):
         if not all(staging.reuse(rel, key) for rel in rels):
             for rel, text in make().items():

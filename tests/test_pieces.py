@@ -3,12 +3,20 @@ other entries' pieces from the cache; the files equal those of a cold build, byt
 from __future__ import annotations
 
 import pickle
+import shutil
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import options
-from test_incremental import add_entry, digests, edit_entry, remove_entry, small_registry
+from conftest import ROOT, options
+from test_incremental import (
+    add_entry,
+    digests,
+    edit_entry,
+    edit_template,
+    remove_entry,
+    small_registry,
+)
 
 from generator import hsds, pieces
 from generator.build import build
@@ -18,7 +26,7 @@ from generator.models import Posyandu
 
 def _project(tmp_path: Path) -> Path:
     project = tmp_path / "project"
-    project.mkdir()
+    shutil.copytree(ROOT / "templates", project / "templates")
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
     return project
 
@@ -34,7 +42,7 @@ def _cached_digests(cache: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("change, serialized", [(edit_entry, 1), (add_entry, 1),
-                                                (remove_entry, 0), (None, 0)],
+                                                (remove_entry, 0), (edit_template, 0), (None, 0)],
                          ids=lambda c: getattr(c, "__name__", str(c)))
 def test_a_rebuild_serializes_only_the_changed_entries(tmp_path: Path, monkeypatch, change,
                                                        serialized: int):
@@ -48,7 +56,8 @@ def test_a_rebuild_serializes_only_the_changed_entries(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(pieces, "make", counted)
     cache = tmp_path / "cache"
-    opts = dict(data=(project / "posyandu.yaml",), content=None, search=False)
+    opts = dict(data=(project / "posyandu.yaml",), templates=project / "templates", content=None,
+                search=False)
     build(options(tmp_path / "warm", cache=cache, **opts))
     entries = len(made)
     assert entries > 1 and len(_cached_digests(cache)) == entries
