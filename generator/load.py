@@ -7,7 +7,6 @@ PyYAML's own loaders silently accept.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import stat
 from pathlib import Path
@@ -345,25 +344,17 @@ def _same_as_pyyaml(value: Any, text: str, quoted: list[str], depth: int) -> boo
     """Whether yaml_rs's ``value`` (inside ``depth`` mappings and lists) is what parse_yaml
     makes of ``text``; strings that YAML 1.1 would read as another type are collected in
     ``quoted`` to be checked against the text."""
+    if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _same_as_pyyaml(k, text, quoted, depth)
+                   and _same_as_pyyaml(v, text, quoted, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_same_as_pyyaml(v, text, quoted, depth + 1) for v in value)
     if isinstance(value, str):
-        if not _plain_is_str(value):
+        if _implicit.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
             quoted.append(value)
         return True
-    if isinstance(value, dict):
-        if depth >= MAX_DEPTH:
-            return False
-        for k, v in value.items():
-            if not isinstance(k, str):
-                return False
-            if not _plain_is_str(k):
-                quoted.append(k)
-            if not _same_as_pyyaml(v, text, quoted, depth + 1):
-                return False
-        return True
-    if isinstance(value, list):
-        if depth >= MAX_DEPTH:
-            return False
-        return all(_same_as_pyyaml(v, text, quoted, depth + 1) for v in value)
     if isinstance(value, dt.datetime):
         return False
     if isinstance(value, dt.date):  # yaml_rs also reads a quoted date as a date
@@ -374,21 +365,14 @@ def _same_as_pyyaml(value: Any, text: str, quoted: list[str], depth: int) -> boo
     return value is None or isinstance(value, (bool, float))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _plain_is_str(value: str) -> bool:
-    """Whether YAML 1.1 reads ``value``, written plain, as a string (keys and values repeat
-    across entries: each is resolved once)."""
-    return _implicit.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
-
-
 def _wrap(value: Any, line: int) -> Any:
     """Plain values as YamlMap/YamlList, every line set to ``line``."""
     if isinstance(value, dict):
-        result = YamlMap([(k, _wrap(v, line)) for k, v in value.items()])
+        result = YamlMap((k, _wrap(v, line)) for k, v in value.items())
         result.line, result.lines = line, {}
         return result
     if isinstance(value, list):
-        items = YamlList([_wrap(v, line) for v in value])
+        items = YamlList(_wrap(v, line) for v in value)
         items.line, items.lines = line, [line] * len(items)
         return items
     return value
