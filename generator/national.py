@@ -15,7 +15,6 @@ folder per kabupaten holding its config.yaml, region table and registry (``posya
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import export, search
+from . import export, provinsi_finder
 from .build import Options, Result, _salt, load, publish
 from .build import build as build_kabupaten
 from .cache import code_digest, write_atomically
@@ -35,9 +34,9 @@ from .i18n import _
 from .load import load_yaml
 from .map_pages import attach_national
 from .maps import NATIONAL_CODES, load_boundaries
-from .models import SPM_FIELDS, NationalSettings, Region
+from .models import NationalSettings, Region
 from .output import MARKER, MARKER_TEXT, check_output
-from .plan import Area, national_areas, national_pages
+from .plan import national_areas, national_pages
 from .policy import CSP
 from .pool import workers
 from .problems import BuildError, Problem, Problems
@@ -48,7 +47,6 @@ from .validate import national_settings
 from .write import replace_folder
 
 ONLY = re.compile(r"\d{2}(\.\d{2})?")
-OPEN_DATA = "data/posyandu.json"  # a kabupaten's public records, the provinsi index's source
 
 
 @dataclass(frozen=True)
@@ -259,8 +257,7 @@ def build_top(root: Path, opts: Options) -> int:
         publish(top_opts, pages, site, _salt(opts.templates, site), training, shards, QrCache(None),
                 lambda staging: None, sitemaps_below=shards)
         _copy_top(work / "top", opts.out, work)
-        if opts.search:
-            provinsi_indexes(opts.out, provinsi, work)
+        provinsi_finder.write(opts.out, provinsi, work)
     finally:
         if not opts.cache:
             shutil.rmtree(work, ignore_errors=True)
@@ -286,56 +283,6 @@ def _copy_top(top: Path, out: Path, work: Path) -> None:
         shutil.copytree(top / "pagefind", fresh)
         _swap(fresh, out / "pagefind")
     write_atomically(listing, json.dumps(now).encode())
-
-
-def provinsi_indexes(out: Path, provinsi: list[Area], work: Path) -> None:
-    """One search index per provinsi (``<provinsi>/pagefind/``) of its Posyandu, made from each
-    kabupaten's data/posyandu.json: one small page per Posyandu, so that a provinsi-wide search
-    loads one index, not one per kabupaten. An index whose records did not change is kept."""
-    state_file = work / "provinsi-indexes.json"
-    state = json.loads(state_file.read_text()) if state_file.exists() else {}
-    for area in provinsi:
-        digest = hashlib.sha256(code_digest().encode())
-        for k in area.parts:
-            digest.update(k.path.encode() + k.nama.encode()
-                          + (out / k.path / OPEN_DATA).read_bytes())
-        target = out / area.path / "pagefind"
-        if state.get(area.kode) == digest.hexdigest() and target.is_dir():
-            continue
-        pages = {k.path + f"posyandu/{r['id']}/": record_page(r, k.nama)
-                 for k in area.parts for r in _posyandu(out / k.path)}
-        with tempfile.TemporaryDirectory(dir=work) as tmp:
-            for url, html in pages.items():
-                write_atomically(Path(tmp) / "pages" / url / "index.html", html.encode())
-            problems = Problems()
-            bundle = Path(tmp) / "pagefind"
-            search.finish(search.start(Path(tmp) / "pages", bundle), Path(tmp), problems, bundle)
-            if problems:
-                raise BuildError(problems)
-            _swap(bundle, target)
-        state[area.kode] = digest.hexdigest()
-    write_atomically(state_file, json.dumps(state, sort_keys=True).encode())
-
-
-def _posyandu(folder: Path) -> list[dict[str, Any]]:
-    """The public records of one kabupaten (its data/posyandu.json)."""
-    return json.loads((folder / OPEN_DATA).read_text(encoding="utf-8"))["posyandu"]
-
-
-def record_page(r: dict[str, Any], kabupaten: str) -> str:
-    """The small page a Posyandu is indexed by in its provinsi's search index."""
-    e = html.escape
-    running = [label for key, label in SPM_FIELDS if r["spm"].get(key, {}).get("berjalan")]
-    filters = [("jenis", "Posyandu"), ("kabupaten", kabupaten),
-               ("status", r["status_registrasi"])] + [("bidang", b) for b in running]
-    where = f"{r['jenis_wilayah'].capitalize()} {r['desa']}"
-    return ('<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            f"<title>{e(r['nama'])}</title></head><body><main data-pagefind-body>"
-            f'<h1 data-pagefind-meta="title" data-pagefind-weight="10">{e(r["nama"])}, '
-            f"{e(where)}</h1><p>{e(where)}, Kecamatan {e(r['kecamatan'])}, {e(kabupaten)}, "
-            f"Provinsi {e(r['provinsi'])}. {e(r['alamat'] or '')}</p>"
-            + "".join(f'<span data-pagefind-filter="{n}">{e(v)}</span>' for n, v in filters)
-            + "</main></body></html>")
 
 
 def _swap(source: Path, target: Path) -> None:
