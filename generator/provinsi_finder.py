@@ -7,7 +7,8 @@ spelling variants, as in the kabupaten finder) is a *key word*. A key word maps 
 three letters (``"sukamaju"`` to ``"suk"``); a key word shared by more than ``common_above``
 Posyandu of the provinsi ("melati") is too common to be a shard on its own and maps, for each of
 the record's other words (kecamatan words too), to the word plus that word's first letter
-(``"melati+s"``). A record is written to the shard of every key it has, so the shard of any one
+(``"melati+s"``); only with the record's less common words, unless its name and desa have none.
+A record is written to the shard of every key it has, so the shard of any one
 word of a query holds every Posyandu that has that word: the page needs one shard per query and
 runs MiniSearch (prefix and fuzzy matching) over it. Keys are packed A-Z into files of about
 ``pack`` records. Made from what every kabupaten shard publishes (its ``cari/indeks.json``), so a
@@ -84,11 +85,12 @@ def keys(r: Record, common: frozenset[str]) -> set[str]:
     """The shard keys of a record (see the module's text)."""
     own = key_words(r)
     others = own | {w for w in words(" ".join((r.kecamatan[0], *r.kecamatan[1]))) if is_key(w)}
-    rare = others - common or others
+    rare = others - common
+    partners = rare if own & rare else others  # a query of only common words pairs them all
     found: set[str] = set()
     for w in own:
         if w in common:
-            found.update(f"{w}+{o[0]}" for o in rare if o != w)
+            found.update(f"{w}+{o[0]}" for o in partners if o != w)
         else:
             found.add(w[:PREFIX])
     return found

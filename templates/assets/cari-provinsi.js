@@ -69,11 +69,14 @@
       var n = m.kunci[key];
       if (n !== undefined && !found.some(function (c) { return c[0] === n; })) found.push([n, m.berkas[n]]);
     }
+    var rare = ws.filter(function (v) { return isKey(v) && m.umum[v] === undefined; });
     ws.forEach(function (w, i) {
       if (!isKey(w)) return;
       var open = partial && i === ws.length - 1;
-      if (m.umum[w] !== undefined) {
-        ws.forEach(function (v, j) { if (j !== i) add(w + "+" + v.charAt(0)); });
+      if (m.umum[w] !== undefined) {  // paired with the query's less common words, if any
+        ws.forEach(function (v, j) {
+          if (j !== i && (!rare.length || rare.indexOf(v) >= 0)) add(w + "+" + v.charAt(0));
+        });
       }
       if (m.umum[w] === undefined || open) {
         if (!open || w.length >= m.awalan) add(w.slice(0, m.awalan));
@@ -166,16 +169,17 @@
     live.textContent = message;
   }
 
-  // Edit distance (Levenshtein) between two words.
+  // Edit distance (Levenshtein) from what was typed to a word of the index; a letter left out
+  // (the commonest slip on a phone) costs a little less than a wrong or an extra one.
   function distance(a, b) {
     var row = [], i, j, prev, cur;
-    for (j = 0; j <= b.length; j++) row.push(j);
+    for (j = 0; j <= b.length; j++) row.push(0.9 * j);
     for (i = 1; i <= a.length; i++) {
       prev = row[0];
       row[0] = i;
       for (j = 1; j <= b.length; j++) {
         cur = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 0.9, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
         prev = cur;
       }
     }
@@ -231,9 +235,10 @@
     }
     if (found.length) return;
     list.textContent = "";
-    var many = common(text);
-    live.textContent = state.loaded ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
-      many ? "Ada " + many.toLocaleString("id-ID") + " Posyandu dengan nama itu. Tambahkan nama desa/kelurahannya." :
+    var many = state.loaded ? 0 : common(text);
+    var typed = words(query).some(function (w) { return isKey(w) && w.length >= 3; });
+    live.textContent = many ? "Ada " + many.toLocaleString("id-ID") + " Posyandu dengan nama itu. Tambahkan nama desa/kelurahannya." :
+      state.loaded || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
       "Ketik sedikitnya tiga huruf nama Posyandu atau desa/kelurahan.";
   }
 
