@@ -176,9 +176,14 @@ def records_of(area: Area, out: Path) -> tuple[list[Record], list[list[Any]], li
 
 def write(out: Path, provinsi: list[Area], work: Path) -> None:
     """Write every provinsi's lookup into ``<provinsi>/cari-indeks/`` of ``out``, each folder
-    swapped in whole; a provinsi whose kabupaten indexes did not change is kept."""
+    swapped in whole; a provinsi whose kabupaten indexes did not change is kept, the lookup of
+    a provinsi no longer in the site is removed."""
     state_file = work / "provinsi-finder.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    current = {(out / area.path / FOLDER) for area in provinsi}
+    for folder in sorted(out.glob(f"*/{FOLDER}")):
+        if folder not in current:
+            shutil.rmtree(folder)
     for area in provinsi:
         digest = hashlib.sha256(code_digest().encode())
         for k in area.parts:

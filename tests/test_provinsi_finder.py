@@ -212,6 +212,7 @@ def test_national_search_page_keeps_query_and_provinsi_in_the_address(page: Page
     expect(page.locator("#wilayah")).to_have_value("34")
     found = page.locator(f"#hasil li a.card-title[href$='/{kab}posyandu/{pid}/']")
     expect(found).to_have_count(1)
+    assert axe_violations(page) == []
     page.locator("#q").fill("zzzqx")
     expect(page.locator("#cari-status")).to_contain_text("Tidak ada Posyandu yang cocok")
     assert "q=zzzqx" in page.url and "wilayah=34" in page.url
