@@ -154,17 +154,22 @@ def nearest(browser, url: str) -> float:  # type: ignore[no-untyped-def]
     return seconds
 
 
-def first_correct(browser, url: str, query: str, expected: set[str]  # type: ignore[no-untyped-def]
-                  ) -> tuple[float, float, bool, float]:
-    """Open ``url`` in a cold throttled context, type ``query`` into #q and return the seconds
-    from the last keystroke to an expected Posyandu in the top 3 (inf if never), the bytes
-    transferred, whether it was found, and when the page was opened (seconds before)."""
+def first_correct(browser, url: str, query: str, expected: set[str],  # type: ignore[no-untyped-def]
+                  paste: bool = False) -> tuple[float, float, bool, float]:
+    """Open ``url`` in a cold throttled context, type ``query`` into #q (or paste it at once)
+    and return the seconds from the last keystroke (the paste) to an expected Posyandu in the
+    top 3 (inf if never), the bytes transferred, whether it was found, and when the page was
+    opened (seconds before)."""
     context, page, cdp = throttled(browser)
     sizes: list[float] = []
     cdp.on("Network.loadingFinished", lambda e: sizes.append(e["encodedDataLength"]))
     page.goto(url, wait_until="load")
     page.evaluate(WATCH, sorted(expected))
-    page.locator("#q").press_sequentially(query, delay=KEY_DELAY_MS)
+    if paste:
+        page.evaluate("() => { window.__bench.lastKey = performance.now(); }")
+        page.locator("#q").fill(query)
+    else:
+        page.locator("#q").press_sequentially(query, delay=KEY_DELAY_MS)
     page.wait_for_function("() => window.__bench.correct !== null || "
                            "performance.now() - window.__bench.lastKey > 15000", timeout=30_000)
     page.wait_for_load_state("networkidle")
@@ -175,12 +180,12 @@ def first_correct(browser, url: str, query: str, expected: set[str]  # type: ign
     return seconds, sum(sizes), hit, bench["correct"] / 1000 if hit else float("inf")
 
 
-def measure_queries(browser, url: str, picked: list[tuple[str, str, set[str]]]  # type: ignore[no-untyped-def]
-                    ) -> list[tuple[str, str, float, float, bool]]:
+def measure_queries(browser, url: str, picked: list[tuple[str, str, set[str]]],  # type: ignore[no-untyped-def]
+                    paste: bool = False) -> list[tuple[str, str, float, float, bool]]:
     """Every picked query on ``url``, one line printed each: (kind, query, seconds, bytes, hit)."""
     rows = []
     for kind, query, expected in picked:
-        seconds, size, hit, opened = first_correct(browser, url, query, expected)
+        seconds, size, hit, opened = first_correct(browser, url, query, expected, paste)
         rows.append((kind, query, seconds, size, hit))
         print(f"{kind:12} {query:32} {seconds:6.2f} s {size / 1024:6.1f} KB "
               f"{'top 3' if hit else 'MISS'}  (page opened {opened:5.2f} s before)", flush=True)

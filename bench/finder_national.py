@@ -13,7 +13,8 @@ Usage:
 Same conditions as bench/finder.py (CDP throttling 400 kbps / 400 ms RTT, CPU 4x, 360x740, cold
 cache, gzip under a sub-path). Queries are picked from the largest provinsi's lookup
 (``<provinsi>/cari-indeks/``): a name with its desa, a misspelt name with its desa, a desa name
-and a misspelt desa name (one letter dropped), spread A-Z. Budget: every query <= 3 s and
+and a misspelt desa name (one letter dropped), spread A-Z. ``--paste`` puts each query in at
+once, so that the manifest and the shard are fetched after it, not while it is typed. Budget: every query <= 3 s and
 <= 150 KB compressed for the page plus the first query.
 """
 from __future__ import annotations
@@ -71,7 +72,7 @@ def queries(entries: list[tuple[str, str, str]], count: int) -> list[tuple[str, 
     return chosen
 
 
-def run(site: Path, count: int) -> int:
+def run(site: Path, count: int, paste: bool = False) -> int:
     folder = largest(site)
     picked = queries(posyandu(folder), count)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -79,7 +80,7 @@ def run(site: Path, count: int) -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             print(f"page: {folder.parent.name}/")
-            rows = measure_queries(browser, url + folder.parent.name + "/", picked)
+            rows = measure_queries(browser, url + folder.parent.name + "/", picked, paste)
         finally:
             browser.close()
             server.shutdown()
@@ -94,8 +95,10 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--paste", action="store_true",
+                        help="put each query in at once (no shard fetched while typing)")
     args = parser.parse_args(argv)
-    return run(args.site, args.queries)
+    return run(args.site, args.queries, args.paste)
 
 
 if __name__ == "__main__":

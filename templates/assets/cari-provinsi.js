@@ -18,9 +18,9 @@
   var list = document.getElementById("hasil");
   var provinsi = form.dataset.provinsi ? JSON.parse(form.dataset.provinsi) :
     [{ kode: form.dataset.kode, nama: form.dataset.nama, path: form.dataset.path }];
-  var indexes = {};  // by provinsi code: {manifest, files: {n: "loading" | "loaded"}}
-  var docs = [];  // by MiniSearch id: {p: record, shard: shard file, kab: kabupaten row}
-  var known = {};
+  var indexes = {};  // by provinsi code: {ready, manifest, failed, files: {n: promise, then true}}
+  var docs = [];  // by MiniSearch id: {row, desa, kec, kab, kode, status} of one Posyandu
+  var known = {};  // "provinsi/kabupaten folder + id" of every Posyandu in docs
   var limit = SHOWN;
   var engine = new window.MiniSearch({
     fields: ["nama", "desa", "kecamatan", "kabupaten"],
