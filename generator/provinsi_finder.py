@@ -16,7 +16,6 @@ national build still equals shards plus ``assemble``; byte-identical for identic
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import unicodedata
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import code_digest, write_atomically
+from .cache import CacheDir, write_atomically
 from .finder import INDEX_PATH
 from .plan import Area
 from .write import replace_folder
@@ -174,28 +173,27 @@ def records_of(area: Area, out: Path) -> tuple[list[Record], list[list[Any]], li
     return records, kabupaten, statuses
 
 
-def write(out: Path, provinsi: list[Area], work: Path) -> None:
+def write(out: Path, provinsi: list[Area], cache: CacheDir) -> None:
     """Write every provinsi's lookup into ``<provinsi>/cari-indeks/`` of ``out``, each folder
     swapped in whole; a provinsi whose kabupaten indexes did not change is kept, the lookup of
     a provinsi no longer in the site is removed."""
-    state_file = work / "provinsi-finder.json"
+    state_file = cache.provinsi_indexes()
+    assert state_file, "the lookups are made with a cache folder"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     current = {(out / area.path / FOLDER) for area in provinsi}
     for folder in sorted(out.glob(f"*/{FOLDER}")):
         if folder not in current:
             shutil.rmtree(folder)
     for area in provinsi:
-        digest = hashlib.sha256(code_digest().encode())
-        for k in area.parts:
-            digest.update(k.path.encode() + b"\0" + k.nama.encode() + b"\0"
-                          + (out / k.path / INDEX_PATH).read_bytes())
+        key = cache.key(*(part for k in area.parts
+                          for part in (k.path, k.nama, (out / k.path / INDEX_PATH).read_bytes())))
         target = out / area.path / FOLDER
-        if state.get(area.kode) == digest.hexdigest() and target.is_dir():
+        if state.get(area.kode) == key and target.is_dir():
             continue
         fresh = out / area.path / ".cari-indeks.new"
         shutil.rmtree(fresh, ignore_errors=True)
         for name, data in build(*records_of(area, out)).items():
             write_atomically(fresh / name, data)
         replace_folder(fresh, target)
-        state[area.kode] = digest.hexdigest()
+        state[area.kode] = key
     write_atomically(state_file, json.dumps(state, sort_keys=True).encode())

@@ -17,8 +17,8 @@ from helpers import soup
 from playwright.sync_api import Page, expect
 from test_a11y import axe_violations
 
-from generator import provinsi_finder
-from generator.national import provinsi_path, summaries
+from generator import provinsi_finder, urls
+from generator.national.shards import summaries
 from generator.plan import national_areas
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -119,7 +119,7 @@ def test_every_posyandu_is_in_exactly_the_shards_its_words_map_to(national: Path
                                                                    tmp_path: Path):
     folder = national / PROVINSI / provinsi_finder.FOLDER
     if (common_above, size) != (provinsi_finder.COMMON_ABOVE, provinsi_finder.PACK):
-        area = national_areas(summaries(national), provinsi_path)[0]
+        area = national_areas(summaries(national), urls.provinsi)[0]
         for name, data in provinsi_finder.build(*provinsi_finder.records_of(area, national),
                                                 common_above, size).items():
             (tmp_path / name).write_bytes(data)
@@ -146,7 +146,7 @@ def test_every_posyandu_is_in_exactly_the_shards_its_words_map_to(national: Path
 
 
 def test_lookup_is_byte_identical_for_identical_input(national: Path):
-    area = national_areas(summaries(national), provinsi_path)[0]
+    area = national_areas(summaries(national), urls.provinsi)[0]
     first = provinsi_finder.build(*provinsi_finder.records_of(area, national))
     second = provinsi_finder.build(*provinsi_finder.records_of(area, national))
     built = {p.name: p.read_bytes() for p in (national / PROVINSI / "cari-indeks").iterdir()}
