@@ -6,11 +6,11 @@ Every word of a Posyandu's name (without "Posyandu") and of its desa/kelurahan n
 spelling variants, as in the kabupaten finder) is a *key word*. A key word maps to its first
 three letters (``"sukamaju"`` to ``"suk"``); a key word shared by more than ``common_above``
 Posyandu of the provinsi ("melati") is too common to be a shard on its own and maps, for each of
-the record's other words (kecamatan words too), to the word plus that word's first letter
-(``"melati+s"``); only with the record's less common words, unless its name and desa have none.
-A record is written to the shard of every key it has, so the shard of any one
-word of a query holds every Posyandu that has that word: the page needs one shard per query and
-runs MiniSearch (prefix and fuzzy matching) over it. Keys are packed A-Z into files of about
+the record's less common other words (kecamatan words too; all its other words when its name and
+desa have no less common one), to the word plus that word's first letter (``"melati+s"``). A
+record is written to the shard of every key it has, so the shard of any one word of a query holds
+every Posyandu that has that word: the page needs one shard per query and runs MiniSearch
+(prefix and fuzzy matching) over it. Keys are packed A-Z into files of about
 ``pack`` records. Made from what every kabupaten shard publishes (its ``cari/indeks.json``), so a
 national build still equals shards plus ``assemble``; byte-identical for identical input.
 """

@@ -19,8 +19,8 @@
   var provinsi = form.dataset.provinsi ? JSON.parse(form.dataset.provinsi) :
     [{ kode: form.dataset.kode, nama: form.dataset.nama, path: form.dataset.path }];
   var indexes = {};  // by provinsi code: {ready, manifest, failed, files: {n: promise, then true}}
-  var docs = [];  // by MiniSearch id: {row, desa, kec, kab, kode, status} of one Posyandu
-  var known = {};  // "provinsi/kabupaten folder + id" of every Posyandu in docs
+  var docs = [];  // by MiniSearch id: {row, desa, kec, kab, files, status} of one Posyandu
+  var known = {};  // position in docs by "provinsi/kabupaten folder + id"
   var limit = SHOWN;
   var engine = new window.MiniSearch({
     fields: ["nama", "desa", "kecamatan", "kabupaten"],
@@ -96,9 +96,10 @@
       s.posyandu.forEach(function (row) {
         var desa = s.desa[row[2]], kec = s.kecamatan[desa[1]], kab = state.manifest.kabupaten[kec[1]];
         var key = p.kode + "/" + kab[1] + row[0];
-        if (known[key]) return;
-        known[key] = true;
-        docs.push({ row: row, desa: desa, kec: kec, kab: kab, kode: p.kode, status: state.manifest.status });
+        if (known[key] !== undefined) { docs[known[key]].files[p.kode + "/" + n] = true; return; }
+        known[key] = docs.length;
+        docs.push({ row: row, desa: desa, kec: kec, kab: kab, files: {}, status: state.manifest.status });
+        docs[docs.length - 1].files[p.kode + "/" + n] = true;
         added.push({ id: docs.length - 1, nama: row[1], desa: [desa[0]].concat(desa[2]).join(" "),
           kecamatan: [kec[0]].concat(kec[2]).join(" "), kabupaten: kab[0] });
       });
@@ -108,25 +109,30 @@
     return state.files[n];
   }
 
-  // What to wait for before the results of every provinsi searched are complete: its manifest;
-  // a shard covering the query being fetched; or, when no covering shard is loaded (or those
-  // loaded found nothing), the smallest one not fetched yet. Also whether a covering shard is
-  // loaded in any provinsi.
-  function cover(query, found) {
-    var waiting = [], loaded = false;
-    chosen().forEach(function (p) {
+  // For every provinsi searched: its manifest (or what to wait for), the shard files that
+  // cover the query, those loaded ("kode/n") and the one being fetched.
+  function plan(query) {
+    return chosen().map(function (p) {
       var state = indexes[p.kode];
-      if (state && state.failed) return;
-      if (!state || !state.manifest) { waiting.push(manifest(p)); return; }
-      var files = candidates(state.manifest, query).map(function (c) { return c[0]; });
-      var done = files.filter(function (n) { return state.files[n] === true; });
-      var busy = files.filter(function (n) { return state.files[n] && state.files[n] !== true; });
-      var next = files.filter(function (n) { return !state.files[n]; })[0];
-      loaded = loaded || done.length > 0;
-      if (busy.length) waiting.push(state.files[busy[0]]);
-      else if (next !== undefined && (!done.length || !found)) waiting.push(shard(p, next));
+      if (!state || (!state.manifest && !state.failed)) return { p: p, wait: manifest(p), files: [] };
+      var files = state.failed ? [] : candidates(state.manifest, query).map(function (c) { return c[0]; });
+      return { p: p, files: files,
+        done: files.filter(function (n) { return state.files[n] === true; }),
+        busy: files.filter(function (n) { return state.files[n] && state.files[n] !== true; })[0],
+        next: files.filter(function (n) { return !state.files[n]; })[0] };
     });
-    return { waiting: waiting, loaded: loaded };
+  }
+
+  // What to wait for before the results are complete: a manifest; a covering shard being
+  // fetched; or, when no covering shard of a provinsi is loaded (or those loaded found
+  // nothing), the smallest one not fetched yet.
+  function fetches(plans, found) {
+    return plans.map(function (x) {
+      if (x.wait) return x.wait;
+      if (x.busy !== undefined) return indexes[x.p.kode].files[x.busy];
+      if (x.next !== undefined && (!x.done.length || !found)) return shard(x.p, x.next);
+      return null;
+    }).filter(Boolean);
   }
 
   function element(tag, className, text) {
@@ -186,14 +192,14 @@
     return row[b.length];
   }
 
-  // Positions in docs of the Posyandu of the provinsi searched that match every word: those
+  // Positions in docs of the Posyandu in the shard files given that match every word: those
   // whose words are closest to the query's first (a word typed so far may be the start of a
-  // longer one, at half a letter's cost), then those whose whole name and whole desa name the query matched, then by
-  // MiniSearch's score.
-  function search(text) {
-    var codes = chosen().map(function (p) { return p.kode; });
+  // longer one, at half a letter's cost), then those whose whole name and whole desa name the
+  // query matched, then those with more of the query in their name, then A-Z (name, desa,
+  // kecamatan, kabupaten, id): the same order whichever shards were fetched first.
+  function search(text, files) {
     return engine.search(text, { combineWith: "AND", filter: function (r) {
-      return codes.indexOf(docs[r.id].kode) >= 0;
+      return files.some(function (f) { return docs[r.id].files[f]; });
     } }).map(function (h) {
       var d = docs[h.id], matched = Object.keys(h.match);
       var whole = [words(d.row[1]), words(d.desa[0]).slice(1)].filter(function (ws) {
@@ -204,18 +210,23 @@
           return Math.min(distance(q, t), distance(q, t.slice(0, q.length)) + 0.5);
         }));
       }, 0);
-      return { id: h.id, off: off, whole: whole, score: h.score };
+      var named = matched.filter(function (t) { return h.match[t].indexOf("nama") >= 0; }).length;
+      return { id: h.id, off: off, whole: whole, named: named,
+        order: [d.row[1], d.desa[0], d.kec[0], d.kab[0], d.row[0]].join("\u0000") };
     }).sort(function (a, b) {
-      return a.off - b.off || b.whole - a.whole || b.score - a.score || a.id - b.id;
+      return a.off - b.off || b.whole - a.whole || b.named - a.named ||
+        (a.order < b.order ? -1 : a.order > b.order ? 1 : 0);
     }).map(function (h) { return h.id; });
   }
 
-  // How many Posyandu share the query's most common word, when it is too common to look up.
+  // How many Posyandu share the query's words when every word is too common to look up alone
+  // (the largest count of one word, added over the provinsi searched), else 0.
   function common(text) {
-    var ws = words(text);
+    var ws = words(text).filter(isKey);
     return chosen().reduce(function (n, p) {
       var m = indexes[p.kode] && indexes[p.kode].manifest;
-      return n + (m ? ws.reduce(function (k, w) { return Math.max(k, m.umum[w] || 0); }, 0) : 0);
+      if (!m || !ws.length || !ws.every(function (w) { return m.umum[w]; })) return n;
+      return n + Math.max.apply(null, ws.map(function (w) { return m.umum[w]; }));
     }, 0);
   }
 
@@ -224,21 +235,26 @@
     var query = input.value, text = words(query).join(" "), ticket = ++latest;
     limit = SHOWN;
     if (!text) { list.textContent = ""; live.textContent = ""; return; }
-    var found = search(text), state = cover(query, found.length > 0);
+    var plans = plan(query), loaded = [];
+    plans.forEach(function (x) {
+      (x.done || []).forEach(function (n) { loaded.push(x.p.kode + "/" + n); });
+    });
+    var found = loaded.length ? search(text, loaded) : [], waiting = fetches(plans, found.length > 0);
+    var many = common(text);
+    var hint = many ? "Kata itu dipakai " + many.toLocaleString("id-ID") + " Posyandu. Tambahkan nama desa/kelurahannya." : "";
     if (found.length) {
-      show(found, found.length + " Posyandu ditemukan untuk “" + query.trim() + "”.");
+      show(found, found.length + " Posyandu ditemukan untuk “" + query.trim() + "”." + (hint ? " " + hint : ""));
     }
-    if (state.waiting.length) {
+    if (waiting.length) {
       if (!found.length) live.textContent = "Mencari…";
-      Promise.all(state.waiting).then(function () { if (ticket === latest) run(); });
+      Promise.all(waiting).then(function () { if (ticket === latest) run(); });
       return;
     }
     if (found.length) return;
     list.textContent = "";
-    var many = state.loaded ? 0 : common(text);
+    var asked = plans.some(function (x) { return x.files.length; });
     var typed = words(query).some(function (w) { return isKey(w) && w.length >= 3; });
-    live.textContent = many ? "Ada " + many.toLocaleString("id-ID") + " Posyandu dengan nama itu. Tambahkan nama desa/kelurahannya." :
-      state.loaded || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
+    live.textContent = hint ? hint : asked || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
       "Ketik sedikitnya tiga huruf nama Posyandu atau desa/kelurahan.";
   }
 
