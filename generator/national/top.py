@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .. import export, provinsi_finder, urls
+from .. import export, provinsi_finder, search, urls
 from ..build import Options, Publication, exclusive, publish
 from ..cache import CacheDir, write_atomically
 from ..context import SiteContext
@@ -49,7 +49,8 @@ def build_top(root: Path, opts: Options) -> int:
     shards = tuple(k["path"] for k in kabupaten)
     try:
         with exclusive(top_opts):
-            publish(top_opts, Publication(site, pages, training, None, None, shards, shards),
+            publish(top_opts, Publication(site, pages, training, None, search.TRAINING_GLOB, shards,
+                                          shards),
                     QrCache(None))
         _copy_top(top, opts.out, cache)
         provinsi_finder.write(opts.out, provinsi, cache)
