@@ -24,7 +24,6 @@ from generator.plan import national_areas
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
 
-pytestmark = pytest.mark.slow  # the national site takes 20-30 s to build
 BASE_PATH = "/posyandu-nasional/"
 PROVINSI = "daerah-istimewa-yogyakarta-34/"
 HOSTILE = 'Posyandu <img src=x onerror="window.pwned=1"> Ünik'
@@ -112,6 +111,7 @@ def possible_keys(r: dict[str, Any], spellings: dict[str, list[str]]) -> set[str
     return {w[:3] for w in own} | {f"{w}+{o[0]}" for w in own for o in others}
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 @pytest.mark.parametrize("common_above, size", [(provinsi_finder.COMMON_ABOVE,
                                                  provinsi_finder.PACK), (4, 12)])
 def test_every_posyandu_is_in_exactly_the_shards_its_words_map_to(national: Path,
@@ -145,6 +145,7 @@ def test_every_posyandu_is_in_exactly_the_shards_its_words_map_to(national: Path
     assert len(gzip.compress(raw)) < 2048
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 def test_lookup_is_byte_identical_for_identical_input(national: Path):
     area = national_areas(summaries(national), urls.provinsi)[0]
     first = provinsi_finder.build(*provinsi_finder.records_of(area, national))
@@ -153,6 +154,7 @@ def test_lookup_is_byte_identical_for_identical_input(national: Path):
     assert first == second == built
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 def test_without_javascript_the_form_leads_to_the_kabupaten_list(national: Path):
     page = soup(national / PROVINSI / "index.html")
     form = page.select_one("form[data-provinsi-finder]")
@@ -177,6 +179,7 @@ def misspelt(name: str) -> str:
     return " ".join(words)
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 @pytest.mark.parametrize("which", [0, -1])
 def test_misspelt_name_finds_its_posyandu_in_any_kabupaten(page: Page, national: Path,
                                                            national_url: str, which: int):
@@ -203,6 +206,7 @@ def test_misspelt_name_finds_its_posyandu_in_any_kabupaten(page: Page, national:
     expect(page.locator("nav.crumbs")).to_contain_text(r["kabupaten"])
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 def test_national_search_page_keeps_query_and_provinsi_in_the_address(page: Page,
                                                                       national: Path,
                                                                       national_url: str):
@@ -218,6 +222,7 @@ def test_national_search_page_keeps_query_and_provinsi_in_the_address(page: Page
     assert "q=zzzqx" in page.url and "wilayah=34" in page.url
 
 
+@pytest.mark.slow  # the national site takes 20-30 s to build
 def test_names_are_shown_as_text(page: Page, national: Path, national_url: str):
     kab, pid = next(k for k, r in registry(national).items() if r["nama"] == HOSTILE)
     page.goto(national_url + PROVINSI)
@@ -226,3 +231,22 @@ def test_names_are_shown_as_text(page: Page, national: Path, national_url: str):
     expect(title).to_have_text(HOSTILE)
     assert page.locator("#hasil img").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+TRICKY = ["Sanga-Sanga Dalam", "Ampara'an", "Nusa Indah II", "Sumber\u00a0Rejo", "Kota (Lama)",
+          "Tanjung/Batu", "Dahlia\u2013Kidul", "Éngkol Ünik", "RW 05.", "  Melati   ", "Ngo\u2019"]
+
+
+def test_words_split_as_the_page_splits_them():
+    """generator/provinsi_finder.words and the page's fold() and words() (run in Node) agree."""
+    script = (ROOT / "templates" / "assets" / "cari-provinsi.js").read_text(encoding="utf-8")
+    functions = [re.search(rf"\n  function {name}\(text\) {{\n.*?\n  }}\n", script, re.S)
+                 for name in ("fold", "words")]
+    assert all(functions)
+    program = "".join(f.group(0) for f in functions if f) + (
+        "process.stdout.write(JSON.stringify(JSON.parse(process.argv[1]).map(words)));")
+    done = subprocess.run(["node", "-e", program, json.dumps(TRICKY)], capture_output=True,
+                          text=True, check=True)
+    page = json.loads(done.stdout)
+    assert page == [[w for w in provinsi_finder.words(t) if w != "posyandu"] for t in TRICKY]
+    assert page[0] == ["sanga", "sanga", "dalam"] and page[7] == ["engkol", "unik"]
