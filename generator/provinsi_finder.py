@@ -176,7 +176,8 @@ def records_of(area: Area, out: Path) -> tuple[list[Record], list[list[Any]], li
 def write(out: Path, provinsi: list[Area], cache: CacheDir) -> None:
     """Write every provinsi's lookup into ``<provinsi>/cari-indeks/`` of ``out``, each folder
     swapped in whole; a provinsi whose kabupaten indexes did not change is kept, the lookup of
-    a provinsi no longer in the site is removed."""
+    a provinsi no longer in the site is removed, and so are the per-provinsi Pagefind indexes
+    that earlier versions made."""
     state_file = cache.provinsi_indexes()
     assert state_file, "the lookups are made with a cache folder"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
@@ -184,6 +185,8 @@ def write(out: Path, provinsi: list[Area], cache: CacheDir) -> None:
     for folder in sorted(out.glob(f"*/{FOLDER}")):
         if folder not in current:
             shutil.rmtree(folder)
+    for legacy in sorted(out.glob("*/pagefind")):  # the provinsi indexes of earlier versions
+        shutil.rmtree(legacy)
     for area in provinsi:
         key = cache.key(*(part for k in area.parts
                           for part in (k.path, k.nama, (out / k.path / INDEX_PATH).read_bytes())))

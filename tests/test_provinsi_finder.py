@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from playwright.sync_api import Page, expect
 from test_a11y import axe_violations
 
 from generator import provinsi_finder, urls
+from generator.cache import CacheDir
 from generator.national.shards import summaries
 from generator.plan import national_areas
 
@@ -152,6 +154,26 @@ def test_lookup_is_byte_identical_for_identical_input(national: Path):
     second = provinsi_finder.build(*provinsi_finder.records_of(area, national))
     built = {p.name: p.read_bytes() for p in (national / PROVINSI / "cari-indeks").iterdir()}
     assert first == second == built
+
+
+@pytest.mark.slow  # the national site takes 20-30 s to build
+def test_rewrite_keeps_an_unchanged_lookup_and_removes_stale_ones(national: Path, tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(national, site)
+    for stale in (site / PROVINSI / "pagefind", site / "gone-99" / "cari-indeks"):
+        stale.mkdir(parents=True)
+        (stale / "0.json").write_text("{}")
+    areas = national_areas(summaries(site), urls.provinsi)
+    cache = CacheDir(tmp_path / "cache")
+    provinsi_finder.write(site, areas, cache)
+    lookup = site / PROVINSI / "cari-indeks" / "indeks.json"
+    inode = lookup.stat().st_ino
+    provinsi_finder.write(site, areas, cache)  # unchanged: kept as it is
+    assert lookup.stat().st_ino == inode
+    assert not (site / PROVINSI / "pagefind").exists() and not (site / "gone-99" / "cari-indeks").exists()
+    built = sorted(p.relative_to(site) for p in site.glob("*/cari-indeks/*"))
+    assert built == sorted(p.relative_to(national) for p in national.glob("*/cari-indeks/*"))
+    assert all((site / p).read_bytes() == (national / p).read_bytes() for p in built)
 
 
 @pytest.mark.slow  # the national site takes 20-30 s to build
