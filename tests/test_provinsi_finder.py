@@ -245,6 +245,19 @@ def test_national_search_page_keeps_query_and_provinsi_in_the_address(page: Page
 
 
 @pytest.mark.slow  # the national site takes 20-30 s to build
+def test_pressing_cari_on_a_provinsi_page_opens_the_search_page(page: Page, national: Path,
+                                                                national_url: str):
+    kab, pid = sorted(registry(national))[1]
+    desa = registry(national)[(kab, pid)]["desa"]
+    page.goto(national_url + PROVINSI)
+    page.locator("#q").fill(desa)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cari/\?wilayah=34&q="))
+    expect(page.locator("#wilayah")).to_have_value("34")
+    expect(page.locator(f"#hasil li a.card-title[href$='/{kab}posyandu/{pid}/']")).to_have_count(1)
+
+
+@pytest.mark.slow  # the national site takes 20-30 s to build
 def test_names_are_shown_as_text(page: Page, national: Path, national_url: str):
     kab, pid = next(k for k, r in registry(national).items() if r["nama"] == HOSTILE)
     page.goto(national_url + PROVINSI)

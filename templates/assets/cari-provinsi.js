@@ -4,7 +4,8 @@
 // letters, or a very common name word with the first letter of another word: "melati+s"), and
 // runs MiniSearch (prefix and fuzzy matching) over the shards fetched so far. The shards are made
 // by generator/provinsi_finder.py, which splits words exactly as this script does. Results link
-// to the Posyandu's profile in its kabupaten's site. The query lives in the address.
+// to the Posyandu's profile in its kabupaten's site. On the national search page the query and
+// the provinsi live in the address; a provinsi page's form opens that page.
 (function () {
   "use strict";
   var SHOWN = 10;
@@ -16,6 +17,7 @@
   var scope = form.querySelector("[name=wilayah]");
   var live = document.getElementById("cari-status");
   var list = document.getElementById("hasil");
+  var searchPage = form.hasAttribute("data-search-page");
   var provinsi = form.dataset.provinsi ? JSON.parse(form.dataset.provinsi) :
     [{ kode: form.dataset.kode, nama: form.dataset.nama, path: form.dataset.path }];
   var indexes = {};  // by provinsi code: {ready, manifest, failed, files: {n: promise, then true}}
@@ -259,6 +261,7 @@
   }
 
   function remember() {
+    if (!searchPage) return;
     var params = new URLSearchParams(window.location.search);
     if (input.value.trim()) params.set("q", input.value.trim()); else params.delete("q");
     if (scope && scope.tagName === "SELECT") params.set("wilayah", scope.value);
@@ -277,6 +280,10 @@
   input.addEventListener("input", function () { run(); remember(); });
   if (scope) scope.addEventListener("change", function () { run(); remember(); });
   form.addEventListener("submit", function (event) {
+    if (!searchPage) {  // a provinsi page's form opens the search page (without JavaScript: the list)
+      form.action = new URL("cari/", root).href;
+      return;
+    }
     event.preventDefault();
     run();
     remember();
