@@ -285,3 +285,13 @@ def test_words_split_as_the_page_splits_them():
     page = json.loads(done.stdout)
     assert page == [[w for w in provinsi_finder.words(t) if w != "posyandu"] for t in TRICKY]
     assert page[0] == ["sanga", "sanga", "dalam"] and page[7] == ["engkol", "unik"]
+
+
+@pytest.mark.slow  # the national site takes 20-30 s to build
+def test_a_kabupaten_name_offers_its_directory(page: Page, national: Path, national_url: str):
+    page.goto(national_url + PROVINSI)
+    page.locator("#q").press_sequentially("Gunungkidul")
+    link = page.get_by_role("link", name="Direktori Kabupaten Gunungkidul")
+    expect(link).to_have_attribute("href", re.compile(f"/{PROVINSI}gunungkidul-3403/$"))
+    link.click()
+    expect(page.locator("h1")).to_contain_text("Gunungkidul")

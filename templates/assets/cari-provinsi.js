@@ -163,14 +163,15 @@
     return li;
   }
 
-  function show(found, message) {
+  function show(found, message, text) {
     list.textContent = "";
+    places(text);
     found.slice(0, limit).forEach(function (i) { list.appendChild(card(docs[i])); });
     if (found.length > limit) {
       var li = element("li", "more");
       var more = element("button", "secondary", "Tampilkan semua " + found.length + " hasil");
       more.type = "button";
-      more.addEventListener("click", function () { limit = found.length; show(found, message); });
+      more.addEventListener("click", function () { limit = found.length; show(found, message, text); });
       li.appendChild(more);
       list.appendChild(li);
     }
@@ -245,7 +246,7 @@
     var many = common(text);
     var hint = many ? "Kata itu dipakai " + many.toLocaleString("id-ID") + " Posyandu. Tambahkan nama desa/kelurahannya." : "";
     if (found.length) {
-      show(found, found.length + " Posyandu ditemukan untuk “" + query.trim() + "”." + (hint ? " " + hint : ""));
+      show(found, found.length + " Posyandu ditemukan untuk “" + query.trim() + "”." + (hint ? " " + hint : ""), text);
     }
     if (waiting.length) {
       if (!found.length) live.textContent = "Mencari…";
@@ -256,8 +257,30 @@
     list.textContent = "";
     var asked = plans.some(function (x) { return x.files.length; });
     var typed = words(query).some(function (w) { return isKey(w) && w.length >= 3; });
-    live.textContent = hint ? hint : asked || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
+    places(text);
+    live.textContent = hint ? hint : list.firstChild ? "Tidak ada Posyandu bernama “" + query.trim() +
+      "”. Lihat direktori kabupaten/kota di atas." :
+      asked || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
       "Ketik sedikitnya tiga huruf nama Posyandu atau desa/kelurahan.";
+  }
+
+  // A link to the directory of each kabupaten/kota of the provinsi searched whose name has
+  // every word of the query (a word typed so far as the start of one), put in the list.
+  function places(text) {
+    var ws = words(text).filter(function (w) { return w.length >= 3; });
+    chosen().forEach(function (p) {
+      var m = indexes[p.kode] && indexes[p.kode].manifest;
+      (m ? m.kabupaten : []).forEach(function (k) {
+        var own = words(k[0]);
+        if (!ws.length || !ws.every(function (w) {
+          return own.some(function (o) { return o.indexOf(w) === 0; });
+        })) return;
+        var li = element("li", "place"), link = element("a", "", "Direktori " + k[0]);
+        link.href = new URL(k[1], root).href;
+        li.appendChild(link);
+        list.appendChild(li);
+      });
+    });
   }
 
   function remember() {
