@@ -259,7 +259,7 @@
     var typed = words(query).some(function (w) { return isKey(w) && w.length >= 3; });
     places(text);
     live.textContent = hint ? hint : list.firstChild ? "Tidak ada Posyandu bernama “" + query.trim() +
-      "”. Lihat direktori kabupaten/kota di atas." :
+      "”. Lihat direktori kabupaten/kota di bawah." :
       asked || typed ? "Tidak ada Posyandu yang cocok. Periksa ejaan, atau telusuri menurut kabupaten/kota." :
       "Ketik sedikitnya tiga huruf nama Posyandu atau desa/kelurahan.";
   }
