@@ -1,14 +1,17 @@
 """The curriculum as a downloadable PDF handbook (WeasyPrint), cached by its inputs.
 
-Printing takes seconds, so a build starts it first (``start``), in a child process that renders
-the handbook page itself (the same page the build renders) and prints it while the build renders
-and writes everything else; the build takes the result (``Printing.result``) before it commits.
+Printing takes seconds, so a build starts it first (``start``): it renders the handbook page
+itself (the same page the build renders) and, unless the cache has its PDF, prints it in a child
+process while the build renders and writes everything else; the build takes the result
+(``Printing.result``) before it checks the links and commits.
 """
 from __future__ import annotations
 
 import logging
 import mimetypes
 import multiprocessing
+import multiprocessing.pool
+import shutil
 import tempfile
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
@@ -29,17 +32,24 @@ HANDBOOK_PDF = urls.HANDBOOK_PDF
 
 
 class Printing:
-    """The handbook being printed in a child process (which dies with the build)."""
+    """The handbook PDF: read from the cache, or printed in a child process (which dies with
+    the build) from the handbook page laid out in a temporary folder as in the site."""
 
-    def __init__(self, page: Page, site: SiteContext, templates: Path,
-                 images: dict[str, Path], cache: CacheDir, method: str) -> None:
-        self.pool = multiprocessing.get_context(method).Pool(1, initializer=worker_start)
-        self.job: AsyncResult = self.pool.apply_async(
-            _print, (page, site, templates, images, cache))
+    def __init__(self, html: str, base_url: str, templates: Path, images: dict[str, Path],
+                 cache: CacheDir, method: str) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="handbook-"))
+        _lay_out(self.folder, html, templates, images)
+        self.cached = cached_pdf(self.folder, base_url, cache)
+        self.pool: multiprocessing.pool.Pool | None = None
+        if self.cached is None:
+            self.pool = multiprocessing.get_context(method).Pool(1, initializer=worker_start)
+            self.job: AsyncResult = self.pool.apply_async(_print, (self.folder, base_url, cache))
 
     def result(self, problems: Problems) -> bytes | None:
         """Wait for the PDF; None when it could not be made (``problems`` says why)."""
         try:
+            if self.pool is None:
+                return self.cached
             data, found = self.job.get()
         finally:
             self.stop()
@@ -48,36 +58,52 @@ class Printing:
 
     def stop(self) -> None:
         """End the child process, done or not (a failed build does not wait for it)."""
-        self.pool.terminate()
-        self.pool.join()
+        if self.pool:
+            self.pool.terminate()
+            self.pool.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start(pages: list[Page], site: SiteContext, templates: Path, images: dict[str, Path],
           cache: CacheDir, method: str = "fork") -> Printing | None:
-    """Start printing the handbook page of ``pages`` (None when there is none); ``images``:
-    the training modules' images by name, ``method``: how the child process starts."""
+    """Render the handbook page of ``pages`` and start printing it (None without one, or when
+    it does not render: the build reports the template's problem when it renders the page);
+    ``images``: the training modules' images by name, ``method``: how the child starts."""
     page = next((p for p in pages if p.output == HANDBOOK_PAGE), None)
-    return Printing(page, site, templates, images, cache, method) if page else None
-
-
-def _print(page: Page, site: SiteContext, templates: Path, images: dict[str, Path],
-           cache: CacheDir) -> tuple[bytes | None, list[Problem]]:
-    """In the child: render the handbook page into a folder laid out as the site (its style
-    sheets and images linked from where the build copies them) and print it. A page that does
-    not render gives nothing: the build reports the template's problem when it renders it."""
-    problems = Problems()
-    html = render(environment(templates), page, site, problems, templates)
+    html = render(environment(templates), page, site, Problems(), templates) if page else None
     if html is None:
-        return None, []
-    with tempfile.TemporaryDirectory(prefix="handbook-") as tmp:
-        folder = Path(tmp)
-        (folder / HANDBOOK_PAGE).parent.mkdir(parents=True)
-        (folder / HANDBOOK_PAGE).write_text(html, encoding="utf-8")
-        (folder / "assets").symlink_to((templates / "assets").absolute())
-        (folder / urls.MEDIA).mkdir(parents=True, exist_ok=True)
-        for name, path in images.items():
-            (folder / urls.MEDIA / name).symlink_to(path.absolute())
-        return handbook_pdf(folder, site.settings.base_url, cache, problems), problems.items
+        return None
+    return Printing(html, site.settings.base_url, templates, images, cache, method)
+
+
+def _lay_out(folder: Path, html: str, templates: Path, images: dict[str, Path]) -> None:
+    """The handbook page in ``folder`` as in the site, its style sheets and images linked from
+    where the build copies them."""
+    (folder / HANDBOOK_PAGE).parent.mkdir(parents=True)
+    (folder / HANDBOOK_PAGE).write_text(html, encoding="utf-8")
+    (folder / "assets").symlink_to((templates / "assets").absolute())
+    (folder / urls.MEDIA).mkdir(parents=True, exist_ok=True)
+    for name, path in images.items():
+        (folder / urls.MEDIA / name).symlink_to(path.absolute())
+
+
+def _print(folder: Path, base_url: str, cache: CacheDir) -> tuple[bytes | None, list[Problem]]:
+    """In the child: print the handbook laid out in ``folder``."""
+    problems = Problems()
+    return handbook_pdf(folder, base_url, cache, problems), problems.items
+
+
+def _key(site: Path, base_url: str, cache: CacheDir) -> str:
+    """The cache key of the handbook of ``site``: its page, style sheets and images."""
+    extras = sorted((site / "assets").glob("*.css")) + sorted((site / urls.MEDIA).glob("*"))
+    return cache.key((site / HANDBOOK_PAGE).read_bytes(), base_url,
+                     *(part for p in extras for part in (p.name, p.read_bytes())))
+
+
+def cached_pdf(site: Path, base_url: str, cache: CacheDir) -> bytes | None:
+    """The handbook of ``site`` as printed by an earlier build, or None."""
+    cached = cache.handbook(_key(site, base_url, cache))
+    return cached.read_bytes() if cached and cached.exists() else None
 
 
 def handbook_pdf(site: Path, base_url: str, cache: CacheDir,
@@ -88,9 +114,7 @@ def handbook_pdf(site: Path, base_url: str, cache: CacheDir,
     site and the PDF is the same wherever the build ran.
     """
     page = site / HANDBOOK_PAGE
-    extras = sorted((site / "assets").glob("*.css")) + sorted((site / urls.MEDIA).glob("*"))
-    key = cache.key(page.read_bytes(), base_url,
-                    *(part for p in extras for part in (p.name, p.read_bytes())))
+    key = _key(site, base_url, cache)
     cached = cache.handbook(key)
     if cached and cached.exists():
         return cached.read_bytes()
