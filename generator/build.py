@@ -194,6 +194,12 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         staging.copy_tree(opts.templates / "assets", "assets")
         for name, path in (training.images.items() if training else ()):
             staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
+        staging.write("sitemap.xml", _sitemap(base_url, pages))
+        staging.write("_headers", headers_file())
+        staging.write("robots.txt", robots([base_url + "sitemap.xml"] + [
+            base_url + path + "sitemap.xml" for path in sitemaps_below]))
+        extra(staging)
+        staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = None
         full_text = opts.search and (training is not None or search_glob is None)
         indexed = search.selector(search_glob)
@@ -206,11 +212,6 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
                 if handbook:
                     staging.write(pdf.HANDBOOK_PDF, handbook)
                 staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-            staging.write("sitemap.xml", _sitemap(base_url, pages))
-            staging.write("_headers", headers_file())
-            staging.write("robots.txt", robots([base_url + "sitemap.xml"] + [
-                base_url + path + "sitemap.xml" for path in sitemaps_below]))
-            extra(staging)
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
