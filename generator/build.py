@@ -217,7 +217,8 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
                 search.finish(indexing, staging.dir, problems)
         absent += () if full_text else ("pagefind/",)
         links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
-                          known.data, staging.digests)
+                          known.data, links.Built(staging.files(), staging.digests,
+                                                  staging.previous))
         if problems:
             raise BuildError(problems)
         staging.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -26,31 +27,46 @@ def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(ids), tuple(links)
 
 
+@dataclass(frozen=True)
+class Built:
+    """What a build knows of the site it staged: every file in it, each file's digest, and the
+    digests of the files of the previous build (which passed this check: it was committed)."""
+
+    files: frozenset[str]
+    digests: dict[str, str]
+    previous: dict[str, str]
+
+
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
                 absent: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
-                digests: dict[str, str] | None = None) -> int:
+                built: Built | None = None) -> int:
     """Check every href/src of every HTML page under ``site``; returns how many were checked.
 
     Problems name pages as ``shown/<path>``; targets under the ``absent`` prefixes (such as a
     search bundle that was not built, or "../" for the levels above a kabupaten in a national
-    site) are not checked. ``known`` maps a page's digest (from
-    ``digests``) to its ``page_links``, so that pages unchanged since the last build are not
-    read again; it is updated with the pages read.
+    site) are not checked. ``known`` maps a page's digest to its ``page_links``, so that pages
+    unchanged since the last build are not read again; it is updated with the pages read.
+    With ``built``, the links of a page unchanged since the previous build are not checked
+    again while they cannot have broken: no file of that build is gone and no changed page
+    lost an id.
     """
-    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    ids: dict[str, frozenset[str]] = {}
-    links: dict[tuple[str, str], list[str]] = {}  # (folder, link) -> pages that use it
     known = {} if known is None else known
+    files = built.files if built else frozenset(
+        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    found: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
     for rel in sorted(f for f in files if f.endswith(".html")):
-        digest = (digests or {}).get(rel)
-        found = known.get(digest) if digest else None
-        if found is None:
-            found = page_links((site / rel).read_text(encoding="utf-8"))
+        digest = built.digests.get(rel) if built else None
+        entry = known.get(digest) if digest else None
+        if entry is None:
+            entry = page_links((site / rel).read_text(encoding="utf-8"))
             if digest:
-                known[digest] = found
-        ids[rel] = found[0]
+                known[digest] = entry
+        found[rel] = entry
+    ids = {rel: entry[0] for rel, entry in found.items()}
+    links: dict[tuple[str, str], list[str]] = {}  # (folder, link) -> pages that use it
+    for rel in _to_check(found, known, built):
         folder = posixpath.dirname(rel)
-        for link in found[1]:
+        for link in found[rel][1]:
             links.setdefault((folder, link), []).append(rel)
     checked = 0
     for (folder, link), pages in links.items():
@@ -66,8 +82,22 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     return checked
 
 
+def _to_check(found: dict[str, tuple[frozenset[str], tuple[str, ...]]],
+              known: dict[str, tuple], built: Built | None) -> list[str]:
+    """The pages whose links must be checked: all of them, or, when no file of the previous
+    build is gone and every changed page still has the ids it had, only the changed ones."""
+    if built is None or not built.previous or not built.previous.keys() <= built.files:
+        return list(found)
+    changed = [rel for rel in found if built.previous.get(rel) != built.digests.get(rel)]
+    for rel in changed:
+        before = known.get(built.previous.get(rel, ""))
+        if rel in built.previous and (before is None or not before[0] <= found[rel][0]):
+            return list(found)
+    return changed
+
+
 def _resolve(folder: str, page: str, path: str, fragment: str, base_path: str,
-             files: set[str], ids: dict[str, frozenset[str]],
+             files: frozenset[str], ids: dict[str, frozenset[str]],
              absent: tuple[str, ...]) -> Message | None:
     """Why a link from a page in ``folder`` is broken (a message with a ``{link}``
     placeholder), or None."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .cache import write_atomically
 from .output import MARKER, build_marker, real_path
-from .spare import Spare
+from .spare import TREES, Spare
 
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
 _AT_FDCWD = -100
@@ -170,6 +170,13 @@ class Staging:
         now = {k: v for k, v in self.digests.items() if selected(k)}
         before = {k: v for k, v in self.previous.items() if selected(k)}
         return bool(now) and now == before
+
+    def files(self) -> frozenset[str]:
+        """Every file in staging: those written or reused, and those of the folders made whole
+        by a tool (the search index)."""
+        trees = {path.relative_to(self.dir).as_posix() for tree in TREES
+                 for path in (self.dir / tree).rglob("*") if path.is_file()}
+        return frozenset(self.digests.keys() | trees)
 
     def reuse_tree(self, rel: str) -> bool:
         """Link a whole folder of the previous output (e.g. the search index) into staging."""

@@ -1,9 +1,10 @@
 """The build's own link check: broken pages, anchors and escapes are caught."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from generator.links import check_links
+from generator.links import Built, check_links
 from generator.problems import Problems
 
 
@@ -32,3 +33,44 @@ def test_link_check_finds_every_broken_link(tmp_path: Path):
     assert [p.message.render("id") for p in problems.sorted()][-2:] == [
         "'a/#hilang' menaut ke #hilang, yang tidak ada di a/index.html",
         "'b/' mengarah ke halaman yang tidak ada"]
+
+
+def _site(folder: Path, pages: dict[str, str]) -> Built:
+    """Write ``pages`` into ``folder``; what a build would know of them."""
+    for rel, text in pages.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    digests = {rel: hashlib.sha256(text.encode()).hexdigest() for rel, text in pages.items()}
+    return Built(frozenset(pages), digests, {})
+
+
+def _recheck(tmp_path: Path, before: dict[str, str], after: dict[str, str]) -> tuple[int, list]:
+    """Check ``before`` in full, then ``after`` knowing ``before`` was checked."""
+    known: dict[str, tuple] = {}
+    first = _site(tmp_path / "before", before)
+    assert check_links(tmp_path / "before", "/", Problems(), known=known, built=first)
+    now = _site(tmp_path / "after", after)
+    problems = Problems()
+    checked = check_links(tmp_path / "after", "/", problems, known=known,
+                          built=Built(now.files, now.digests, first.digests))
+    return checked, [(p.path, str(p.message)) for p in problems.sorted()]
+
+
+UP = '<a href="../">up</a><a href="../b/#bagian">b</a>'
+
+
+def test_only_the_links_of_changed_pages_are_checked_again(tmp_path: Path):
+    before = {"index.html": '<a href="a/">a</a>', "a/index.html": UP,
+              "b/index.html": '<h2 id="bagian">b</h2>'}
+    checked, problems = _recheck(tmp_path, before, {**before, "index.html": '<a href="c/">c</a>'})
+    assert (checked, problems) == (1, [("site/index.html", "'c/' leads to a page that does not exist")])
+
+
+def test_an_unchanged_page_is_checked_when_its_target_is_gone(tmp_path: Path):
+    before = {"index.html": "", "a/index.html": UP, "b/index.html": '<h2 id="bagian">b</h2>'}
+    gone = {k: v for k, v in before.items() if k != "b/index.html"}
+    assert _recheck(tmp_path, before, gone)[1] == [
+        ("site/a/index.html", "'../b/#bagian' leads to a page that does not exist")]
+    lost = {**before, "b/index.html": '<h2 id="lain">b</h2>'}
+    assert _recheck(tmp_path / "2", before, lost)[1] == [
+        ("site/a/index.html", "'../b/#bagian' links to #bagian, which does not exist in b/index.html")]
