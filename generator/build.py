@@ -217,8 +217,7 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
                 search.finish(indexing, staging.dir, problems)
         absent += () if full_text else ("pagefind/",)
         links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
-                          known.data, links.Built(staging.files(), staging.digests,
-                                                  staging.previous))
+                          known.data, links.Built(staging.files(), staging.digests))
         if problems:
             raise BuildError(problems)
         staging.commit()
