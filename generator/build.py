@@ -27,6 +27,7 @@ from .policy import CSP, headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
+from .render import Environments
 from .training import MEDIA, Training, load_training
 from .write import Staging
 
@@ -54,6 +55,8 @@ class Options:
     locked_by_caller: bool = False
     start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
     lang: str = DEFAULT  # the language of what the build prints (generator/i18n.py)
+    # template environments kept between builds of one process (the preview); None: made anew
+    environments: Environments | None = None
 
 
 @dataclass
@@ -188,7 +191,8 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
     known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
     try:
         job = pool.Job(pages, site, salt, staging, opts.templates, qr)
-        problems = pool.render_pages(job, opts.jobs, progress, known.data, opts.start_method)
+        problems = pool.render_pages(job, opts.jobs, progress, known.data, opts.start_method,
+                                     opts.environments)
         if problems:
             raise BuildError(problems)
         staging.copy_tree(opts.templates / "assets", "assets")
