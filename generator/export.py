@@ -11,7 +11,7 @@ from typing import Any
 from . import datadict
 from .datadict import CSV_FIELDS, latest_update
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
-from .plan import posyandu_url
+from .urls import posyandu as posyandu_url
 
 SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -20,16 +20,6 @@ CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def dump(data: Any) -> str:
     """JSON text in the project's style for open data (compact: the files are large)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def ordered(reg: Registry) -> list[Posyandu]:
-    """Posyandu in the order of every export: by desa code, name and id."""
-    return sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
-
-
-def kecamatan_names(reg: Registry) -> dict[str, str]:
-    """Kecamatan names by code."""
-    return {k.kode: k.nama for k in reg.region.kecamatan}
 
 
 def offset(zona: str) -> str:
@@ -86,8 +76,8 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
 
 def records(reg: Registry) -> list[dict[str, Any]]:
     """Every record, in a fixed order."""
-    kecamatan = kecamatan_names(reg)
-    return [record(p, reg, kecamatan) for p in ordered(reg)]
+    kecamatan = reg.region.kecamatan_names()
+    return [record(p, reg, kecamatan) for p in reg.by_place()]
 
 
 def to_json(reg: Registry) -> str:

@@ -26,12 +26,12 @@ TREES = ("pagefind",)  # folders made whole by a tool (not file by file): not ke
 
 
 class Spare:
-    """The spare tree of one output, kept in the cache folder ``cache`` as ``name``."""
+    """The spare tree of the output ``out``: the folder ``folder`` and its ``manifest``, in
+    the cache (cache.CacheDir.spare)."""
 
-    def __init__(self, cache: Path, name: str, out: Path) -> None:
-        self.dir = cache / f"spare-{name}"
-        self.manifest = cache / f"spare-{name}.json"
-        self.usable = _same_device(cache, out.parent)
+    def __init__(self, folder: Path, manifest: Path, out: Path) -> None:
+        self.dir, self.manifest = folder, manifest
+        self.usable = _same_device(folder.parent, out.parent)
 
     def adopt(self, staging: Path) -> dict[str, str]:
         """Move the spare to ``staging`` and return the digests of its files; {} (and no

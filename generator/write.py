@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .cache import write_atomically
+from .cache import CacheDir, write_atomically
 from .output import MARKER, build_marker, real_path
 from .spare import TREES, Spare
 
@@ -35,13 +35,13 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
-        self.manifest = self.manifest_path(self.out, cache) if cache else None
+        self.manifest = self.manifest_path(self.out, CacheDir(cache))
         previous = self._read_manifest()
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.previous_id = str(previous.get("id", ""))
-        self.spare = (Spare(cache, self.manifest.stem.removeprefix("manifest-"), self.out)
-                      if cache and self.manifest else None)
+        spare = CacheDir(cache).spare(self.out)
+        self.spare = Spare(*spare, self.out) if spare else None
         # the files staging holds before this build writes any (those of the spare), by digest
         self.present: dict[str, str] = self.spare.adopt(self.dir) if self.spare else {}
         if not self.present:
@@ -52,10 +52,9 @@ class Staging:
         self.folders: set[str] = {posixpath.dirname(rel) for rel in self.present}
 
     @staticmethod
-    def manifest_path(out: Path, cache: Path) -> Path:
+    def manifest_path(out: Path, cache: CacheDir) -> Path | None:
         """Where the digests of the files of ``out`` are kept between builds."""
-        name = hashlib.sha256(str(real_path(out)).encode()).hexdigest()[:16]
-        return cache / f"manifest-{name}.json"
+        return cache.manifest(real_path(out))
 
     def _read_manifest(self) -> dict[str, dict[str, str]]:
         """The digests of the previous output, trusted only when the output's marker names

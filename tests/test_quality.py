@@ -15,8 +15,8 @@ from generator import quality
 from generator.__main__ import main
 from generator.build import Options, load
 from generator.models import Posyandu, Registration, Registry, Verification
-from generator.plan import posyandu_url
 from generator.render import tanggal
+from generator.urls import posyandu as posyandu_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "kualitas/index.html"
