@@ -86,7 +86,15 @@ class CacheDir:
 
     def spare(self, out: Path) -> tuple[Path, Path] | None:
         """The spare of ``out`` (as real_path gives it): its folder and its manifest."""
-        name = _short(str(out))
+        return self._spare(_short(str(out)))
+
+    def spares(self) -> list[tuple[Path, Path]]:
+        """The folder and manifest of every spare kept here."""
+        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.json")
+                       ) if self.folder else []
+        return [pair for pair in map(self._spare, names) if pair]
+
+    def _spare(self, name: str) -> tuple[Path, Path] | None:
         folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.json")
         return (folder, manifest) if folder and manifest else None
 

@@ -30,7 +30,7 @@ class Spare:
     the cache (cache.CacheDir.spare)."""
 
     def __init__(self, folder: Path, manifest: Path, out: Path) -> None:
-        self.dir, self.manifest = folder, manifest
+        self.dir, self.manifest, self.out = folder, manifest, out
         self.usable = _same_device(folder.parent, out.parent)
 
     def adopt(self, staging: Path) -> dict[str, str]:
@@ -63,9 +63,20 @@ class Spare:
             shutil.rmtree(replaced, ignore_errors=True)
             return
         self.drop()
-        write_atomically(self.manifest, json.dumps({"id": ident, "files": files},
+        write_atomically(self.manifest, json.dumps({"id": ident, "files": files,
+                                                    "out": str(self.out)},
                                                    sort_keys=True).encode("utf-8"))
         replaced.rename(self.dir)
+
+    def drop_if_orphaned(self) -> None:
+        """Remove the spare when the output it was kept for is gone (its files would take
+        a site's room in the cache for nothing)."""
+        try:
+            out = json.loads(self.manifest.read_text(encoding="utf-8")).get("out")
+        except (OSError, ValueError, AttributeError):
+            out = None
+        if not (isinstance(out, str) and os.path.isdir(out)):
+            self.drop()
 
     def drop(self) -> None:
         """Remove the spare (its folder first: a manifest without a folder describes none)."""

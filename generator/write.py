@@ -40,7 +40,8 @@ class Staging:
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.previous_id = str(previous.get("id", ""))
-        spare = CacheDir(cache).spare(self.out)
+        self.cache = CacheDir(cache)
+        spare = self.cache.spare(self.out)
         self.spare = Spare(*spare, self.out) if spare else None
         # the files staging holds before this build writes any (those of the spare), by digest
         self.present: dict[str, str] = self.spare.adopt(self.dir) if self.spare else {}
@@ -217,6 +218,9 @@ class Staging:
         replaced = exchange_folder(self.dir, self.out)
         if replaced and self.spare:
             self.spare.keep(replaced, self.previous_id, self.previous)
+            for folder, manifest in self.cache.spares():  # those of outputs removed since
+                if manifest != self.spare.manifest:
+                    Spare(folder, manifest, self.out).drop_if_orphaned()
         elif replaced:
             shutil.rmtree(replaced, ignore_errors=True)
 

@@ -60,6 +60,17 @@ def test_the_replaced_site_is_kept_as_the_spare_and_updated_in_place(project: Pa
     assert (site / "index.html").stat().st_ino == inode, "the spare became the site"
 
 
+def test_the_spare_of_an_output_that_is_gone_is_removed(project: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    for out in ("a", "b", "a", "b"):
+        build_in(project, tmp_path / out, cache)
+    assert len(spares(cache)) == 4  # a folder and a manifest for each output
+    shutil.rmtree(tmp_path / "a")
+    build_in(project, tmp_path / "b", cache)
+    kept = json.loads(next(cache.glob("spare-*.json")).read_text(encoding="utf-8"))
+    assert len(spares(cache)) == 2 and kept["out"] == str((tmp_path / "b").resolve())
+
+
 @pytest.mark.parametrize("damage", ["manifest", "marker", "no-manifest"])
 def test_a_spare_that_cannot_be_trusted_is_not_used(project: Path, tmp_path: Path, damage: str):
     site, cache = tmp_path / "site", tmp_path / "cache"
