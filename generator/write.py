@@ -35,12 +35,12 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
-        self.manifest = self.manifest_path(self.out, CacheDir(cache))
+        self.cache = CacheDir(cache)
+        self.manifest = self.manifest_path(self.out, self.cache)
         previous = self._read_manifest()
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.previous_id = str(previous.get("id", ""))
-        self.cache = CacheDir(cache)
         spare = self.cache.spare(self.out)
         self.spare = Spare(*spare, self.out) if spare else None
         # the files staging holds before this build writes any (those of the spare), by digest
@@ -112,7 +112,13 @@ class Staging:
         hard link shared with the live site: it is replaced by a new file, never written
         through."""
         target = self.dir / rel
-        self._folder(posixpath.dirname(rel))
+        try:
+            self._folder(posixpath.dirname(rel))
+        except (FileExistsError, NotADirectoryError):  # the spare has a file there
+            self._clear(rel)
+            self._folder(posixpath.dirname(rel))
+        if target.is_dir():  # the spare has a folder where this file goes
+            self._clear(rel)
         if rel not in self.present:
             make(target)
             return
@@ -120,6 +126,20 @@ class Staging:
         fresh.unlink(missing_ok=True)
         make(fresh)
         os.replace(fresh, target)
+
+    def _clear(self, rel: str) -> None:
+        """Make room for the file ``rel`` where the spare (two builds old) has a file in place
+        of one of its folders, or a folder in its place."""
+        parts = rel.split("/")
+        for above in ("/".join(parts[:i]) for i in range(1, len(parts))):
+            if above in self.present:
+                (self.dir / above).unlink()
+                del self.present[above]
+        if (self.dir / rel).is_dir():
+            shutil.rmtree(self.dir / rel)
+            inside = rel + "/"
+            self.present = {k: v for k, v in self.present.items() if not k.startswith(inside)}
+            self.folders = {f for f in self.folders if f != rel and not f.startswith(inside)}
 
     def prune(self) -> None:
         """Remove the files of the spare that this build did not make, and the folders left

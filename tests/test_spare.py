@@ -3,6 +3,7 @@ build brings it up to date in place. Each build still equals a cold build; a spa
 be trusted is not used; nothing of it is ever published."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -155,3 +156,19 @@ def test_a_kabupaten_of_a_national_site_keeps_its_spare_in_its_cache(tmp_path: P
     assert spares(cache / "32.01"), "the kabupaten's replaced site is its spare"
     hidden = sorted(p.relative_to(out).as_posix() for p in out.rglob(".*") if p.name != MARKER)
     assert hidden == [], "nothing but marker files is hidden in the published site"
+
+
+def test_a_file_of_the_spare_where_a_folder_is_needed_and_the_other_way_round(tmp_path: Path):
+    """The spare is two builds old: a path that was a file there may have to be a folder now,
+    or the other way round."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    builds = [{"a/b": "file"}, {"a/c": "other"}, {"a/b/index.html": "folder"}, {"a/c": "other"},
+              {"a/b": "file again"}]
+    for files in builds:
+        staging = write.Staging(out, cache)
+        for rel, text in files.items():
+            staging.write(rel, text)
+        staging.commit()
+        assert {k: v for k, v in digests(out).items() if k != MARKER} == {
+            rel: hashlib.sha256(text.encode()).hexdigest() for rel, text in files.items()}
+    assert spares(cache), "the spare was used"
