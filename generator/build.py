@@ -222,8 +222,8 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
         check_links(opts, pub, staging, known.data, problems)
         staging.commit()
         known.save(set(staging.digests.values()))
-    except BaseException:
-        staging.discard()
+    except BaseException as exc:
+        staging.discard(recorded=isinstance(exc, BuildError))
         raise
     finally:
         progress.done()

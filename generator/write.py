@@ -227,10 +227,7 @@ class Staging:
         nothing of it); a kill after it leaves the new output and its manifest. The replaced
         output becomes the spare (or is removed when its manifest was not trusted)."""
         self.prune()
-        ident = hashlib.sha256(json.dumps(self.digests, sort_keys=True).encode()).hexdigest()
-        marker = self.dir / MARKER
-        marker.unlink(missing_ok=True)  # the spare's marker: never written through
-        marker.write_text(build_marker(ident), encoding="utf-8")
+        ident = self._mark(self.digests)
         if self.manifest:
             write_atomically(self.manifest, json.dumps(
                 {"id": ident, "files": self.digests, "keys": self.keys},
@@ -244,9 +241,25 @@ class Staging:
         elif replaced:
             shutil.rmtree(replaced, ignore_errors=True)
 
-    def discard(self) -> None:
-        """Remove the staging folder; the previous output stays as it was."""
-        shutil.rmtree(self.dir, ignore_errors=True)
+    def discard(self, recorded: bool = False) -> None:
+        """Give up the staging folder; the previous output stays as it was. ``recorded``: the
+        build stopped at problems of its input, with every file it put into staging recorded,
+        so the folder is kept as the spare (a template error in the preview does not cost the
+        next build its spare); otherwise it is removed."""
+        if not (recorded and self.spare and self.spare.usable):
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return
+        files = {**self.present, **self.digests}
+        self.spare.keep(self.dir, self._mark(files), files)
+
+    def _mark(self, files: dict[str, str]) -> str:
+        """Write the marker of staging naming the build of ``files`` by their digest; returns
+        that build's id."""
+        ident = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        marker = self.dir / MARKER
+        marker.unlink(missing_ok=True)  # a spare's marker: never written through
+        marker.write_text(build_marker(ident), encoding="utf-8")
+        return ident
 
 
 def _exchange(a: Path, b: Path) -> bool:

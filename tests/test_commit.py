@@ -147,6 +147,38 @@ def test_a_kill_at_any_step_of_the_commit_then_the_next_build_equals_a_cold_one(
     build(v1, "v1")
 
 
+@pytest.mark.slow
+def test_a_kill_while_a_failed_build_keeps_its_folder_as_the_spare(tmp_path: Path):
+    """A build that fails at a template error keeps its staging folder as the spare; killed at
+    any step of that, the site stays as it was and the next build equals a cold one."""
+    templates = tmp_path / "templates"
+    subprocess.run(["cp", "-r", str(ROOT / "templates"), str(templates)], check=True)
+    good = (templates / "posyandu.html").read_text(encoding="utf-8")
+    data = small_registry(tmp_path / "posyandu.yaml", 25)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+
+    def args(target: Path, cache_dir: Path) -> list[str]:
+        return [*command(target, data, cache_dir)[:-2], "--templates", str(templates)]
+
+    assert run(args(tmp_path / "cold", tmp_path / "cache-cold"), tmp_path).wait() == 0
+    cold = tree(tmp_path / "cold")
+    for _ in range(2):
+        assert run(args(out, cache), tmp_path).wait() == 0
+    for step in range(1, 11):
+        (templates / "posyandu.html").write_text(good.replace("</h1>", "{{ 1 / 0 }}</h1>", 1),
+                                                 encoding="utf-8")
+        killed = subprocess.run([sys.executable, str(KILLER), f"discard:{step}",
+                                 *args(out, cache)], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
+        assert tree(out) == cold, f"step {step}: the site is as it was"
+        (templates / "posyandu.html").write_text(good, encoding="utf-8")
+        again = run(args(out, cache), tmp_path)
+        assert again.wait() == 0, again.stderr.read()
+        assert tree(out) == cold, f"killed at step {step} of keeping the spare"
+        assert not list(tmp_path.glob(".site.*"))
+
+
 def test_staging_writes_one_path_once(tmp_path: Path):
     staging = Staging(tmp_path / "site")
     try:

@@ -119,9 +119,12 @@ def test_a_failed_build_leaves_the_site_and_the_next_build_equals_a_cold_one(pro
     with pytest.raises(BuildError):
         build_in(project, site, cache)
     assert digests(site) == before
+    spare = next(cache.glob("spare-*/"))
+    inode = (spare / "index.html").stat().st_ino
     template.write_text(good, encoding="utf-8")
     edit_entry(project)
     assert build_in(project, site, cache) == cold(project, tmp_path)
+    assert (site / "index.html").stat().st_ino == inode, "the failed build's folder was the spare"
 
 
 def test_a_spare_is_never_written_through(project: Path, tmp_path: Path, monkeypatch):
