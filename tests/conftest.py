@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,6 +75,17 @@ def serve(site: Path, tmp: Path, base_path: str = BASE_PATH) -> tuple[ThreadingH
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(docroot)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}{base_path}"
+
+
+@contextmanager
+def served(site: Path, tmp: Path, base_path: str = BASE_PATH) -> Iterator[str]:
+    """``site`` served under ``base_path`` while the block runs; gives the site's URL."""
+    server, url = serve(site, tmp, base_path)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
