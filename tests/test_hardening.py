@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, ROOT, options
-from helpers import html_pages, soup
+from helpers import BASE_URL, ROOT, html_pages, options, soup
 
 from generator import export, svg
 from generator.build import build, load

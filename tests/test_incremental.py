@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, options
-from test_training_check import make
+from helpers import ROOT, options
+from training_content import make_content
 
 from generator import pool
 from generator.build import build
@@ -65,7 +65,7 @@ def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
-    content = make(project)
+    content = make_content(project)
     warm, cold, cache = tmp_path / "warm", tmp_path / "cold", tmp_path / "cache"
     opts = dict(data=(project / "posyandu.yaml",), templates=project / "templates",
                 content=content)
@@ -116,7 +116,7 @@ def test_a_one_entry_rebuild_touches_only_the_files_whose_content_changed(tmp_pa
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
     site, cache = tmp_path / "site", tmp_path / "cache"
     opts = options(site, cache=cache, data=(project / "posyandu.yaml",),
-                   templates=project / "templates", content=make(project))
+                   templates=project / "templates", content=make_content(project))
     build(opts)
     before = file_states(site)
     edit_entry(project)

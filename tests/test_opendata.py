@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import referencing
 import yaml
-from helpers import scalars
+from helpers import ROOT, scalars
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator import validate
@@ -35,7 +35,6 @@ from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports,
 from generator.plan import posyandu_url
 from generator.problems import Problems
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "tests" / "schemas" / "hsds-3.2"
 A = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'Posyandu "A, B; C\\D" & </script><script>alert(1)</script>\nbaris ]]> \x01é'
