@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from helpers import BASE_URL, ROOT
 
-from generator.write import Staging
-
 KILLER = ROOT / "tests" / "fixtures" / "kill_during_commit.py"
 
 
@@ -137,16 +135,6 @@ def test_a_kill_at_any_step_of_the_commit_then_the_next_build_equals_a_cold_one(
         assert again.wait() == 0, again.stderr.read()
         assert tree(out) == cold["v1"], f"killed at step {step} of the commit"
         assert not list(tmp_path.glob(".site.*"))
-
-
-def test_staging_writes_one_path_once(tmp_path: Path):
-    staging = Staging(tmp_path / "site")
-    try:
-        staging.write("robots.txt", "User-agent: *\n")
-        with pytest.raises(ValueError, match="robots.txt was already written by this build"):
-            staging.write("robots.txt", "User-agent: *\nDisallow: /\n")
-    finally:
-        staging.discard()
 
 
 def test_an_output_that_is_a_symlink_loop_is_refused_not_replaced(tmp_path: Path):
