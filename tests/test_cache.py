@@ -1,0 +1,104 @@
+"""generator.cache: entries and stores survive between builds for the same salt only, and a
+damaged cache file is rebuilt, never trusted or fatal."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from generator import cache as cache_module
+from generator.cache import EntryCache, PickleStore, code_digest, write_atomically
+
+
+def test_entry_cache_round_trip_keeps_only_what_the_build_used(tmp_path: Path):
+    first = EntryCache(tmp_path, "data/posyandu.yaml", "salt")
+    used, dropped = EntryCache.key("id: a\n"), EntryCache.key("id: b\n")
+    first.put(used, ("entry a", 0))
+    first.put(dropped, ("entry b", 0))
+    first.save()
+    second = EntryCache(tmp_path, "data/posyandu.yaml", "salt")
+    assert second.get(used) == ("entry a", 0)
+    second.save()
+    third = EntryCache(tmp_path, "data/posyandu.yaml", "salt")
+    assert third.get(used) == ("entry a", 0) and third.get(dropped) is None
+
+
+def test_entry_cache_of_another_salt_or_file_starts_empty(tmp_path: Path):
+    cache = EntryCache(tmp_path, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert EntryCache(tmp_path, "a.yaml", "new code").get("k") is None
+    assert EntryCache(tmp_path, "b.yaml", "salt").get("k") is None
+    assert EntryCache(tmp_path, "a.yaml", "salt").get("k") == "v"
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(["no", "tuple"]),
+                                     pickle.dumps(("salt", {"k": "v"}))[:-3]])
+def test_a_damaged_entry_cache_is_ignored_and_rewritten(tmp_path: Path, content: bytes):
+    cache = EntryCache(tmp_path, "a.yaml", "salt")
+    assert cache.path is not None
+    cache.path.write_bytes(content)
+    damaged = EntryCache(tmp_path, "a.yaml", "salt")
+    assert damaged.get("k") is None
+    damaged.put("k", "v")
+    damaged.save()
+    assert EntryCache(tmp_path, "a.yaml", "salt").get("k") == "v"
+
+
+def test_entry_cache_is_rewritten_only_when_its_keys_change(tmp_path: Path):
+    cache = EntryCache(tmp_path, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert cache.path is not None
+    written = cache.path.stat().st_ino
+    again = EntryCache(tmp_path, "a.yaml", "salt")
+    again.get("k")
+    again.save()
+    assert cache.path.stat().st_ino == written  # write_atomically would give a new file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [cache.path.name]
+
+
+def test_entry_cache_without_a_folder_remembers_nothing(tmp_path: Path):
+    cache = EntryCache(None, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert cache.path is None and EntryCache(None, "a.yaml", "salt").get("k") is None
+
+
+def test_entry_key_is_the_digest_of_the_text():
+    assert EntryCache.key("id: a\n") == EntryCache.key("id: a\n")
+    assert EntryCache.key("id: a\n") != EntryCache.key("id: a \n")
+    assert len(EntryCache.key("")) == 64
+
+
+def test_pickle_store_keeps_the_kept_keys_for_its_salt(tmp_path: Path):
+    path = tmp_path / "sub" / "links.pickle"
+    store = PickleStore(path, "salt")
+    store.data.update({"a": 1, "b": 2})
+    store.save({"a"})
+    assert PickleStore(path, "salt").data == {"a": 1}
+    assert PickleStore(path, "other").data == {}
+    path.write_bytes(b"\x80garbage")
+    assert PickleStore(path, "salt").data == {}
+    PickleStore(None, "salt").save({"a"})  # no cache folder: nothing to write
+
+
+def test_write_atomically_replaces_in_one_step(tmp_path: Path):
+    path = tmp_path / "a" / "b.json"
+    write_atomically(path, b"1")
+    write_atomically(path, b"22")
+    assert path.read_bytes() == b"22"
+    assert [p.name for p in path.parent.iterdir()] == ["b.json"]  # no temporary file left
+
+
+def test_code_digest_changes_with_any_module_of_the_code(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("y = 2\n", encoding="utf-8")
+    monkeypatch.setattr(cache_module, "_SOURCE", tmp_path)
+    before = code_digest()
+    (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
+    assert code_digest() == before
+    (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
+    assert code_digest() != before
