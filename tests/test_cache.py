@@ -6,9 +6,14 @@ import pickle
 from pathlib import Path
 
 import pytest
+from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
 
 from generator import cache as cache_module
 from generator.cache import EntryCache, PickleStore, code_digest, write_atomically
+from generator.load import parse_yaml
+from generator.models import Region
+from generator.problems import Problems
+from generator.validate import RegistryValidator, region
 
 
 def test_entry_cache_round_trip_keeps_only_what_the_build_used(tmp_path: Path):
@@ -102,3 +107,29 @@ def test_code_digest_changes_with_any_module_of_the_code(tmp_path: Path,
     assert code_digest() == before
     (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
     assert code_digest() != before
+
+
+def test_cached_entries_are_not_checked_again_but_still_claim_their_ids(tmp_path: Path):
+    """What the cache is for: an unchanged entry is taken as it was (its checks ran when it was
+    cached, for the same salt), yet ids stay unique across entries from the cache and files."""
+    problems = Problems()
+    table = region(parse_yaml(WILAYAH, "wilayah.yaml", problems), "wilayah.yaml", problems, "64.02")
+    path = tmp_path / "posyandu.yaml"
+    path.write_text(registry_file(ENTRY, ENTRY.replace("-melati\n", "-mawar\n")), encoding="utf-8")
+    cold = EntryCache(tmp_path / "cache", str(path), "salt")
+    records = RegistryValidator(table, problems, TODAY).source(path, cold)
+    cold.save()
+    assert not problems and [p.id for p in records] == ["samboja-handil-baru-melati",
+                                                        "samboja-handil-baru-mawar"]
+    no_desa = Region(table.kode, table.nama, table.provinsi_kode, table.provinsi, (), table.bbox)
+    validator = RegistryValidator(no_desa, problems, TODAY)  # would refuse every entry
+    assert validator.source(path, EntryCache(tmp_path / "cache", str(path), "salt")) == records
+    assert not problems
+    copy = tmp_path / "salinan.yaml"
+    copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert validator.source(copy, EntryCache(tmp_path / "cache", str(path), "salt")) == []
+    assert [str(p).split("\n")[0] for p in problems.sorted()] == [
+        f"{copy}:2: posyandu[0].id: duplicate id 'samboja-handil-baru-melati' (also used at "
+        f"{path}:2)",
+        f"{copy}:12: posyandu[1].id: duplicate id 'samboja-handil-baru-mawar' (also used at "
+        f"{path}:12)"]
