@@ -1,20 +1,40 @@
-"""The build, as a short list of steps: load, validate, plan, render, write, export, index, check."""
+"""The build of one kabupaten's site, as a short sequence of named steps.
+
+``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
+then ``publish`` them: ``render_pages``, ``copy_assets``, ``start_search_index`` (Pagefind, in
+the background), ``write_training_files`` (handbook PDF, service worker), ``write_open_data``,
+``write_site_files`` (sitemap, robots.txt, _headers), the search index finished,
+``check_links``, and the staging folder committed in place of the output (write.py). The top
+of a national site (national/) publishes its own pages through the same ``publish``.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
+import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from . import calendar, finder, links, map_pages, offline, opendata, pdf, pool, search, validate
-from .cache import EntryCache, PickleStore, code_digest
+from . import (
+    calendar,
+    finder,
+    links,
+    map_pages,
+    offline,
+    opendata,
+    pdf,
+    pool,
+    search,
+    urls,
+    validate,
+)
+from .cache import CacheDir, EntryCache, PickleStore, code_digest
+from .context import SiteContext
 from .i18n import DEFAULT, _
 from .load import load_yaml
 from .lock import cache_lock, output_lock
@@ -22,12 +42,13 @@ from .maps import Boundaries, kabupaten_codes, load_boundaries
 from .models import Registry
 from .outdir import open_staging
 from .output import check_output
-from .plan import Page, directory_pages, posyandu_url, training_pages
-from .policy import CSP, headers_file
+from .plan import Page, directory_pages, training_pages
+from .policy import headers_file
 from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
-from .training import MEDIA, Training, load_training
+from .registry_file import read_registry
+from .training import Training, load_training
 from .write import Staging
 
 
@@ -54,6 +75,11 @@ class Options:
     locked_by_caller: bool = False
     start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
     lang: str = DEFAULT  # the language of what the build prints (generator/i18n.py)
+
+    @property
+    def cache_dir(self) -> CacheDir:
+        """The cache folder's files (cache.py)."""
+        return CacheDir(self.cache)
 
 
 @dataclass
@@ -89,9 +115,9 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
     registry = Registry(settings, region)
     salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
-    caches = [EntryCache(opts.cache, str(path.absolute()), salt) for path in opts.data]
+    caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches, strict=True):
-        registry.posyandu.extend(checker.source(path, cache))
+        registry.posyandu.extend(read_registry(path, checker, cache))
     training = load_training(opts.content, problems) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                                   kabupaten_codes(region), region.label, problems)
@@ -113,31 +139,35 @@ def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     return pages
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What one site publishes: a kabupaten's, or the top of a national site."""
+
+    site: SiteContext
+    pages: list[Page]
+    training: Training | None
+    registry: Registry | None  # published as open data; None: no open data (a national top)
+    search_glob: str | None  # the pages Pagefind indexes (None: all of them)
+    # Folders of the final site that this build does not make (the levels above a kabupaten,
+    # the kabupaten below a national top): links into them are checked when the site is whole.
+    outside: tuple[str, ...]
+    sitemaps_below: tuple[str, ...] = ()  # sites below this one with their own sitemap.xml
+
+
 def build(opts: Options, inputs: Inputs | None = None) -> Result:
-    """Build the site into ``opts.out``; the previous output survives any failure."""
+    """Build one kabupaten's site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
     with exclusive(opts):
         inputs = inputs or load(opts)
-        pages = _build(opts, inputs)
-    return Result(pages, len(inputs.registry.posyandu), time.perf_counter() - started)
-
-
-def _build(opts: Options, inputs: Inputs) -> int:
-    """Build the site of ``inputs``, the output locked; returns the number of pages."""
-    registry = inputs.registry
-    qr = QrCache(opts.cache / "qr.json" if opts.cache else None)
-    pages = plan(inputs, qr)
-    base_path = urlsplit(registry.settings.base_url).path or "/"
-    site = {"settings": registry.settings, "region": registry.region, "base_path": base_path,
-            "training": inputs.training is not None or opts.training_above, "csp": CSP,
-            "parents": opts.parents, "up": opts.parents[0][1] if opts.parents else "",
-            "open_data": True}
-    salt = _salt(opts.templates, site)
-    absent = ("../",) if opts.parents else ()
-    _publish(opts, pages, site, salt, inputs.training, absent, qr,
-             lambda staging: write_open_data(staging, registry, salt), search.TRAINING_GLOB)
-    qr.save()
-    return len(pages)
+        qr = QrCache(opts.cache_dir.qr())
+        site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
+                                     inputs.training is not None or opts.training_above,
+                                     opts.parents)
+        pages = plan(inputs, qr)
+        publish(opts, Publication(site, pages, inputs.training, inputs.registry,
+                                  search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr)
+        qr.save()
+    return Result(len(pages), len(inputs.registry.posyandu), time.perf_counter() - started)
 
 
 @contextmanager
@@ -152,73 +182,38 @@ def exclusive(opts: Options) -> Iterator[None]:
         yield
 
 
-def publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
-            training: Training | None, absent: tuple[str, ...], qr: QrCache,
-            extra: Callable[[Staging], None], search_glob: str | None = None,
-            sitemaps_below: tuple[str, ...] = ()) -> None:
-    """Render ``pages`` and the files every site has (assets, search index, handbook, sitemap)
-    into a staging folder, ``extra`` adds its own files; check every link, then swap the
-    staging folder in. Raises BuildError, leaving the previous output as it was.
-
-    Pagefind indexes the pages matching ``search_glob`` (all pages by default). A kabupaten
-    indexes only its training section: the directory has its own finder index (finder.py), so
-    Pagefind runs only where full text is needed, and not at all without training pages."""
-    with exclusive(opts):
-        _publish(opts, pages, site, salt, training, absent, qr, extra, search_glob,
-                 sitemaps_below)
-
-
 def _check_output(opts: Options) -> None:
     """Refuse an output that would replace an input or a folder this generator did not make."""
     data_folders = [p for p in opts.data if p.is_dir()]
     folders = [opts.templates, *data_folders, *([opts.content] if opts.content else []),
                *([opts.cache] if opts.cache else [])]
     inputs = [opts.config, opts.config.parent, *opts.data]
-    legacy = bool(opts.cache and Staging.manifest_path(opts.out, opts.cache).exists())
-    check_output(opts.out, inputs, folders, str(opts.out), legacy)
+    manifest = Staging.manifest_path(opts.out, opts.cache_dir)
+    check_output(opts.out, inputs, folders, str(opts.out), bool(manifest and manifest.exists()))
 
 
-def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
-             training: Training | None, absent: tuple[str, ...], qr: QrCache,
-             extra: Callable[[Staging], None], search_glob: str | None,
-             sitemaps_below: tuple[str, ...] = ()) -> None:
+def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
+    """Make every file of ``pub`` in a staging folder, check every link, then swap the staging
+    folder in; the caller holds the locks (``exclusive``). Raises BuildError, leaving the
+    previous output as it was. The steps, in order:"""
+    salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
-    base_url = site["settings"].base_url
-    known = PickleStore(opts.cache / "links.pickle" if opts.cache else None, salt)
+    known = PickleStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
+    problems = Problems()
     try:
-        job = pool.Job(pages, site, salt, staging, opts.templates, qr)
-        problems = pool.render_pages(job, opts.jobs, progress, known.data, opts.start_method)
-        if problems:
-            raise BuildError(problems)
-        staging.copy_tree(opts.templates / "assets", "assets")
-        for name, path in (training.images.items() if training else ()):
-            staging.write(f"pelatihan/{MEDIA}/{name}", path.read_bytes())
-        indexing = None
-        full_text = opts.search and (training is not None or search_glob is None)
-        indexed = search.selector(search_glob)
-        if full_text and not (staging.unchanged(indexed) and staging.reuse_tree("pagefind")):
-            progress.update(_("indexing for search"), 0, 1)
-            indexing = search.start(staging.dir, glob=search_glob)
+        render_pages(opts, pub, salt, qr, staging, progress, known.data)
+        copy_assets(opts.templates, pub.training, staging)
+        indexing = start_search_index(opts, pub, staging, progress)
         try:
-            if training:
-                handbook = pdf.handbook_pdf(staging.dir, base_url, opts.cache, problems)
-                if handbook:
-                    staging.write(pdf.HANDBOOK_PDF, handbook)
-                staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
-            staging.write("sitemap.xml", _sitemap(base_url, pages))
-            staging.write("_headers", headers_file())
-            staging.write("robots.txt", robots([base_url + "sitemap.xml"] + [
-                base_url + path + "sitemap.xml" for path in sitemaps_below]))
-            extra(staging)
+            write_training_files(opts.cache_dir, pub, staging, problems)
+            if pub.registry:
+                write_open_data(staging, pub.registry, salt)
+            write_site_files(pub, staging)
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
-        absent += () if full_text else ("pagefind/",)
-        links.check_links(staging.dir, site["base_path"], problems, opts.out.name, absent,
-                          known.data, staging.digests)
-        if problems:
-            raise BuildError(problems)
+        check_links(opts, pub, staging, known.data, problems)
         staging.commit()
         known.save(set(staging.digests.values()))
     except BaseException:
@@ -226,6 +221,70 @@ def _publish(opts: Options, pages: list[Page], site: dict[str, Any], salt: str,
         raise
     finally:
         progress.done()
+
+
+def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
+                 progress: Progress, known: dict[str, tuple]) -> None:
+    """Render every page (reusing those whose inputs did not change); raises BuildError."""
+    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
+    problems = pool.render_pages(job, opts.jobs, progress, known, opts.start_method)
+    if problems:
+        raise BuildError(problems)
+
+
+def copy_assets(templates: Path, training: Training | None, staging: Staging) -> None:
+    """The style sheets, scripts and vendored libraries, and the modules' images."""
+    staging.copy_tree(templates / "assets", "assets")
+    for name, path in (training.images.items() if training else ()):
+        staging.write(urls.MEDIA + name, path.read_bytes())
+
+
+def _full_text(opts: Options, pub: Publication) -> bool:
+    """Whether the site gets a Pagefind index: a kabupaten only for its training pages."""
+    return opts.search and (pub.training is not None or pub.search_glob is None)
+
+
+def start_search_index(opts: Options, pub: Publication, staging: Staging,
+                       progress: Progress) -> subprocess.Popen | None:
+    """Start Pagefind over the pages that need full-text search, in the background; None when
+    there are none or none of them changed (the previous index is kept)."""
+    indexed = search.selector(pub.search_glob)
+    if not _full_text(opts, pub) or (staging.unchanged(indexed)
+                                      and staging.reuse_tree("pagefind")):
+        return None
+    progress.update(_("indexing for search"), 0, 1)
+    return search.start(staging.dir, glob=pub.search_glob)
+
+
+def write_training_files(cache: CacheDir, pub: Publication, staging: Staging,
+                         problems: Problems) -> None:
+    """The handbook printed to PDF and the training section's service worker."""
+    if not pub.training:
+        return
+    handbook = pdf.handbook_pdf(staging.dir, pub.site.settings.base_url, cache, problems)
+    if handbook:
+        staging.write(pdf.HANDBOOK_PDF, handbook)
+    staging.write(f"{offline.SCOPE}sw.js", offline.service_worker(staging.dir))
+
+
+def write_site_files(pub: Publication, staging: Staging) -> None:
+    """sitemap.xml, robots.txt (naming the sitemaps of the sites below) and _headers."""
+    base_url = pub.site.settings.base_url
+    staging.write("sitemap.xml", _sitemap(base_url, pub.pages))
+    staging.write("_headers", headers_file())
+    staging.write("robots.txt", robots([base_url + "sitemap.xml"] + [
+        base_url + path + "sitemap.xml" for path in pub.sitemaps_below]))
+
+
+def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[str, tuple],
+                problems: Problems) -> None:
+    """Every link and anchor of every page resolves inside the staged site; raises BuildError
+    with every broken one."""
+    outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
+    links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name, outside, known,
+                      staging.digests)
+    if problems:
+        raise BuildError(problems)
 
 
 def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
@@ -243,17 +302,17 @@ def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
     settings = registry.settings
     kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
     for p in registry.posyandu:
-        rel = posyandu_url(p) + calendar.file_name(p)
+        rel = urls.posyandu(p) + calendar.file_name(p)
         entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()
         if p.jadwal and not staging.reuse(rel, entry_key):
-            staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
+            staging.write(rel, calendar.ics(p, settings, settings.base_url + urls.posyandu(p),
                                             settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]),
                           entry_key)
 
 
-def _salt(templates: Path, site: dict) -> str:
+def page_salt(templates: Path, site: SiteContext) -> str:
     """What every page depends on: the generator's code, the templates and the site's data."""
-    digest = hashlib.sha256(code_digest().encode() + repr(sorted(site.items())).encode())
+    digest = hashlib.sha256(code_digest().encode() + repr(site).encode())
     for path in sorted(templates.rglob("*.html")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()

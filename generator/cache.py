@@ -1,10 +1,30 @@
-"""Validated registry entries cached by the hash of their text, so unchanged entries cost
-next to nothing on the next build. The cache is a local, trusted folder (pickle)."""
+"""The cache folder kept between builds (``--cache``, default ``.cache/``; never published).
+
+``CacheDir`` is the one place that names a file there and makes its key. The layout::
+
+    .lock                        held by the build using the folder (lock.py)
+    entries-<file>.pickle        the valid entries of one registry file by the hash of their text
+    qr.json                      the QR codes' SVG by their text (qr.py)
+    links.pickle                 the links and anchors of each rendered page by its digest
+    manifest-<output>.json       digest and key of every file of one output (write.py)
+    handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
+    <kode>/                      one kabupaten of a national build: this layout again, and
+      built.json                 the digest of the inputs of its last successful build
+    top/, top-cache/             the national top, staged before it is copied into the site
+    top-files.json               the files of the top copied by the last national build
+    provinsi-indexes.json        the digest of the records behind each provinsi's search index
+
+``<file>`` and ``<output>`` are short digests of an absolute path. Every key starts from the
+digest of the generator's code, so a new version never reads what an older one wrote; a file
+that cannot be read is simply made again. The folder is local and trusted (pickle).
+"""
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +42,90 @@ def write_atomically(path: Path, data: bytes) -> None:
 def code_digest() -> str:
     """A digest of the generator's own code: a new version never reads an old cache."""
     digest = hashlib.sha256()
-    for path in sorted(_SOURCE.glob("*.py")):
+    for path in sorted(_SOURCE.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class CacheDir:
+    """The cache folder, or no cache at all (``folder`` None: every path is None)."""
+
+    folder: Path | None
+
+    def key(self, *parts: str | bytes) -> str:
+        """The key of a cached value made from ``parts`` by this version of the generator."""
+        digest = hashlib.sha256(code_digest().encode())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def _file(self, name: str) -> Path | None:
+        return self.folder / name if self.folder else None
+
+    def lock(self) -> Path | None:
+        return self._file(".lock")
+
+    def entries(self, source: Path) -> Path | None:
+        return self._file(f"entries-{_short(str(source.absolute()))}.pickle")
+
+    def qr(self) -> Path | None:
+        return self._file("qr.json")
+
+    def links(self) -> Path | None:
+        return self._file("links.pickle")
+
+    def manifest(self, out: Path) -> Path | None:
+        """``out`` as real_path gives it (the same output by every name)."""
+        return self._file(f"manifest-{_short(str(out))}.json")
+
+    def handbook(self, key: str) -> Path | None:
+        return self._file(f"handbook-{key[:20]}.pdf")
+
+    def forget_handbooks(self) -> None:
+        """Remove every cached handbook (before a new one is kept)."""
+        for old in self.folder.glob("handbook-*.pdf") if self.folder else ():
+            old.unlink(missing_ok=True)
+
+    def unit(self, kode: str) -> CacheDir:
+        """The cache of one kabupaten of a national build."""
+        return CacheDir(self.folder / kode if self.folder else None)
+
+    def built(self) -> Path | None:
+        return self._file("built.json")
+
+    def top(self) -> tuple[Path, Path] | None:
+        """Where the national top is staged, and that staging's own cache."""
+        return (self.folder / "top", self.folder / "top-cache") if self.folder else None
+
+    def top_files(self) -> Path | None:
+        return self._file("top-files.json")
+
+    def provinsi_indexes(self) -> Path | None:
+        return self._file("provinsi-indexes.json")
+
+    def clean(self) -> None:
+        """Remove everything kept here but the lock (the caller holds it)."""
+        if self.folder and self.folder.is_dir():
+            for path in sorted(self.folder.iterdir()):
+                if path.name == ".lock":
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
 
 
 class EntryCache:
     """Valid entries of one registry file by the hash of their text."""
 
-    def __init__(self, folder: Path | None, source: str, salt: str) -> None:
-        name = hashlib.sha256(source.encode()).hexdigest()[:16]
-        self.path = folder / f"entries-{name}.pickle" if folder else None
+    def __init__(self, path: Path | None, salt: str) -> None:
+        self.path = path
         self.salt = salt
         self.old: dict[str, Any] = {}
         self.new: dict[str, Any] = {}

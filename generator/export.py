@@ -11,7 +11,7 @@ from typing import Any
 from . import datadict
 from .datadict import CSV_FIELDS, latest_update
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
-from .plan import posyandu_url
+from .urls import posyandu as posyandu_url
 
 SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

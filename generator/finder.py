@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import re
 
+from . import urls
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
-from .slugs import code_slug
 
-INDEX_PATH = "cari/indeks.json"
+INDEX_PATH = urls.FINDER + "indeks.json"
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
           "viii": "8", "ix": "9", "x": "10"}
 _DIGITS = {v: k for k, v in _ROMAN.items()}
@@ -67,10 +67,10 @@ def index(reg: Registry) -> str:
         "zona": reg.settings.zona_waktu,
         "offset": ZONE_OFFSETS[reg.settings.zona_waktu],
         "status": list(REGISTRATION_STATUSES),
-        "kecamatan": [[k.nama, f"kecamatan/{code_slug(k.nama, k.kode)}/",
+        "kecamatan": [[k.nama, urls.kecamatan(k),
                        spelling_variants(k.nama)] for k in kecamatan],
         "desa": [[d.label, kec_at[d.kecamatan_kode], _round(d.lat), _round(d.lon),
-                  f"desa/{code_slug(d.nama, d.kode)}/", spelling_variants(d.nama)]
+                  urls.desa(d), spelling_variants(d.nama)]
                  for d in desa],
         "posyandu": [[p.id, p.nama, desa_at[p.desa.kode],
                       REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),

@@ -29,7 +29,7 @@ from .calendar import ANCHOR, occurrences, rrule
 from .datadict import HSDS_FILES
 from .export import dump, kecamatan_names, midnight, offset, ordered
 from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
-from .plan import posyandu_url
+from .urls import posyandu as posyandu_url
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:posyandu-site:hsds")
 

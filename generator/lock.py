@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .cache import CacheDir
 from .i18n import _
 from .outdir import unwritable
 from .output import real_path
@@ -101,10 +102,10 @@ def output_lock(out: Path, label: str) -> Iterator[None]:
 def cache_lock(cache: Path | None, lang: str) -> Iterator[None]:
     """Hold the lock of a cache folder shared by builds of several outputs (the preview and
     ``build``), waiting for the other build if need be (saying so in ``lang``)."""
-    if cache is None:
+    path = CacheDir(cache).lock()
+    if path is None:
         yield
         return
-    path = cache / ".lock"
 
     def wait(pid: str) -> None:
         print(_("waiting for another build using {cache}/ (pid {pid})…").format(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from . import urls
 from .maps import (
     NO_POSYANDU,
     PROGRESS_CLASSES,
@@ -21,7 +22,7 @@ from .maps import (
     progress_class,
 )
 from .models import Desa, Kecamatan, Posyandu, Region
-from .plan import Area, Page, Stats, desa_url, kecamatan_url, posyandu_url
+from .plan import Area, Page, Stats
 from .render import angka
 
 KINDS = ("beranda", "kecamatan", "posyandu")  # the pages with a map
@@ -110,7 +111,7 @@ def kabupaten_map(region: Region, kec_stats: dict[str, Stats], b: Boundaries,
                   root: str) -> MapView | None:
     """The kabupaten's kecamatan coloured by the share of their Posyandu that is registered
     (the numbers of the home page's kecamatan table)."""
-    parts = [Part(f"Kecamatan {k.nama}", root + kecamatan_url(k), kec_stats[k.kode].registered,
+    parts = [Part(f"Kecamatan {k.nama}", root + urls.kecamatan(k), kec_stats[k.kode].registered,
                   kec_stats[k.kode].total, "dari", b.kecamatan[k.kode], (k.lon, k.lat))
              for k in region.kecamatan if k.kode in b.kecamatan]
     return choropleth(f"Peta {region.label}: persentase Posyandu terdaftar per kecamatan", parts,
@@ -161,10 +162,10 @@ def kecamatan_map(kec: Kecamatan, members: list[Posyandu], b: Boundaries,
     counts = {d.kode: 0 for d in kec.desa}
     for p in members:
         counts[p.desa.kode] += 1
-    shapes = tuple(Shape(root + desa_url(d), f"{d.label}: {counts[d.kode]} Posyandu",
+    shapes = tuple(Shape(root + urls.desa(d), f"{d.label}: {counts[d.kode]} Posyandu",
                          path_data(b.desa[d.kode], frame), "desa" if counts[d.kode] else "kosong")
                    for d in desa)
-    dots = tuple(_dot(p, frame, root + posyandu_url(p), f"{p.nama}, {p.desa.label}")
+    dots = tuple(_dot(p, frame, root + urls.posyandu(p), f"{p.nama}, {p.desa.label}")
                  for p in members)
     return MapView(Map(f"Peta Kecamatan {kec.nama}: desa/kelurahan dan Posyandu", frame, shapes,
                        dots, radius=5),
@@ -203,7 +204,7 @@ class _Locators:
             self.drawn[kec.kode] = frame, {d.kode: path_data(b.desa[d.kode], frame)
                                            for d in kec.desa if d.kode in b.desa}
         frame, paths = self.drawn[kec.kode]
-        shapes = tuple(Shape(root + desa_url(d), d.label if d != p.desa else
+        shapes = tuple(Shape(root + urls.desa(d), d.label if d != p.desa else
                              f"{d.label}, tempat {p.nama}", paths[d.kode],
                              "desa-ini" if d == p.desa else "desa")
                        for d in _others_first(kec.desa, p.desa) if d.kode in paths)

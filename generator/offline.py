@@ -5,7 +5,9 @@ import hashlib
 import json
 from pathlib import Path
 
-SCOPE = "pelatihan/"
+from . import urls
+
+SCOPE = urls.TRAINING
 SHARED_ASSETS = ("assets/situs.css", "assets/pelatihan.css", "assets/pelatihan.js")
 
 _WORKER = """// Service worker of the training section: every module, the glossary, the handbook and
@@ -52,7 +54,7 @@ def service_worker(site: Path) -> str:
                                           indent=1)}
 
 
-PROFILE_WORKER_PATH = "posyandu/sw.js"
+PROFILE_WORKER_PATH = "posyandu/sw.js"  # beside every profile (urls.posyandu)
 # The profiles' service worker: network first; every page and file a profile loads is kept,
 # with the time it was fetched, so a profile visited once opens again without a network, and
 # says that it shows a saved copy and from when (the empty data-salinan="" gets the time).

@@ -30,7 +30,7 @@ from .datadict import (
 )
 from .export import dump, kecamatan_names, license_info, midnight, records
 from .models import Posyandu, Registry
-from .plan import posyandu_url
+from .urls import posyandu as posyandu_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

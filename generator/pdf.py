@@ -1,22 +1,22 @@
 """The curriculum as a downloadable PDF handbook (WeasyPrint), cached by its inputs."""
 from __future__ import annotations
 
-import hashlib
 import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .cache import write_atomically
+from . import urls
+from .cache import CacheDir, write_atomically
 from .i18n import _
 from .problems import Problems
 
-HANDBOOK_PAGE = "pelatihan/cetak/index.html"
-HANDBOOK_PDF = "pelatihan/buku-pegangan-pelatihan.pdf"
+HANDBOOK_PAGE = urls.HANDBOOK + "index.html"
+HANDBOOK_PDF = urls.HANDBOOK_PDF
 
 
-def handbook_pdf(site: Path, base_url: str, cache: Path | None,
+def handbook_pdf(site: Path, base_url: str, cache: CacheDir,
                  problems: Problems) -> bytes | None:
     """Print the handbook page of ``site`` to PDF, reusing a cached copy for the same inputs.
 
@@ -24,10 +24,10 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
     site and the PDF is the same wherever the build ran.
     """
     page = site / HANDBOOK_PAGE
-    digest = hashlib.sha256(page.read_bytes() + base_url.encode())
-    for extra in sorted((site / "assets").glob("*.css")) + sorted((site / "pelatihan" / "media").glob("*")):
-        digest.update(extra.name.encode() + extra.read_bytes())
-    cached = cache / f"handbook-{digest.hexdigest()[:20]}.pdf" if cache else None
+    extras = sorted((site / "assets").glob("*.css")) + sorted((site / urls.MEDIA).glob("*"))
+    key = cache.key(page.read_bytes(), base_url,
+                    *(part for p in extras for part in (p.name, p.read_bytes())))
+    cached = cache.handbook(key)
     if cached and cached.exists():
         return cached.read_bytes()
     try:
@@ -53,11 +53,10 @@ def handbook_pdf(site: Path, base_url: str, cache: Path | None,
 
     data = weasyprint.HTML(string=page.read_text(encoding="utf-8"), url_fetcher=SiteFetcher(),
                            base_url=base_url + HANDBOOK_PAGE).write_pdf(
-        pdf_variant="pdf/ua-1", pdf_identifier=digest.hexdigest()[:32].encode(),  # tagged PDF
+        pdf_variant="pdf/ua-1", pdf_identifier=key[:32].encode(),  # tagged PDF
         finisher=_page_labels)
     if cached:
-        for old in cached.parent.glob("handbook-*.pdf"):
-            old.unlink(missing_ok=True)
+        cache.forget_handbooks()
         write_atomically(cached, data)
     return data
 

@@ -11,13 +11,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import calendar, datadict, quality
+from . import calendar, datadict, quality, urls
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     REGISTRATION_STATUSES,
     SPM_FIELDS,
     ZONE_OFFSETS,
-    Desa,
     Kecamatan,
     Posyandu,
     Registry,
@@ -25,7 +24,6 @@ from .models import (
     kabupaten_label,
 )
 from .qr import QrCache
-from .slugs import code_slug
 from .training import AUDIENCES, Training
 from .visit import visit_order, visit_sheet
 
@@ -94,21 +92,6 @@ class Stats:
         return round(100 * part / whole, 1) if whole else 0.0
 
 
-def kecamatan_url(k: Kecamatan) -> str:
-    """URL of a kecamatan page."""
-    return f"kecamatan/{code_slug(k.nama, k.kode)}/"
-
-
-def desa_url(d: Desa) -> str:
-    """URL of a desa/kelurahan page."""
-    return f"desa/{code_slug(d.nama, d.kode)}/"
-
-
-def posyandu_url(p: Posyandu) -> str:
-    """URL of a Posyandu profile (its id is a stable ASCII slug)."""
-    return f"posyandu/{p.id}/"
-
-
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON for a <script type="application/ld+json"> block, safe inside HTML."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -138,49 +121,49 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
     pages = [
         Page("", "home.html", reg.settings.judul, kind="beranda",
              context={**common, "stats": total, "kecamatan": kecamatan_az,
-                      "kec_stats": kec_stats, "kecamatan_url": kecamatan_url}),
-        Page("spm/", "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
+                      "kec_stats": kec_stats, "kecamatan_url": urls.kecamatan}),
+        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
              context=common),
-        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
-             context={**common, "kecamatan": kecamatan_az, "kecamatan_url": kecamatan_url}),
-        Page("404.html", "404.html", "Halaman tidak ditemukan", kind="404"),
+        Page(urls.FINDER, "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
+             context={**common, "kecamatan": kecamatan_az, "kecamatan_url": urls.kecamatan}),
+        Page(urls.NOT_FOUND, "404.html", "Halaman tidak ditemukan", kind="404"),
     ]
     for k in reg.region.kecamatan:
         crumbs = [home]
-        pages.append(Page(kecamatan_url(k), "kecamatan.html", f"Kecamatan {k.nama}", crumbs=crumbs,
+        pages.append(Page(urls.kecamatan(k), "kecamatan.html", f"Kecamatan {k.nama}", crumbs=crumbs,
                           kind="kecamatan",
                           context={**common, "kec": k, "stats": kec_stats[k.kode],
                                    "desa_az": sorted(k.desa, key=lambda d: (d.nama, d.kode)),
-                                   "desa_stats": desa_stats, "desa_url": desa_url}))
-        kec_crumb = crumbs + [(f"Kecamatan {k.nama}", kecamatan_url(k))]
+                                   "desa_stats": desa_stats, "desa_url": urls.desa}))
+        kec_crumb = crumbs + [(f"Kecamatan {k.nama}", urls.kecamatan(k))]
         in_kec = [p for d in k.desa for p in by_desa.get(d.kode, [])]
-        pages.append(Page(kecamatan_url(k) + "urutan-kunjungan/", "urutan-kunjungan.html",
+        pages.append(Page(urls.visit_order(k), "urutan-kunjungan.html",
                           f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
                           kind="urutan-kunjungan",
                           context={"kec": k, "sheets": visit_order(in_kec, as_of),
-                                   "posyandu_url": posyandu_url}))
+                                   "posyandu_url": urls.posyandu}))
         for d in k.desa:
             members = by_desa.get(d.kode, [])
-            pages.append(Page(desa_url(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
+            pages.append(Page(urls.desa(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
                               crumbs=kec_crumb, kind="desa",
                               context={**common, "kec": k, "desa": d, "posyandu": members,
-                                       "stats": desa_stats[d.kode], "posyandu_url": posyandu_url}))
-            desa_crumb = kec_crumb + [(d.label, desa_url(d))]
+                                       "stats": desa_stats[d.kode], "posyandu_url": urls.posyandu}))
+            desa_crumb = kec_crumb + [(d.label, urls.desa(d))]
             for p in members:
-                pages.append(Page(posyandu_url(p), "posyandu.html",
+                pages.append(Page(urls.posyandu(p), "posyandu.html",
                                   f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
                                   context={**common, "p": p, "kec": k,
                                            "ics": calendar.file_name(p),
                                            "jsonld": json_ld(_posyandu_ld(p, k, reg))}))
-                profile = reg.settings.base_url + posyandu_url(p)
-                pages.append(Page(posyandu_url(p) + "poster/", "poster.html",
+                profile = reg.settings.base_url + urls.posyandu(p)
+                pages.append(Page(urls.poster(p), "poster.html",
                                   f"Poster {p.nama}, {d.label}",
-                                  crumbs=desa_crumb + [(p.nama, posyandu_url(p))], kind="poster",
+                                  crumbs=desa_crumb + [(p.nama, urls.posyandu(p))], kind="poster",
                                   context={**common, "p": p, "kec": k, "profile": profile,
                                            "qr": qr.code(profile, f"Kode QR ke halaman {p.nama}")}))
-                pages.append(Page(posyandu_url(p) + "kunjungan/", "kunjungan.html",
+                pages.append(Page(urls.visit_sheet(p), "kunjungan.html",
                                   f"Lembar kunjungan pembinaan {p.nama}, {d.label}",
-                                  crumbs=desa_crumb + [(p.nama, posyandu_url(p))],
+                                  crumbs=desa_crumb + [(p.nama, urls.posyandu(p))],
                                   kind="kunjungan", context={"kec": k, "sheet": visit_sheet(p, as_of),
                                                              "spm_fields": SPM_FIELDS}))
     return pages + open_data_pages(reg, home)
@@ -190,11 +173,11 @@ def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
     """The "Data terbuka" page and the data-quality report (an overview, one page per
     kecamatan), dated by the registry's newest ``diperbarui`` (never the build date)."""
     updated = datadict.latest_update(reg)
-    report = quality.report(reg, updated, posyandu_url)
-    section = ("Laporan kualitas data", "kualitas/")
-    details = {k.kode: kecamatan_url(k) for k in reg.region.kecamatan}  # from kualitas/
+    report = quality.report(reg, updated, urls.posyandu)
+    section = ("Laporan kualitas data", urls.QUALITY)
+    details = {k.kode: urls.kecamatan(k) for k in reg.region.kecamatan}  # from kualitas/
     pages = [
-        Page("data-terbuka/", "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
+        Page(urls.OPEN_DATA, "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
              context={"files": datadict.FILES, "fields": datadict.CSV_FIELDS,
                       "updated": updated, "total": len(reg.posyandu)}),
         Page(section[1], "kualitas.html", section[0], crumbs=[home], kind="kualitas",
@@ -214,7 +197,7 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
         "@type": "CivicStructure",
         "identifier": p.id,
         "name": p.nama,
-        "url": reg.settings.base_url + posyandu_url(p),
+        "url": reg.settings.base_url + urls.posyandu(p),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": p.alamat or "",
@@ -321,11 +304,11 @@ def national_pages(settings: Any, provinsi: list[Area], training: Training | Non
     pages = [
         Page("", "nasional.html", settings.judul, kind="nasional",
              context={**common, "total": total}),
-        Page("spm/", "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
+        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
              context=common),
-        Page("cari/", "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
+        Page(urls.FINDER, "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
              context={**common, "shards": shards, "provinsi": provinsi}),
-        Page("404.html", "404.html", "Halaman tidak ditemukan", kind="404"),
+        Page(urls.NOT_FOUND, "404.html", "Halaman tidak ditemukan", kind="404"),
     ]
     pages += [Page(p.path, "provinsi.html", f"Provinsi {p.nama}", crumbs=[home], kind="provinsi",
                    context={**common, "area": p}) for p in provinsi]
@@ -339,31 +322,31 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", ""),
     """The study section: curriculum, one page per module, glossary, tests, printable handbook;
     ``directory``: the ids of the Posyandu whose pages are beside it (a module links its example
     visit sheet only when that Posyandu is in the registry: real registries replace the sample)."""
-    section = ("Pelatihan", "pelatihan/")
+    section = ("Pelatihan", urls.TRAINING)
     modules = training.modules
     rows = [(key, label, [m for m in modules if m.kurikulum.kelompok == key])
             for key, label in KELOMPOK.items()]
     common = {"training": training, "audiences": AUDIENCES, "kelompok": KELOMPOK,
               "directory": directory}
-    pages = [Page("pelatihan/", "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
+    pages = [Page(urls.TRAINING, "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
                   crumbs=[home], kind="pelatihan", context={**common, "rows": rows})]
     for i, m in enumerate(modules):
-        pages.append(Page(f"pelatihan/{m.slug}/", "module.html", m.judul, crumbs=[home, section],
+        pages.append(Page(urls.module(m.slug), "module.html", m.judul, crumbs=[home, section],
                           kind="modul",
                           context={**common, "m": m,
                                    "prev": modules[i - 1] if i > 0 else None,
                                    "next": modules[i + 1] if i + 1 < len(modules) else None}))
-    pages.append(Page("pelatihan/cari/", "training_search.html", "Cari materi pelatihan",
+    pages.append(Page(urls.TRAINING_SEARCH, "training_search.html", "Cari materi pelatihan",
                       crumbs=[home, section], kind="cari-pelatihan", context=common))
     if training.glossary:
-        pages.append(Page("pelatihan/istilah/", "glossary.html", training.glossary.judul,
+        pages.append(Page(urls.GLOSSARY, "glossary.html", training.glossary.judul,
                           crumbs=[home, section], kind="istilah",
                           context={**common, "glossary": training.glossary}))
-    pages += [Page(f"pelatihan/{t.key}/", "tes.html", t.judul, crumbs=[home, section], kind="tes",
+    pages += [Page(urls.module(t.key), "tes.html", t.judul, crumbs=[home, section], kind="tes",
                    context={**common, "tes": t}) for t in TESTS]
-    pages.append(Page("pelatihan/hasil-belajar/", "hasil.html", "Hasil belajar",
+    pages.append(Page(urls.RESULTS, "hasil.html", "Hasil belajar",
                       crumbs=[home, section], kind="hasil", context={**common, "tests": TESTS}))
-    pages.append(Page("pelatihan/cetak/", "handbook.html", "Buku pegangan (cetak)",
+    pages.append(Page(urls.HANDBOOK, "handbook.html", "Buku pegangan (cetak)",
                       crumbs=[home, section], kind="cetak",
                       context={**common, "modules": [(m, prefix_ids(m.html, f"m{m.urutan}-"))
                                                      for m in modules]}))

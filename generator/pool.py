@@ -20,6 +20,7 @@ from jinja2 import Environment
 
 from . import links
 from .children import worker_start
+from .context import SiteContext
 from .i18n import _
 from .plan import Page
 from .problems import Problem, Problems
@@ -37,7 +38,7 @@ class Job:
     """What every worker needs: the pages, where the templates are, the site's data."""
 
     pages: list[Page]
-    site: dict[str, Any]
+    site: SiteContext
     salt: str
     staging: Staging
     templates: Path

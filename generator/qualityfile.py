@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from . import quality
 from .models import Registry
-from .plan import posyandu_url
 from .render import environment
+from .urls import posyandu as posyandu_url
 
 DEFAULT_FILE = Path("laporan-kualitas.html")
 _ASSETS = ("situs.css", "kualitas.css")

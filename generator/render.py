@@ -6,7 +6,6 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from jinja2 import (
     Environment,
@@ -16,6 +15,7 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 
+from .context import SiteContext
 from .i18n import Message, _
 from .plan import Page
 from .problems import Problems
@@ -67,12 +67,12 @@ def environment(templates: Path) -> Environment:
     return env
 
 
-def render(env: Environment, page: Page, site: dict[str, Any], problems: Problems,
+def render(env: Environment, page: Page, site: SiteContext, problems: Problems,
            templates: Path) -> str | None:
     """Render one page; a template error becomes a problem naming the template and line."""
     try:
         template = env.get_template(page.template)
-        root = site["base_path"] if page.kind == "404" else page.root
+        root = site.base_path if page.kind == "404" else page.root
         return template.render(site=site, page=page, root=root, **page.context)
     except TemplateSyntaxError as exc:
         problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,

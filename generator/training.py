@@ -25,6 +25,7 @@ from .load import line_of, parse_yaml, read_text
 from .markup import Converted, convert
 from .problems import Problems
 from .slugs import slugify
+from .urls import MEDIA_FOLDER
 
 AUDIENCES = {"kabupaten": "Tim Pembina Posyandu Kabupaten",
              "kecamatan": "Tim Pembina Posyandu Kecamatan",
@@ -33,8 +34,7 @@ MODULE_FIELDS = ("judul", "urutan", "sasaran", "latihan", *CURRICULUM_FIELDS)
 MODULE_NAME = re.compile(r"(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 GLOSSARY = "istilah.md"
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
-MEDIA = "media"  # images are published at pelatihan/media/<name>
-RESERVED = ("istilah", "cetak", "hasil-belajar", MEDIA, *(t.key for t in TESTS))  # other pages
+RESERVED = ("istilah", "cetak", "hasil-belajar", MEDIA_FOLDER, *(t.key for t in TESTS))  # other pages
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class _Resolver:
         if unsafe:
             return ""
         self.images[path.name] = path
-        return f"../{MEDIA}/{path.name}"
+        return f"../{MEDIA_FOLDER}/{path.name}"
 
 
 def load_training(content: Path, problems: Problems) -> Training | None:

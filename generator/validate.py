@@ -6,18 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .cache import EntryCache
 from .fields import Fields, closest, suggest
 from .i18n import Message, Number, _
 from .load import (
     INVALID,
     YamlList,
-    YamlMap,
     line_of,
-    parse_fast,
-    parse_yaml,
-    read_text,
-    split_entries,
 )
 from .models import (
     DEFAULT_LICENSE,
@@ -208,73 +202,12 @@ class RegistryValidator:
         self.kecamatan = {k.kode: k for k in region_.kecamatan}
         self.ids: dict[str, tuple[str, int]] = {}
 
-    def source(self, path: Path, cache: EntryCache | None = None) -> list[Posyandu]:
-        """Read and validate one registry file, entry by entry where its layout allows, so
-        that entries unchanged since the last build come from ``cache``."""
-        shown = str(path)
-        if path.is_dir() and path.suffix != ".yaml" and not any(path.rglob("*.yaml")):
-            self.problems.add(shown, 1, "(file)",
-                              _("is a folder without any registry file (*.yaml)"),
-                              _("put the registry's .yaml files in it, or give the registry file"))
-            return []
-        text = read_text(path, self.problems, shown)
-        if text is None:
-            return []
-        chunks = split_entries(text, "posyandu")
-        if chunks is not None:
-            result = self._entries(chunks, shown, cache)
-            if result is not None:
-                return result
-        return self.file(parse_yaml(text, shown, self.problems), shown)
-
-    def _entries(self, chunks: list[tuple[int, str]], path: str,
-                 cache: EntryCache | None) -> list[Posyandu] | None:
-        """Validate entries parsed one by one; None if one is not even YAML (then the whole
-        file is parsed, so that the syntax error is reported as for any other file)."""
-        parsed: list[tuple[int, str, Any, str]] = []
-        local = Problems()
-        for i, (start, text) in enumerate(chunks):
-            key = EntryCache.key(text)
-            hit = cache.get(key) if cache else None
-            if hit is None:
-                hit = parse_fast(text, start) or parse_yaml(text, path, local, first_line=start,
-                                                            where=f"posyandu[{i}]")
-                if not isinstance(hit, YamlMap) or any(
-                        p.field in ("(syntax)", "(indentation)") for p in local.items):
-                    return None
-            parsed.append((start, key, hit, text))
-        self.problems.extend(local)
-        result = []
-        for i, (start, key, item, text) in enumerate(parsed):
-            if isinstance(item, tuple):  # from the cache: (entry, line of its id - first line)
-                posyandu, offset = item
-                if self.claim(posyandu.id, path, start + offset, f"posyandu[{i}].id"):
-                    result.append(posyandu)
-                continue
-            posyandu, item = self._checked(item, path, i, start, text)
-            if posyandu:
-                result.append(posyandu)
-                if cache:
-                    cache.put(key, (posyandu, line_of(item, "id") - start))
-        return result
-
-    def _checked(self, item: YamlMap, path: str, i: int, start: int,
-                 text: str) -> tuple[Posyandu | None, YamlMap]:
-        """Validate one entry; one read by parse_fast that has problems is read again with
-        parse_yaml and validated again, so that every problem names its exact line."""
-        where = f"posyandu[{i}]"
-        if item.exact:
-            return self.entry(Fields(item, path, where, self.problems, start)), item
-        mark, pid = len(self.problems.items), item.get("id")
-        known = not isinstance(pid, str) or pid in self.ids
-        posyandu = self.entry(Fields(item, path, where, self.problems, start))
-        if len(self.problems.items) == mark:
-            return posyandu, item
+    def retract(self, mark: int, new_id: str | None) -> None:
+        """Forget the problems recorded after the first ``mark`` and the claim of ``new_id``
+        (an entry that is checked again)."""
         del self.problems.items[mark:]
-        if not known and isinstance(pid, str):
-            self.ids.pop(pid, None)
-        exact = parse_yaml(text, path, self.problems, first_line=start, where=where)
-        return self.entry(Fields(exact, path, where, self.problems, start)), exact
+        if new_id is not None:
+            self.ids.pop(new_id, None)
 
     def claim(self, pid: str, path: str, line: int, field: str) -> bool:
         """Record that ``pid`` is used at path:line; a second use is a problem."""

@@ -14,7 +14,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .cache import write_atomically
+from .cache import CacheDir, write_atomically
 from .output import MARKER, MARKER_TEXT, real_path
 
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
@@ -32,7 +32,7 @@ class Staging:
         _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
         self.dir.mkdir()
-        self.manifest = self.manifest_path(self.out, cache) if cache else None
+        self.manifest = self.manifest_path(self.out, CacheDir(cache))
         previous = self._read_manifest()
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
@@ -41,10 +41,9 @@ class Staging:
         self.folders: set[Path] = set()  # folders of staging made (or found) by this process
 
     @staticmethod
-    def manifest_path(out: Path, cache: Path) -> Path:
+    def manifest_path(out: Path, cache: CacheDir) -> Path | None:
         """Where the digests of the files of ``out`` are kept between builds."""
-        name = hashlib.sha256(str(real_path(out)).encode()).hexdigest()[:16]
-        return cache / f"manifest-{name}.json"
+        return cache.manifest(real_path(out))
 
     def _read_manifest(self) -> dict[str, dict[str, str]]:
         """The digests of the previous output, trusted only when the output's marker names

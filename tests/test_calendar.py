@@ -16,7 +16,7 @@ from helpers import ROOT, scalars
 from generator.build import Options, load
 from generator.calendar import ANCHOR, file_name, ics, occurrences, rrule
 from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
-from generator.plan import posyandu_url
+from generator.urls import posyandu as posyandu_url
 
 HOSTILE = 'Posyandu "A, B; C\\D"\nbaris dua\r\nbaris tiga <script>alert(1)</script> é–ü'
 

@@ -22,7 +22,6 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator import validate
 from generator.build import Options, load
-from generator.cache import EntryCache
 from generator.calendar import ANCHOR, occurrences, rrule
 from generator.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
 from generator.export import records, summary, to_json
@@ -31,8 +30,9 @@ from generator.hsds import NAMESPACE as HSDS_NAMESPACE
 from generator.hsds import files as hsds
 from generator.models import DEFAULT_LICENSE, Registry, SpmService
 from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
-from generator.plan import posyandu_url
 from generator.problems import Problems
+from generator.registry_file import read_registry
+from generator.urls import posyandu as posyandu_url
 
 SCHEMAS = ROOT / "tests" / "schemas" / "hsds-3.2"
 A = "{http://www.w3.org/2005/Atom}"
@@ -401,7 +401,7 @@ def test_a_kota_is_named_as_a_kota_everywhere(tmp_path: Path):
                      '    kode_wilayah: "64.02.13.1012"\n    koordinat: {lat: 3.5, lon: 100.1}\n'
                      "    registrasi: {status: belum terdaftar}\n    spm: {}\n"
                      "    diperbarui: 2026-01-02\n", encoding="utf-8")
-    list(checker.source(entry, EntryCache(None, str(entry), "")))
+    list(read_registry(entry, checker))
     messages = [str(p) for p in problems.sorted()]
     assert any("lies outside Kota Contoh" in m for m in messages), messages
     assert not any("Kabupaten Kota" in m for m in messages)

@@ -16,8 +16,8 @@ from generator import quality
 from generator.__main__ import main
 from generator.build import Options, load
 from generator.models import Posyandu, Registration, Registry, Verification
-from generator.plan import posyandu_url
 from generator.render import tanggal
+from generator.urls import posyandu as posyandu_url
 
 PAGE = "kualitas/index.html"
 STATUS_KEYS = {"terdaftar": "terdaftar", "dalam verifikasi": "dalam_verifikasi",

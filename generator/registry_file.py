@@ -1,0 +1,89 @@
+"""Reading one registry file: entry by entry where its layout allows, so that an entry whose
+text did not change since the last build comes from the cache, and each entry read fast
+(``load.parse_fast``) unless that could differ from the precise reader.
+
+An entry read fast that has problems is read again with the precise reader and checked
+again, so that every problem names its exact line; a file whose entries cannot be told apart,
+or one with a syntax error, is read whole by the precise reader.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .cache import EntryCache
+from .fields import Fields
+from .i18n import _
+from .load import YamlMap, line_of, parse_fast, parse_yaml, read_text, split_entries
+from .models import Posyandu
+from .problems import Problems
+from .validate import RegistryValidator
+
+
+def read_registry(path: Path, checker: RegistryValidator,
+                  cache: EntryCache | None = None) -> list[Posyandu]:
+    """The valid Posyandu of one registry file; problems go to ``checker.problems``."""
+    shown = str(path)
+    if path.is_dir() and path.suffix != ".yaml" and not any(path.rglob("*.yaml")):
+        checker.problems.add(shown, 1, "(file)",
+                             _("is a folder without any registry file (*.yaml)"),
+                             _("put the registry's .yaml files in it, or give the registry file"))
+        return []
+    text = read_text(path, checker.problems, shown)
+    if text is None:
+        return []
+    chunks = split_entries(text, "posyandu")
+    if chunks is not None:
+        result = _entries(chunks, shown, checker, cache)
+        if result is not None:
+            return result
+    return checker.file(parse_yaml(text, shown, checker.problems), shown)
+
+
+def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidator,
+             cache: EntryCache | None) -> list[Posyandu] | None:
+    """Validate entries parsed one by one; None if one is not even YAML (then the whole
+    file is parsed, so that the syntax error is reported as for any other file)."""
+    parsed: list[tuple[int, str, Any, str]] = []
+    local = Problems()
+    for i, (start, text) in enumerate(chunks):
+        key = EntryCache.key(text)
+        hit = cache.get(key) if cache else None
+        if hit is None:
+            hit = parse_fast(text, start) or parse_yaml(text, path, local, first_line=start,
+                                                        where=f"posyandu[{i}]")
+            if not isinstance(hit, YamlMap) or any(
+                    p.field in ("(syntax)", "(indentation)") for p in local.items):
+                return None
+        parsed.append((start, key, hit, text))
+    checker.problems.extend(local)
+    result = []
+    for i, (start, key, item, text) in enumerate(parsed):
+        if isinstance(item, tuple):  # from the cache: (entry, line of its id - first line)
+            posyandu, offset = item
+            if checker.claim(posyandu.id, path, start + offset, f"posyandu[{i}].id"):
+                result.append(posyandu)
+            continue
+        posyandu, item = _checked(item, path, i, start, text, checker)
+        if posyandu:
+            result.append(posyandu)
+            if cache:
+                cache.put(key, (posyandu, line_of(item, "id") - start))
+    return result
+
+
+def _checked(item: YamlMap, path: str, i: int, start: int, text: str,
+             checker: RegistryValidator) -> tuple[Posyandu | None, YamlMap]:
+    """Validate one entry; one read by parse_fast that has problems is read again with
+    parse_yaml and validated again."""
+    where = f"posyandu[{i}]"
+    if item.exact:
+        return checker.entry(Fields(item, path, where, checker.problems, start)), item
+    mark, pid = len(checker.problems.items), item.get("id")
+    new_id = pid if isinstance(pid, str) and pid not in checker.ids else None
+    posyandu = checker.entry(Fields(item, path, where, checker.problems, start))
+    if len(checker.problems.items) == mark:
+        return posyandu, item
+    checker.retract(mark, new_id)
+    exact = parse_yaml(text, path, checker.problems, first_line=start, where=where)
+    return checker.entry(Fields(exact, path, where, checker.problems, start)), exact
