@@ -1,5 +1,6 @@
 """What several test modules share: the project's paths and build options, serving a built
-site, reading built pages, Chromium, axe-core in a browser page, and an independent schedule check.
+site, reading built pages, Chromium, axe-core in a browser page, and an independent schedule
+check.
 Test modules import from here (or from the helper modules named for what they hold:
 training_content.py, tiny_registry.py, sheet_helpers.py), never from one another or from
 conftest.py (tests/test_layout.py checks that)."""
