@@ -240,6 +240,8 @@ def test_other_good_values(key: str, value: str, expected: object):
      ["5: posyandu[0].jadwal.jam: '8-11' is not a range of hours"]),
     ("jadwal", "{hari: rabu, jam: '11.00-08.00'}",
      ["5: posyandu[0].jadwal.jam: closes (08.00) before it opens (11.00)"]),
+    ("jadwal", "{hari: rabu, jam: '08.00-08.00'}",
+     ["5: posyandu[0].jadwal.jam: closes (08.00) before it opens (08.00)"]),
     # registration: status, number and date agree; no date in the future
     ("registrasi", "{status: terdaftar}",
      ["6: posyandu[0].registrasi.nomor: a registered Posyandu needs its registration number",
