@@ -300,7 +300,7 @@ def write_open_data(staging: Staging, registry: Registry, salt: str) -> None:
                 staging.write(rel, text, key)
     staging.write(offline.PROFILE_WORKER_PATH, offline.PROFILE_WORKER)
     settings = registry.settings
-    kecamatan = {k.kode: k.nama for k in registry.region.kecamatan}
+    kecamatan = registry.region.kecamatan_names()
     for p in registry.posyandu:
         rel = urls.posyandu(p) + calendar.file_name(p)
         entry_key = hashlib.sha256((salt + repr(p)).encode()).hexdigest()

@@ -17,12 +17,12 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from .models import WEEKDAYS, Posyandu, Schedule, Settings
+from .models import TIME_ZONES, WEEKDAYS, Posyandu, Schedule, Settings
 from .slugs import slugify
 
 ANCHOR = dt.date(2025, 1, 1)
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # in the order of WEEKDAYS (senin first)
-ZONES = {"WIB": ("Asia/Jakarta", 7), "WITA": ("Asia/Makassar", 8), "WIT": ("Asia/Jayapura", 9)}
+
 PRODID = "-//DPMD//Direktori Posyandu//ID"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in TEXT (RFC 5545 3.3.11)
 
@@ -139,7 +139,7 @@ def ics(p: Posyandu, settings: Settings, url: str, tz: str, kecamatan: str) -> s
     """
     if p.jadwal is None:
         raise ValueError(f"{p.id} has no schedule")
-    tzid, offset = ZONES[tz]
+    tzid, offset = TIME_ZONES[tz]
     first = first_opening(p.jadwal)
     place = ", ".join(part for part in (p.alamat, p.desa.label, f"Kecamatan {kecamatan}") if part)
     event = [

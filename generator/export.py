@@ -22,16 +22,6 @@ def dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def ordered(reg: Registry) -> list[Posyandu]:
-    """Posyandu in the order of every export: by desa code, name and id."""
-    return sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id))
-
-
-def kecamatan_names(reg: Registry) -> dict[str, str]:
-    """Kecamatan names by code."""
-    return {k.kode: k.nama for k in reg.region.kecamatan}
-
-
 def offset(zona: str) -> str:
     """A zone's UTC offset as in ISO 8601, e.g. "+08:00"."""
     return f"+{ZONE_OFFSETS[zona]:02d}:00"
@@ -86,8 +76,8 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
 
 def records(reg: Registry) -> list[dict[str, Any]]:
     """Every record, in a fixed order."""
-    kecamatan = kecamatan_names(reg)
-    return [record(p, reg, kecamatan) for p in ordered(reg)]
+    kecamatan = reg.region.kecamatan_names()
+    return [record(p, reg, kecamatan) for p in reg.by_place()]
 
 
 def to_json(reg: Registry) -> str:

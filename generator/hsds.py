@@ -27,7 +27,7 @@ from typing import Any
 
 from .calendar import ANCHOR, occurrences, rrule
 from .datadict import HSDS_FILES
-from .export import dump, kecamatan_names, midnight, offset, ordered
+from .export import dump, midnight, offset
 from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
 from .urls import posyandu as posyandu_url
 
@@ -117,8 +117,8 @@ def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
 
 def files(reg: Registry) -> dict[str, str]:
     """The HSDS export: file name (HSDS_FILES) -> JSON text (an array of one HSDS object type)."""
-    kec = kecamatan_names(reg)
-    entries = ordered(reg)
+    kec = reg.region.kecamatan_names()
+    entries = reg.by_place()
     organizations = [_organization(p, reg, kec[p.desa.kecamatan_kode]) for p in entries]
     locations = [_location(p, reg, kec[p.desa.kecamatan_kode]) for p in entries]
     services = [s for p in entries for s in _services(p, reg)]

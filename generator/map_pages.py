@@ -21,7 +21,7 @@ from .maps import (
     path_data,
     progress_class,
 )
-from .models import Desa, Kecamatan, Posyandu, Region
+from .models import Desa, Kecamatan, Posyandu, Region, place_order
 from .plan import Area, Page, Stats
 from .render import angka
 
@@ -52,7 +52,7 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
         return [replace(p, context={**p.context, "peta": None}) if p.kind in KINDS else p
                 for p in pages]
     by_kec: dict[str, list[Posyandu]] = {}
-    for p in sorted(posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
+    for p in sorted(posyandu, key=place_order):
         by_kec.setdefault(p.desa.kecamatan_kode, []).append(p)
     locators = _Locators(boundaries, by_kec)
     result = []

@@ -17,7 +17,9 @@ SPM_FIELDS: tuple[tuple[str, str], ...] = (
 SPM_LABELS = dict(SPM_FIELDS)
 REGISTRATION_STATUSES = ("terdaftar", "dalam verifikasi", "belum terdaftar")
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
-ZONE_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}  # hours ahead of UTC, no daylight saving
+# Indonesia's time zones: the IANA name and the hours ahead of UTC (no daylight saving)
+TIME_ZONES = {"WIB": ("Asia/Jakarta", 7), "WITA": ("Asia/Makassar", 8), "WIT": ("Asia/Jayapura", 9)}
+ZONE_OFFSETS = {zone: hours for zone, (_, hours) in TIME_ZONES.items()}
 ORDINALS = ("pertama", "kedua", "ketiga", "keempat")  # minggu_ke 1-4 in words
 
 
@@ -121,6 +123,10 @@ class Region:
         """"Kabupaten Kutai Kartanegara", or the name itself for a kota ("Kota Balikpapan")."""
         return kabupaten_label(self.nama)
 
+    def kecamatan_names(self) -> dict[str, str]:
+        """Kecamatan names by code."""
+        return {k.kode: k.nama for k in self.kecamatan}
+
     def desa_by_code(self) -> dict[str, Desa]:
         """Every village by its code."""
         return {d.kode: d for k in self.kecamatan for d in k.desa}
@@ -223,6 +229,11 @@ class Posyandu:
         return tuple(s for s in self.spm if s.berjalan)
 
 
+def place_order(p: Posyandu) -> tuple[str, str, str]:
+    """The order of Posyandu in lists and exports: by desa code, name and id."""
+    return p.desa.kode, p.nama, p.id
+
+
 @dataclass
 class Registry:
     """Everything the directory is built from."""
@@ -230,3 +241,7 @@ class Registry:
     settings: Settings
     region: Region
     posyandu: list[Posyandu] = field(default_factory=list)
+
+    def by_place(self) -> list[Posyandu]:
+        """The Posyandu in the order of every list and export: by desa code, name and id."""
+        return sorted(self.posyandu, key=place_order)

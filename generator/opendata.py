@@ -28,7 +28,7 @@ from .datadict import (
     Field,
     latest_update,
 )
-from .export import dump, kecamatan_names, license_info, midnight, records
+from .export import dump, license_info, midnight, records
 from .models import Posyandu, Registry
 from .urls import posyandu as posyandu_url
 
@@ -229,7 +229,7 @@ def atom(reg: Registry) -> str:
     _sub(_sub(feed, "author"), "name", publisher(reg))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=settings.base_url + FEED)
     _sub(feed, "link", rel="alternate", type="text/html", href=settings.base_url)
-    kec = kecamatan_names(reg)
+    kec = reg.region.kecamatan_names()
     for p in latest:
         _entry(feed, p, reg, kec[p.desa.kecamatan_kode])
     ET.indent(feed, space=" ")

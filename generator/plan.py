@@ -16,6 +16,7 @@ from .curriculum import KELOMPOK, TESTS
 from .models import (
     REGISTRATION_STATUSES,
     SPM_FIELDS,
+    TIME_ZONES,
     ZONE_OFFSETS,
     Kecamatan,
     Posyandu,
@@ -101,7 +102,7 @@ def json_ld(data: dict[str, Any]) -> Markup:
 def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
     """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages."""
     by_desa: dict[str, list[Posyandu]] = {}
-    for p in sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
+    for p in reg.by_place():
         by_desa.setdefault(p.desa.kode, []).append(p)
     total = Stats()
     kec_stats: dict[str, Stats] = {}
@@ -229,7 +230,7 @@ def _opening_event(p: Posyandu, j: Schedule, address: dict[str, Any],
                    zona: str) -> dict[str, Any]:
     """The opening days as a recurring schema.org Event with a Schedule: weekly on a weekday,
     or monthly on a day of the month or the n-th (-1: last) weekday, at local times."""
-    tzid, offset = calendar.ZONES[zona]
+    tzid, offset = TIME_ZONES[zona]
     first = calendar.first_opening(j)
     schedule: dict[str, Any] = {
         "@type": "Schedule",

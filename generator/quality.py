@@ -179,7 +179,7 @@ def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Rep
     """The report of a registry as of ``today``; ``url`` gives a Posyandu's page. Entries are
     in the order of the exports."""
     by_desa: dict[str, list[Posyandu]] = {}
-    for p in sorted(reg.posyandu, key=lambda p: (p.desa.kode, p.nama, p.id)):
+    for p in reg.by_place():
         by_desa.setdefault(p.desa.kode, []).append(p)
     kecamatan, desa = [], []
     for k in reg.region.kecamatan:

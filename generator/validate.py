@@ -18,6 +18,7 @@ from .models import (
     LICENSES,
     REGISTRATION_STATUSES,
     SPM_FIELDS,
+    TIME_ZONES,
     WEEKDAYS,
     Desa,
     Kecamatan,
@@ -64,7 +65,7 @@ def settings(data: Any, path: str, problems: Problems, base_url: str | None) -> 
         kabupaten=f.text("kabupaten", required=True, pattern=r"\d{2}\.\d{2}",
                          hint=_('the kabupaten code in quotes, e.g. "64.02"')) or "",
         target_registrasi=f.number("target_registrasi", low=0, required=True) or 0,
-        zona_waktu=f.choice("zona_waktu", ["WIB", "WITA", "WIT"], required=True) or "",
+        zona_waktu=f.choice("zona_waktu", list(TIME_ZONES), required=True) or "",
         koreksi=f.text("koreksi", pattern=r"(mailto:[^@\s]+@[^@\s]+|https://\S+)",
                        hint=_("an e-mail link such as mailto:dpmd@example.go.id or a form address "
                               "https://...; {id} is replaced by the Posyandu's id")) or "",
