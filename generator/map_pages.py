@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import urls
+from . import pagedata, urls
 from .maps import (
     NO_POSYANDU,
     PROGRESS_CLASSES,
@@ -25,7 +25,6 @@ from .models import Desa, Kecamatan, Posyandu, Region, place_order
 from .plan import Area, Page, Stats
 from .render import angka
 
-KINDS = ("beranda", "kecamatan", "posyandu")  # the pages with a map
 LABEL_BOX = (44, 30)  # a region drawn smaller than this (viewBox units) gets no label
 KABUPATEN_WIDTH, KECAMATAN_WIDTH, LOCATOR_WIDTH, NATIONAL_WIDTH = 600, 600, 240, 600
 OUTSIDE = "Belum ada dalam direktori"
@@ -49,24 +48,22 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
     """``pages`` with a map (or None) in the context of the home, kecamatan and profile pages
     as ``peta``."""
     if boundaries is None:
-        return [replace(p, context={**p.context, "peta": None}) if p.kind in KINDS else p
-                for p in pages]
+        return pages
     by_kec: dict[str, list[Posyandu]] = {}
     for p in sorted(posyandu, key=place_order):
         by_kec.setdefault(p.desa.kecamatan_kode, []).append(p)
     locators = _Locators(boundaries, by_kec)
     result = []
     for page in pages:
-        view: MapView | None = None
-        if page.kind == "beranda":
-            view = kabupaten_map(region, page.context["kec_stats"], boundaries, page.root)
-        elif page.kind == "kecamatan":
-            kec = page.context["kec"]
-            view = kecamatan_map(kec, by_kec.get(kec.kode, []), boundaries, page.root)
-        elif page.kind == "posyandu":
-            view = locators.locator(page.context["kec"], page.context["p"], page.root)
-        result.append(replace(page, context={**page.context, "peta": view})
-                      if page.kind in KINDS else page)
+        data = page.data
+        if isinstance(data, pagedata.Home):
+            data = replace(data, peta=kabupaten_map(region, data.kec_stats, boundaries, page.root))
+        elif isinstance(data, pagedata.KecamatanPage):
+            data = replace(data, peta=kecamatan_map(data.kec, by_kec.get(data.kec.kode, []),
+                                                    boundaries, page.root))
+        elif isinstance(data, pagedata.Profile):
+            data = replace(data, peta=locators.locator(data.kec, data.p, page.root))
+        result.append(replace(page, data=data))
     return result
 
 
@@ -136,17 +133,17 @@ def attach_national(pages: list[Page], b: Boundaries | None) -> list[Page]:
     on the national home page, the kabupaten on each provinsi page."""
     result = []
     for page in pages:
-        view: MapView | None = None
-        if page.kind == "nasional" and b:
-            view = area_map("Peta Indonesia: persentase Posyandu terdaftar dari target per "
-                            "provinsi", page.context["total"], b.provinsi, "", b, page.root)
-        elif page.kind == "provinsi" and b:
-            area = page.context["area"]
-            view = area_map(f"Peta Provinsi {area.nama}: persentase Posyandu terdaftar dari "
-                            "target per kabupaten/kota", area, b.kabupaten, area.kode + ".", b,
-                            page.root)
-        result.append(replace(page, context={**page.context, "peta": view})
-                      if page.kind in ("nasional", "provinsi") else page)
+        data = page.data
+        if isinstance(data, pagedata.National) and b:
+            data = replace(data, peta=area_map(
+                "Peta Indonesia: persentase Posyandu terdaftar dari target per provinsi",
+                data.total, b.provinsi, "", b, page.root))
+        elif isinstance(data, pagedata.Provinsi) and b:
+            area = data.area
+            data = replace(data, peta=area_map(
+                f"Peta Provinsi {area.nama}: persentase Posyandu terdaftar dari target per "
+                "kabupaten/kota", area, b.kabupaten, area.kode + ".", b, page.root))
+        result.append(replace(page, data=data))
     return result
 
 

@@ -11,19 +11,17 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import calendar, datadict, quality, urls
+from . import calendar, datadict, pagedata, quality, urls
 from .curriculum import KELOMPOK, TESTS
 from .models import (
-    REGISTRATION_STATUSES,
-    SPM_FIELDS,
     TIME_ZONES,
-    ZONE_OFFSETS,
     Kecamatan,
     Posyandu,
     Registry,
     Schedule,
     kabupaten_label,
 )
+from .pagedata import PageData
 from .qr import QrCache
 from .training import AUDIENCES, Training
 from .visit import visit_order, visit_sheet
@@ -36,7 +34,7 @@ class Page:
     url: str
     template: str
     title: str
-    context: dict[str, Any] = field(default_factory=dict)
+    data: PageData = field(default_factory=PageData)  # the template's variables
     crumbs: list[tuple[str, str]] = field(default_factory=list)
     kind: str = ""
 
@@ -52,8 +50,7 @@ class Page:
         its desa is in the context of every profile in it); its values must outlive it."""
         seen = {} if seen is None else seen
         parts = [salt, self.url, self.template, self.title, repr(self.crumbs), self.kind]
-        for name in sorted(self.context):
-            value = self.context[name]
+        for name, value in sorted(self.data.variables().items()):
             digest = seen.get(id(value))
             if digest is None:
                 text = value.__qualname__ if isfunction(value) else repr(value)
@@ -116,57 +113,51 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                     s.add(p)
     home = ("Beranda", "")
     as_of = datadict.latest_update(reg)
-    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES,
-              "zone_offsets": ZONE_OFFSETS}
     kecamatan_az = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
     pages = [
         Page("", "home.html", reg.settings.judul, kind="beranda",
-             context={**common, "stats": total, "kecamatan": kecamatan_az,
-                      "kec_stats": kec_stats, "kecamatan_url": urls.kecamatan}),
-        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
-             context=common),
+             data=pagedata.Home(total, kecamatan_az, kec_stats, urls.kecamatan)),
+        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info"),
         Page(urls.FINDER, "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
-             context={**common, "kecamatan": kecamatan_az, "kecamatan_url": urls.kecamatan}),
+             data=pagedata.Finder(kecamatan_az, urls.kecamatan)),
         Page(urls.NOT_FOUND, "404.html", "Halaman tidak ditemukan", kind="404"),
     ]
     for k in reg.region.kecamatan:
         crumbs = [home]
         pages.append(Page(urls.kecamatan(k), "kecamatan.html", f"Kecamatan {k.nama}", crumbs=crumbs,
                           kind="kecamatan",
-                          context={**common, "kec": k, "stats": kec_stats[k.kode],
-                                   "desa_az": sorted(k.desa, key=lambda d: (d.nama, d.kode)),
-                                   "desa_stats": desa_stats, "desa_url": urls.desa}))
+                          data=pagedata.KecamatanPage(
+                              k, kec_stats[k.kode], sorted(k.desa, key=lambda d: (d.nama, d.kode)),
+                              desa_stats, urls.desa)))
         kec_crumb = crumbs + [(f"Kecamatan {k.nama}", urls.kecamatan(k))]
         in_kec = [p for d in k.desa for p in by_desa.get(d.kode, [])]
         pages.append(Page(urls.visit_order(k), "urutan-kunjungan.html",
                           f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
                           kind="urutan-kunjungan",
-                          context={"kec": k, "sheets": visit_order(in_kec, as_of),
-                                   "posyandu_url": urls.posyandu}))
+                          data=pagedata.VisitOrder(k, visit_order(in_kec, as_of), urls.posyandu)))
         for d in k.desa:
             members = by_desa.get(d.kode, [])
             pages.append(Page(urls.desa(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
                               crumbs=kec_crumb, kind="desa",
-                              context={**common, "kec": k, "desa": d, "posyandu": members,
-                                       "stats": desa_stats[d.kode], "posyandu_url": urls.posyandu}))
+                              data=pagedata.DesaPage(k, d, members, desa_stats[d.kode],
+                                                     urls.posyandu)))
             desa_crumb = kec_crumb + [(d.label, urls.desa(d))]
             for p in members:
                 pages.append(Page(urls.posyandu(p), "posyandu.html",
                                   f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
-                                  context={**common, "p": p, "kec": k,
-                                           "ics": calendar.file_name(p),
-                                           "jsonld": json_ld(_posyandu_ld(p, k, reg))}))
+                                  data=pagedata.Profile(p, k, calendar.file_name(p),
+                                                        json_ld(_posyandu_ld(p, k, reg)))))
                 profile = reg.settings.base_url + urls.posyandu(p)
                 pages.append(Page(urls.poster(p), "poster.html",
                                   f"Poster {p.nama}, {d.label}",
                                   crumbs=desa_crumb + [(p.nama, urls.posyandu(p))], kind="poster",
-                                  context={**common, "p": p, "kec": k, "profile": profile,
-                                           "qr": qr.code(profile, f"Kode QR ke halaman {p.nama}")}))
+                                  data=pagedata.Poster(p, k, profile, qr.code(
+                                      profile, f"Kode QR ke halaman {p.nama}"))))
                 pages.append(Page(urls.visit_sheet(p), "kunjungan.html",
                                   f"Lembar kunjungan pembinaan {p.nama}, {d.label}",
                                   crumbs=desa_crumb + [(p.nama, urls.posyandu(p))],
-                                  kind="kunjungan", context={"kec": k, "sheet": visit_sheet(p, as_of),
-                                                             "spm_fields": SPM_FIELDS}))
+                                  kind="kunjungan",
+                                  data=pagedata.VisitSheetPage(k, visit_sheet(p, as_of))))
     return pages + open_data_pages(reg, home)
 
 
@@ -179,14 +170,14 @@ def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
     details = {k.kode: urls.kecamatan(k) for k in reg.region.kecamatan}  # from kualitas/
     pages = [
         Page(urls.OPEN_DATA, "data-terbuka.html", "Data terbuka", crumbs=[home], kind="info",
-             context={"files": datadict.FILES, "fields": datadict.CSV_FIELDS,
-                      "updated": updated, "total": len(reg.posyandu)}),
+             data=pagedata.OpenData(datadict.FILES, datadict.CSV_FIELDS, updated,
+                                    len(reg.posyandu))),
         Page(section[1], "kualitas.html", section[0], crumbs=[home], kind="kualitas",
-             context={"q": report, "details": details}),
+             data=pagedata.Quality(report, details)),
     ]
     pages += [Page(section[1] + details[row.kode], "kualitas-kecamatan.html",
                    f"Kualitas data Kecamatan {row.nama}", crumbs=[home, section],
-                   kind="kualitas", context={"part": report.part(row)})
+                   kind="kualitas", data=pagedata.QualityDetail(report.part(row)))
               for row in report.kecamatan]
     return pages
 
@@ -301,18 +292,15 @@ def national_pages(settings: Any, provinsi: list[Area], training: Training | Non
     shards = json.dumps([{"kode": p.kode, "nama": p.nama, "path": p.path,
                           "kabupaten": len(p.parts)} for p in provinsi],
                         ensure_ascii=False, separators=(",", ":"))
-    common = {"spm_fields": SPM_FIELDS, "statuses": REGISTRATION_STATUSES}
     pages = [
-        Page("", "nasional.html", settings.judul, kind="nasional",
-             context={**common, "total": total}),
-        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info",
-             context=common),
+        Page("", "nasional.html", settings.judul, kind="nasional", data=pagedata.National(total)),
+        Page(urls.SPM, "spm.html", "Enam bidang SPM di Posyandu", crumbs=[home], kind="info"),
         Page(urls.FINDER, "search.html", "Cari Posyandu", crumbs=[home], kind="cari",
-             context={**common, "shards": shards, "provinsi": provinsi}),
+             data=pagedata.NationalFinder(shards, provinsi)),
         Page(urls.NOT_FOUND, "404.html", "Halaman tidak ditemukan", kind="404"),
     ]
     pages += [Page(p.path, "provinsi.html", f"Provinsi {p.nama}", crumbs=[home], kind="provinsi",
-                   context={**common, "area": p}) for p in provinsi]
+                   data=pagedata.Provinsi(p)) for p in provinsi]
     if training:
         pages += training_pages(training, home)
     return pages
@@ -327,30 +315,30 @@ def training_pages(training: Training, home: tuple[str, str] = ("Beranda", ""),
     modules = training.modules
     rows = [(key, label, [m for m in modules if m.kurikulum.kelompok == key])
             for key, label in KELOMPOK.items()]
-    common = {"training": training, "audiences": AUDIENCES, "kelompok": KELOMPOK,
-              "directory": directory}
+    common = (training, AUDIENCES, KELOMPOK, directory)
     pages = [Page(urls.TRAINING, "curriculum.html", "Kurikulum pelatihan Tim Pembina Posyandu",
-                  crumbs=[home], kind="pelatihan", context={**common, "rows": rows})]
+                  crumbs=[home], kind="pelatihan", data=pagedata.Curriculum(*common, rows))]
     for i, m in enumerate(modules):
         pages.append(Page(urls.module(m.slug), "module.html", m.judul, crumbs=[home, section],
                           kind="modul",
-                          context={**common, "m": m,
-                                   "prev": modules[i - 1] if i > 0 else None,
-                                   "next": modules[i + 1] if i + 1 < len(modules) else None}))
+                          data=pagedata.Module(*common, m, modules[i - 1] if i > 0 else None,
+                                               modules[i + 1] if i + 1 < len(modules) else None)))
     pages.append(Page(urls.TRAINING_SEARCH, "training_search.html", "Cari materi pelatihan",
-                      crumbs=[home, section], kind="cari-pelatihan", context=common))
+                      crumbs=[home, section], kind="cari-pelatihan",
+                      data=pagedata.TrainingPage(*common)))
     if training.glossary:
         pages.append(Page(urls.GLOSSARY, "glossary.html", training.glossary.judul,
                           crumbs=[home, section], kind="istilah",
-                          context={**common, "glossary": training.glossary}))
+                          data=pagedata.Glossary(*common, training.glossary)))
     pages += [Page(urls.module(t.key), "tes.html", t.judul, crumbs=[home, section], kind="tes",
-                   context={**common, "tes": t}) for t in TESTS]
+                   data=pagedata.Test(*common, t)) for t in TESTS]
     pages.append(Page(urls.RESULTS, "hasil.html", "Hasil belajar",
-                      crumbs=[home, section], kind="hasil", context={**common, "tests": TESTS}))
+                      crumbs=[home, section], kind="hasil",
+                      data=pagedata.Results(*common, TESTS)))
     pages.append(Page(urls.HANDBOOK, "handbook.html", "Buku pegangan (cetak)",
                       crumbs=[home, section], kind="cetak",
-                      context={**common, "modules": [(m, prefix_ids(m.html, f"m{m.urutan}-"))
-                                                     for m in modules]}))
+                      data=pagedata.Handbook(*common, [(m, prefix_ids(m.html, f"m{m.urutan}-"))
+                                                       for m in modules])))
     return pages
 
 

@@ -17,6 +17,7 @@ from jinja2 import (
 
 from .context import SiteContext
 from .i18n import Message, _
+from .models import REGISTRATION_STATUSES, SPM_FIELDS, ZONE_OFFSETS
 from .plan import Page
 from .problems import Problems
 
@@ -64,6 +65,8 @@ def environment(templates: Path) -> Environment:
                       keep_trailing_newline=True)
     env.filters["tanggal"] = tanggal
     env.filters["angka"] = angka
+    env.globals.update(spm_fields=SPM_FIELDS, statuses=REGISTRATION_STATUSES,
+                       zone_offsets=ZONE_OFFSETS)  # the same for every page
     return env
 
 
@@ -73,7 +76,7 @@ def render(env: Environment, page: Page, site: SiteContext, problems: Problems,
     try:
         template = env.get_template(page.template)
         root = site.base_path if page.kind == "404" else page.root
-        return template.render(site=site, page=page, root=root, **page.context)
+        return template.render(site=site, page=page, root=root, **page.data.variables())
     except TemplateSyntaxError as exc:
         problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,
                      "(template)",
