@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from training_content import make_content
 
+from generator import pagedata
 from generator.models import (
     SPM_FIELDS,
     Desa,
@@ -94,28 +95,29 @@ def test_titles_crumbs_and_context_of_a_profile(pages: list[Page]):
     assert profile.title == "Posyandu Melati, Kelurahan Handil Baru"
     assert profile.crumbs == [("Beranda", ""), ("Kecamatan Samboja", "kecamatan/samboja-640213/"),
                               ("Kelurahan Handil Baru", "desa/handil-baru-6402131012/")]
-    assert profile.template == "posyandu.html" and profile.context["p"] is REGISTRY.posyandu[0]
+    assert profile.template == "posyandu.html" and isinstance(profile.data, pagedata.Profile)
+    assert profile.data.p is REGISTRY.posyandu[0]
     poster = by_url["posyandu/samboja-handil-baru-melati-2/poster/"]
-    assert poster.context["profile"] == "https://example.org/p/posyandu/samboja-handil-baru-melati-2/"
+    assert poster.data.profile == "https://example.org/p/posyandu/samboja-handil-baru-melati-2/"
     desa = by_url["desa/handil-baru-6402131012/"]
-    assert [p.id for p in desa.context["posyandu"]] == [
+    assert [p.id for p in desa.data.posyandu] == [
         "samboja-handil-baru-anggrek", "samboja-handil-baru-melati", "samboja-handil-baru-melati-2"]
-    assert by_url["desa/tani-bhakti-6402132001/"].context["posyandu"] == []
+    assert by_url["desa/tani-bhakti-6402132001/"].data.posyandu == []
 
 
 def test_statistics_of_home_kecamatan_and_desa(pages: list[Page]):
     by_url = {p.url: p for p in pages}
-    home = by_url[""].context["stats"]
+    home = by_url[""].data.stats
     assert (home.total, home.registered, dict(home.spm)) == (3, 2, {"kesehatan": 1})
     assert home.percent(home.registered) == 66.7
-    assert by_url["kecamatan/samboja-640213/"].context["stats"].total == 3
-    assert by_url["kecamatan/samboja-640213/"].context["desa_stats"][TANI.kode].total == 0
+    assert by_url["kecamatan/samboja-640213/"].data.stats.total == 3
+    assert by_url["kecamatan/samboja-640213/"].data.desa_stats[TANI.kode].total == 0
     assert Stats().percent(0) == 0.0
 
 
 def test_the_profile_describes_the_posyandu_as_json_ld(pages: list[Page]):
     data = json.loads(str({p.url: p for p in pages}["posyandu/samboja-handil-baru-anggrek/"]
-                          .context["jsonld"]))
+                          .data.jsonld))
     assert data["@type"] == "CivicStructure" and data["identifier"] == "samboja-handil-baru-anggrek"
     assert data["address"]["addressRegion"] == ("Kecamatan Samboja, Kabupaten Kutai Kartanegara, "
                                                 "Kalimantan Timur")
@@ -132,16 +134,22 @@ def test_output_file_and_way_back_to_the_root():
     assert (Page("404.html", "t", "x").output, Page("404.html", "t", "x").root) == ("404.html", "")
 
 
+@dataclasses.dataclass(frozen=True)
+class Numbers(pagedata.PageData):
+    n: list[int]
+
+
 def test_fingerprint_changes_with_every_input_of_the_page():
-    page = Page("a/", "t.html", "Judul", context={"n": [1, 2]}, crumbs=[("Beranda", "")])
-    same = Page("a/", "t.html", "Judul", context={"n": [1, 2]}, crumbs=[("Beranda", "")])
+    page = Page("a/", "t.html", "Judul", data=Numbers([1, 2]), crumbs=[("Beranda", "")])
+    same = Page("a/", "t.html", "Judul", data=Numbers([1, 2]), crumbs=[("Beranda", "")])
     assert page.fingerprint("salt") == same.fingerprint("salt") == page.fingerprint("salt", {})
     others = [page.fingerprint("other salt"),
               dataclasses.replace(page, title="Lain").fingerprint("salt"),
-              dataclasses.replace(page, context={"n": [1, 3]}).fingerprint("salt"),
+              dataclasses.replace(page, data=Numbers([1, 3])).fingerprint("salt"),
               dataclasses.replace(page, crumbs=[]).fingerprint("salt"),
               dataclasses.replace(page, template="u.html").fingerprint("salt")]
-    assert len({page.fingerprint("salt"), *others}) == 6
+    others.append(Page("a/", "t.html", "Judul").fingerprint("salt"))  # no variables at all
+    assert len({page.fingerprint("salt"), *others}) == 7
 
 
 def test_json_ld_cannot_close_its_script_element():
@@ -167,9 +175,9 @@ def test_the_pages_of_a_tiny_curriculum(tmp_path: Path):
         ("pelatihan/tes-awal/", "tes"), ("pelatihan/tes-akhir/", "tes"),
         ("pelatihan/hasil-belajar/", "hasil"), ("pelatihan/cetak/", "cetak")]
     first, second = pages[1], pages[2]
-    assert (first.context["prev"], first.context["next"]) == (None, second.context["m"])
+    assert (first.data.prev, first.data.next) == (None, second.data.m)
     assert first.crumbs == [("Beranda", ""), ("Pelatihan", "pelatihan/")]
-    assert 'id="m1-bagian-pertama"' in str(pages[-1].context["modules"][0][1])
+    assert 'id="m1-bagian-pertama"' in str(pages[-1].data.modules[0][1])
 
 
 def summary(kode: str, nama: str, provinsi: tuple[str, str], posyandu: int, terdaftar: int,
