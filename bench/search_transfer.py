@@ -3,9 +3,7 @@ from opening a search page to seeing the first results.
 
 Usage:
     python bench/search_transfer.py SITE BASE_PATH PAGE QUERY [PAGE QUERY ...]
-    e.g. python bench/search_transfer.py site /posyandu/ cari/ Melati
-         python bench/search_transfer.py bench/out/national-300000/generator-full-site \\
-             /posyandu/ "cari/?wilayah=64" Melati "cari/?wilayah=" Melati
+    e.g. python bench/search_transfer.py site /posyandu/ pelatihan/cari/ posyandu
 
 SITE is served on 127.0.0.1 under BASE_PATH (as Python's http.server does: no compression, so
 the figures are an upper bound for hosts that gzip JavaScript and WebAssembly). Prints, per

@@ -79,6 +79,17 @@ def serve(site: Path, tmp: Path, base_path: str = BASE_PATH) -> tuple[ThreadingH
 
 
 @contextmanager
+def served(site: Path, tmp: Path, base_path: str = BASE_PATH) -> Iterator[str]:
+    """``site`` served under ``base_path`` while the block runs; gives the site's URL."""
+    server, url = serve(site, tmp, base_path)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def cached_training(browser, site: Path, tmp: Path, first: str, files: int) -> Iterator[tuple]:
     """Serve ``site``, open ``first`` (below the site URL) in a fresh browser context and wait
     until the training service worker has cached at least ``files`` files; yields the context,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, html_pages, serve, soup
+from helpers import ROOT, html_pages, served, soup
 from playwright.sync_api import Page, expect
 
 from generator import links
@@ -19,7 +19,7 @@ UNITS = ROOT / "tests" / "fixtures" / "nasional"
 BASE_PATH = "/posyandu-nasional/"
 KUKAR = "kalimantan-timur-64/kutai-kartanegara-6402/"
 BOGOR = "jawa-barat-32/bogor-3201/"
-RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"
+RESULT_LINK = "#hasil li a.card-title"
 
 
 def generator(*args: object) -> subprocess.CompletedProcess:
@@ -113,10 +113,8 @@ def assert_same_tree(a: Path, b: Path) -> None:
 
 @pytest.fixture(scope="module")
 def national_url(assembled: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server, url = serve(assembled, tmp_path_factory.mktemp("serve-national"), BASE_PATH)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(assembled, tmp_path_factory.mktemp("serve-national"), BASE_PATH) as url:
+        yield url
 
 
 @pytest.mark.parametrize("name, kabupaten", [("Anggrek Kencana", "Kutai Kartanegara"),
@@ -128,26 +126,26 @@ def test_one_search_box_finds_a_posyandu_of_each_shard(page: Page, national_url:
     page.goto(national_url)
     page.get_by_label("Cari Posyandu menurut nama").fill(name)
     page.get_by_role("button", name="Cari", exact=True).click()
-    expect(page.locator("#cari-cakupan")).to_contain_text("seluruh Indonesia: 2 provinsi")
+    expect(page.locator("#wilayah")).to_have_value("")  # the whole country
     found = page.locator(RESULT_LINK, has_text=f"Posyandu {name}").first
     expect(found).to_be_visible()
     titles = page.locator(RESULT_LINK).all_inner_texts()
     assert any(t.startswith(f"Posyandu {name}") for t in titles[:3]), titles
-    indexes = {u.split(BASE_PATH, 1)[1].split("pagefind/")[0] for u in requested
-               if "/pagefind/" in u and "pagefind-ui" not in u}
-    assert indexes == {"", "jawa-barat-32/", "kalimantan-timur-64/"}, indexes  # one per provinsi
+    manifests = {u.split(BASE_PATH, 1)[1] for u in requested if u.endswith("cari-indeks/indeks.json")}
+    assert manifests == {"jawa-barat-32/cari-indeks/indeks.json",
+                         "kalimantan-timur-64/cari-indeks/indeks.json"}  # one per provinsi
     found.click()
     expect(page.locator("h1")).to_have_text(f"Posyandu {name}")
     expect(page.locator("nav.crumbs")).to_contain_text(kabupaten)
 
 
-def test_search_in_one_provinsi_loads_only_its_shards(page: Page, national_url: str):
+def test_search_in_one_provinsi_loads_only_its_lookup(page: Page, national_url: str):
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
-    page.goto(national_url + "cari/?wilayah=32&q=Posyandu")
-    expect(page.locator("#cari-cakupan")).to_contain_text("Provinsi Jawa Barat: 1 provinsi")
+    page.goto(national_url + "cari/?wilayah=32&q=Kenanga")
+    expect(page.locator("#wilayah")).to_have_value("32")
     expect(page.locator(RESULT_LINK).first).to_contain_text("Posyandu Kenanga Biru")
-    assert any("/jawa-barat-32/pagefind/" in u for u in requested)
+    assert any("/jawa-barat-32/cari-indeks/" in u for u in requested)
     assert not any("/kalimantan-timur-64/" in u for u in requested), requested
 
 

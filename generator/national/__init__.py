@@ -3,9 +3,9 @@
 Each kabupaten is a complete site of its own (pages, open data, its own Pagefind index) built
 into ``<provinsi>/<kabupaten>/`` of the output; kabupaten are built in parallel, and one whose
 inputs did not change since its last build is not built again. The top of the site (national
-home, one page per provinsi, training, and a search page that queries the kabupaten indexes
-together through Pagefind's ``mergeIndex``) is made from each kabupaten's
-``data/ringkasan.json``, so shards built on different machines (``--only 64``) can be assembled
+home, one page per provinsi, training, and a search page) is made from each kabupaten's
+``data/ringkasan.json``, and each provinsi's lookup by name (provinsi_finder.py) from its
+kabupaten's finder indexes, so shards built on different machines (``--only 64``) can be assembled
 later (``assemble``).
 
 Layout of ``--units DIR``: ``DIR/config.yaml`` (judul, deskripsi, base_url, data_contoh) and one

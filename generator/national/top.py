@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .. import export, urls
+from .. import export, provinsi_finder, search, urls
 from ..build import Options, Publication, exclusive, publish
 from ..cache import CacheDir, write_atomically
 from ..context import SiteContext
@@ -20,7 +20,6 @@ from ..problems import BuildError, Problems
 from ..qr import QrCache
 from ..training import load_training
 from .folders import swap_folder
-from .provinsi_search import provinsi_indexes
 from .shards import summaries
 from .units import read_settings
 
@@ -50,11 +49,11 @@ def build_top(root: Path, opts: Options) -> int:
     shards = tuple(k["path"] for k in kabupaten)
     try:
         with exclusive(top_opts):
-            publish(top_opts, Publication(site, pages, training, None, None, shards, shards),
+            publish(top_opts, Publication(site, pages, training, None, search.TRAINING_GLOB, shards,
+                                          shards),
                     QrCache(None))
         _copy_top(top, opts.out, cache)
-        if opts.search:
-            provinsi_indexes(opts.out, provinsi, cache)
+        provinsi_finder.write(opts.out, provinsi, cache)
     finally:
         if not opts.cache and cache.folder:
             shutil.rmtree(cache.folder, ignore_errors=True)
