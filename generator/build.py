@@ -1,11 +1,13 @@
 """The build of one kabupaten's site, as a short sequence of named steps.
 
 ``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
-then ``publish`` them: ``render_pages``, ``copy_assets``, ``start_search_index`` (Pagefind, in
-the background), ``write_training_files`` (handbook PDF, service worker), ``write_open_data``,
-``write_site_files`` (sitemap, robots.txt, _headers), the search index finished,
-``check_links``, and the staging folder committed in place of the output (write.py). The top
-of a national site (national/) publishes its own pages through the same ``publish``.
+then ``publish`` them: ``render_pages``, ``copy_assets``, ``write_open_data``,
+``write_site_files`` (sitemap, robots.txt, _headers), what the staging folder held before and
+this build did not make pruned (write.py: the spare), ``start_search_index`` (Pagefind, in the
+background), ``write_training_files`` (handbook PDF, service worker), the search index
+finished, ``check_links``, and the staging folder committed in place of the output
+(write.py). The top of a national site (national/) publishes its own pages through the same
+``publish``.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ from .problems import BuildError, Problems
 from .progress import Progress
 from .qr import QrCache
 from .registry_file import read_registry
+from .render import Environments
 from .training import Training, load_training
 from .write import Staging
 
@@ -75,6 +78,8 @@ class Options:
     locked_by_caller: bool = False
     start_method: str = "fork"  # how page workers start; "spawn" proves nothing is inherited
     lang: str = DEFAULT  # the language of what the build prints (generator/i18n.py)
+    # template environments kept between builds of one process (the preview); None: made anew
+    environments: Environments | None = None
 
     @property
     def cache_dir(self) -> CacheDir:
@@ -204,20 +209,21 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
     try:
         render_pages(opts, pub, salt, qr, staging, progress, known.data)
         copy_assets(opts.templates, pub.training, staging)
+        if pub.registry:
+            write_open_data(staging, pub.registry, salt)
+        write_site_files(pub, staging)
+        staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
         try:
             write_training_files(opts.cache_dir, pub, staging, problems)
-            if pub.registry:
-                write_open_data(staging, pub.registry, salt)
-            write_site_files(pub, staging)
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
         check_links(opts, pub, staging, known.data, problems)
         staging.commit()
         known.save(set(staging.digests.values()))
-    except BaseException:
-        staging.discard()
+    except BaseException as exc:
+        staging.discard(recorded=isinstance(exc, BuildError))
         raise
     finally:
         progress.done()
@@ -227,7 +233,8 @@ def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, stagin
                  progress: Progress, known: dict[str, tuple]) -> None:
     """Render every page (reusing those whose inputs did not change); raises BuildError."""
     job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
-    problems = pool.render_pages(job, opts.jobs, progress, known, opts.start_method)
+    problems = pool.render_pages(job, opts.jobs, progress, known, opts.start_method,
+                                 opts.environments)
     if problems:
         raise BuildError(problems)
 
@@ -282,7 +289,7 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[s
     with every broken one."""
     outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
     links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name, outside, known,
-                      staging.digests)
+                      links.Built(staging.files(), staging.digests))
     if problems:
         raise BuildError(problems)
 

@@ -84,6 +84,20 @@ class CacheDir:
         """``out`` as real_path gives it (the same output by every name)."""
         return self._file(f"manifest-{_short(str(out))}.json")
 
+    def spare(self, out: Path) -> tuple[Path, Path] | None:
+        """The spare of ``out`` (as real_path gives it): its folder and its manifest."""
+        return self._spare(_short(str(out)))
+
+    def spares(self) -> list[tuple[Path, Path]]:
+        """The folder and manifest of every spare kept here."""
+        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.json")
+                       ) if self.folder else []
+        return [pair for pair in map(self._spare, names) if pair]
+
+    def _spare(self, name: str) -> tuple[Path, Path] | None:
+        folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.json")
+        return (folder, manifest) if folder and manifest else None
+
     def handbook(self, key: str) -> Path | None:
         return self._file(f"handbook-{key[:20]}.pdf")
 

@@ -17,6 +17,11 @@ MARKER_TEXT = ("This folder is written by the Posyandu site generator (python -m
                " and replaced on every build.\n")
 
 
+def build_marker(ident: str) -> str:
+    """The marker file's text in the site of the build ``ident`` (a digest of its files)."""
+    return f"{MARKER_TEXT}build {ident}\n"
+
+
 def real_path(path: Path) -> Path:
     """``path`` with symbolic links resolved as far as they go (a link loop is left as it is,
     for the reader of that input to report)."""

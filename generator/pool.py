@@ -26,11 +26,15 @@ from .plan import Page
 from .problems import Problem, Problems
 from .progress import Progress
 from .qr import QrCache
-from .render import environment, render
+from .render import Environments, environment, render
 from .write import Staging
 
 CHUNK = 250  # pages per task
 PARALLEL_FROM = 1000  # fewer pages are rendered in this process: a pool costs more than it saves
+# A rebuild renders here while at most this share of a chunk's pages changed (a pool of fresh
+# workers, each compiling the templates again, costs more than a few pages), and hands the
+# chunks left to the pool once more did.
+PARALLEL_SHARE = 0.2
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Done:
     problems: list[Problem] = field(default_factory=list)
     links: dict[str, tuple] = field(default_factory=dict)  # digest -> links.page_links
     qr: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered, not reused
 
 
 @dataclass
@@ -88,24 +93,31 @@ def workers(jobs: int, method: str = "fork", initializer: Callable[..., None] = 
 
 
 def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
-                 method: str = "fork") -> Problems:
+                 method: str = "fork", kept: Environments | None = None) -> Problems:
     """Render every page of ``job`` into its staging folder, ``jobs`` processes at once
     (started by ``method``: fork, or spawn); ``known`` (digest -> links of a page) gains the
-    pages rendered. Returns the problems."""
+    pages rendered; pages rendered in this process use the template environment ``kept``
+    between builds, if given. Returns the problems."""
     chunks = [range(i, min(i + CHUNK, len(job.pages))) for i in range(0, len(job.pages), CHUNK)]
     problems = Problems()
-    if jobs > 1 and len(job.pages) >= PARALLEL_FROM:
+    merged = 0
+    parallel = jobs > 1 and len(job.pages) >= PARALLEL_FROM
+    if not parallel or job.staging.previous:  # a small site, or a rebuild: here first
+        env, seen = kept.get(job.templates) if kept else environment(job.templates), dict[int, str]()
+        while chunks:
+            done = render_chunk(job, env, chunks.pop(0), seen)
+            merged = _merge([done], job, problems, progress, known, merged)
+            if parallel and done.rendered > PARALLEL_SHARE * CHUNK:
+                break
+    if chunks:
         with workers(jobs, method, _start, (job,)) as pool:
-            _merge(pool.map(_chunk, chunks), job, problems, progress, known)
-    else:
-        env = environment(job.templates)
-        _merge((render_chunk(job, env, c) for c in chunks), job, problems, progress, known)
+            _merge(pool.map(_chunk, chunks), job, problems, progress, known, merged)
     return problems
 
 
 def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Progress,
-           known: dict[str, tuple]) -> None:
-    done_pages = 0
+           known: dict[str, tuple], done_pages: int = 0) -> int:
+    """Take in what chunks gave; returns the number of pages done (``done_pages`` before)."""
     for done in results:
         job.staging.record(done.files)
         problems.items.extend(done.problems)
@@ -113,6 +125,7 @@ def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Prog
         job.qr.absorb(done.qr)
         done_pages += len(done.files) + len(done.problems)
         progress.update(_("rendering"), min(done_pages, len(job.pages)), len(job.pages))
+    return done_pages
 
 
 def _chunk(indices: range) -> Done:
@@ -121,11 +134,13 @@ def _chunk(indices: range) -> Done:
     return render_chunk(_worker.job, _worker.env, indices)
 
 
-def render_chunk(job: Job, env: Environment, indices: range) -> Done:
-    """Render (or reuse) the pages at ``indices`` of ``job``."""
+def render_chunk(job: Job, env: Environment, indices: range,
+                 seen: dict[int, str] | None = None) -> Done:
+    """Render (or reuse) the pages at ``indices`` of ``job``; ``seen`` keeps the digests of
+    shared context values (job.pages holds them) from chunk to chunk."""
     done, problems = Done(), Problems()
     job.qr.made = {}
-    seen: dict[int, str] = {}  # digests of shared context values (job.pages holds them)
+    seen = {} if seen is None else seen
     for i in indices:
         page = job.pages[i]
         key = page.fingerprint(job.salt, seen)
@@ -135,6 +150,7 @@ def render_chunk(job: Job, env: Environment, indices: range) -> Done:
                 continue
             job.staging.write(page.output, html, key)
             done.links[job.staging.digests[page.output]] = links.page_links(html)
+            done.rendered += 1
         done.files.append((page.output, job.staging.digests[page.output], key))
     done.problems, done.qr = problems.items, job.qr.made
     return done

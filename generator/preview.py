@@ -23,6 +23,7 @@ import watchfiles
 from .build import Options, build
 from .i18n import Message, Number, _, as_message
 from .problems import BuildError, Problem
+from .render import Environments
 
 PREFIX = "/__preview/"
 RELOAD_JS = """// Preview only: reload the page when the site was rebuilt (or its build failed).
@@ -262,7 +263,7 @@ def _interrupt(_signum: int, _frame: object) -> None:
 def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = None) -> int:
     """Serve on 127.0.0.1:``port``, build, and rebuild on every save until Ctrl+C or ``stop``.
     Returns 0, or 1 when the port cannot be used."""
-    opts = replace(opts, base_url=f"http://127.0.0.1:{port}/")
+    opts = replace(opts, base_url=f"http://127.0.0.1:{port}/", environments=Environments())
     state = State(opts.lang)
     handler = type("PreviewHandler", (Handler,), {"state": state})
     try:

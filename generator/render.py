@@ -70,6 +70,22 @@ def environment(templates: Path) -> Environment:
     return env
 
 
+class Environments:
+    """Template environments kept from one build to the next in one process (the preview):
+    each template is compiled once, and again only when its file changed (Jinja compares the
+    file's modification time on every use)."""
+
+    def __init__(self) -> None:
+        self._made: dict[Path, Environment] = {}
+
+    def get(self, templates: Path) -> Environment:
+        """The environment of the folder ``templates``."""
+        folder = templates.resolve()
+        if folder not in self._made:
+            self._made[folder] = environment(templates)
+        return self._made[folder]
+
+
 def render(env: Environment, page: Page, site: SiteContext, problems: Problems,
            templates: Path) -> str | None:
     """Render one page; a template error becomes a problem naming the template and line."""

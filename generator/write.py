@@ -2,7 +2,9 @@
 
 A file whose bytes are the same as in the previous build is hard-linked from the previous
 output instead of written again (creating files is the slow part of a build on many disks).
-The previous output's digests come from a manifest kept in the cache folder.
+The previous output's digests come from a manifest kept in the cache folder. With a cache, the
+output a commit replaces is kept as the spare (generator.spare) and becomes the next build's
+staging folder: only the files that differ from it are written, linked or removed.
 """
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ import ctypes
 import hashlib
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .cache import CacheDir, write_atomically
-from .output import MARKER, MARKER_TEXT, real_path
+from .output import MARKER, build_marker, real_path
+from .spare import TREES, Spare
 
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
 _AT_FDCWD = -100
@@ -31,14 +35,22 @@ class Staging:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         _recover(self.out)
         self.dir = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
-        self.dir.mkdir()
-        self.manifest = self.manifest_path(self.out, CacheDir(cache))
+        self.cache = CacheDir(cache)
+        self.manifest = self.manifest_path(self.out, self.cache)
         previous = self._read_manifest()
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
+        self.previous_id = str(previous.get("id", ""))
+        spare = self.cache.spare(self.out)
+        self.spare = Spare(*spare, self.out) if spare else None
+        # the files staging holds before this build writes any (those of the spare), by digest
+        self.present: dict[str, str] = self.spare.adopt(self.dir) if self.spare else {}
+        if not self.present:
+            self.dir.mkdir()
         self.digests: dict[str, str] = {}
         self.keys: dict[str, str] = {}
-        self.folders: set[Path] = set()  # folders of staging made (or found) by this process
+        # folders of staging (relative to it) made or found by this process
+        self.folders: set[str] = {posixpath.dirname(rel) for rel in self.present}
 
     @staticmethod
     def manifest_path(out: Path, cache: CacheDir) -> Path | None:
@@ -56,7 +68,7 @@ class Staging:
             marker = (self.out / MARKER).read_text(encoding="utf-8")
         except (OSError, ValueError):
             return {}
-        if not isinstance(manifest, dict) or marker != _marker(manifest.get("id", "")):
+        if not isinstance(manifest, dict) or marker != build_marker(manifest.get("id", "")):
             return {}
         return manifest
 
@@ -65,12 +77,11 @@ class Staging:
         digest = self.previous.get(rel)
         if digest is None or self.previous_keys.get(rel) != key:
             return False
-        target = self.dir / rel
-        self._folder(target.parent)
-        try:
-            os.link(self.out / rel, target)
-        except OSError:
-            return False
+        if self.present.get(rel) != digest:
+            try:
+                self._put(rel, lambda target: os.link(self.out / rel, target))
+            except OSError:
+                return False
         self.digests[rel], self.keys[rel] = digest, key
         return True
 
@@ -81,25 +92,81 @@ class Staging:
         replacement (as Pelican's writer refuses to overwrite what it wrote)."""
         if rel in self.digests:
             raise ValueError(f"{rel} was already written by this build")
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        target = self.dir / rel
-        self._folder(target.parent)
-        target.unlink(missing_ok=True)  # never write through a link into the previous output
-        digest = hashlib.sha256(data).hexdigest()
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        digest = hashlib.sha256(content).hexdigest()
         self.digests[rel] = digest
         if key:
             self.keys[rel] = key
+        if self.present.get(rel) == digest:
+            return  # the spare holds these bytes already
         old = self.out / rel
-        if self.previous.get(rel) == digest and self._link(old, target, len(data)):
-            return
-        target.write_bytes(data)
 
-    def _folder(self, folder: Path) -> None:
-        """Make ``folder`` in staging unless this process made it already (one mkdir per
-        folder, not per file)."""
+        def make(target: Path) -> None:
+            if not (self.previous.get(rel) == digest and self._link(old, target, len(content))):
+                target.write_bytes(content)
+
+        self._put(rel, make)
+
+    def _put(self, rel: str, make: Callable[[Path], None]) -> None:
+        """Let ``make`` create the file ``rel`` of staging. A file the spare holds there is a
+        hard link shared with the live site: it is replaced by a new file, never written
+        through."""
+        target = self.dir / rel
+        try:
+            self._folder(posixpath.dirname(rel))
+        except (FileExistsError, NotADirectoryError):  # the spare has a file there
+            self._clear(rel)
+            self._folder(posixpath.dirname(rel))
+        if target.is_dir():  # the spare has a folder where this file goes
+            self._clear(rel)
+        if rel not in self.present:
+            make(target)
+            return
+        fresh = target.with_name(f".{target.name}.new")
+        fresh.unlink(missing_ok=True)
+        make(fresh)
+        os.replace(fresh, target)
+
+    def _clear(self, rel: str) -> None:
+        """Make room for the file ``rel`` where the spare (two builds old) has a file in place
+        of one of its folders, or a folder in its place."""
+        parts = rel.split("/")
+        for above in ("/".join(parts[:i]) for i in range(1, len(parts))):
+            if above in self.present:
+                (self.dir / above).unlink()
+                del self.present[above]
+        if (self.dir / rel).is_dir():
+            shutil.rmtree(self.dir / rel)
+            inside = rel + "/"
+            self.present = {k: v for k, v in self.present.items() if not k.startswith(inside)}
+            self.folders = {f for f in self.folders if f != rel and not f.startswith(inside)}
+
+    def prune(self) -> None:
+        """Remove the files of the spare that this build did not make, and the folders left
+        empty: called once every file made from the inputs is written, before anything reads
+        the staging folder as a whole (the search index, the service worker, the link check).
+        A file written after it is made anew (linked from the output when unchanged)."""
+        stale = sorted(set(self.present) - set(self.digests))
+        folders: set[str] = set()
+        for rel in stale:
+            (self.dir / rel).unlink(missing_ok=True)
+            del self.present[rel]
+            folder = posixpath.dirname(rel)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(self.dir / folder)  # only when empty
+            except OSError:
+                continue
+            self.folders.discard(folder)
+
+    def _folder(self, folder: str) -> None:
+        """Make ``folder`` (relative) in staging unless this process made or found it already
+        (one mkdir per folder, not per file)."""
         if folder not in self.folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            (self.dir / folder).mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
 
     @staticmethod
@@ -124,11 +191,19 @@ class Staging:
         before = {k: v for k, v in self.previous.items() if selected(k)}
         return bool(now) and now == before
 
+    def files(self) -> frozenset[str]:
+        """Every file in staging: those written or reused, and those of the folders made whole
+        by a tool (the search index)."""
+        trees = {path.relative_to(self.dir).as_posix() for tree in TREES
+                 for path in (self.dir / tree).rglob("*") if path.is_file()}
+        return frozenset(self.digests.keys() | trees)
+
     def reuse_tree(self, rel: str) -> bool:
         """Link a whole folder of the previous output (e.g. the search index) into staging."""
         source = self.out / rel
         if not source.is_dir():
             return False
+        shutil.rmtree(self.dir / rel, ignore_errors=True)
         for path in sorted(source.rglob("*")):
             if path.is_file():
                 target = self.dir / rel / path.relative_to(source)
@@ -149,22 +224,42 @@ class Staging:
         the build by a digest of its files, which the marker file inside the new output repeats;
         the folders are then exchanged in one atomic rename. A kill before the exchange leaves
         the old output with a marker the manifest does not match (so the next build trusts
-        nothing of it); a kill after it leaves the new output and its manifest."""
-        ident = hashlib.sha256(json.dumps(self.digests, sort_keys=True).encode()).hexdigest()
-        (self.dir / MARKER).write_text(_marker(ident), encoding="utf-8")
+        nothing of it); a kill after it leaves the new output and its manifest. The replaced
+        output becomes the spare (or is removed when its manifest was not trusted)."""
+        self.prune()
+        ident = self._mark(self.digests)
         if self.manifest:
             write_atomically(self.manifest, json.dumps(
                 {"id": ident, "files": self.digests, "keys": self.keys},
                 sort_keys=True).encode("utf-8"))
-        replace_folder(self.dir, self.out)
+        replaced = exchange_folder(self.dir, self.out)
+        if replaced and self.spare:
+            self.spare.keep(replaced, self.previous_id, self.previous)
+            for folder, manifest in self.cache.spares():  # those of outputs removed since
+                if manifest != self.spare.manifest:
+                    Spare(folder, manifest, self.out).drop_if_orphaned()
+        elif replaced:
+            shutil.rmtree(replaced, ignore_errors=True)
 
-    def discard(self) -> None:
-        """Remove the staging folder; the previous output stays as it was."""
-        shutil.rmtree(self.dir, ignore_errors=True)
+    def discard(self, recorded: bool = False) -> None:
+        """Give up the staging folder; the previous output stays as it was. ``recorded``: the
+        build stopped at problems of its input, with every file it put into staging recorded,
+        so the folder is kept as the spare (a template error in the preview does not cost the
+        next build its spare); otherwise it is removed."""
+        if not (recorded and self.spare and self.spare.usable):
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return
+        files = {**self.present, **self.digests}
+        self.spare.keep(self.dir, self._mark(files), files)
 
-
-def _marker(ident: str) -> str:
-    return f"{MARKER_TEXT}build {ident}\n"
+    def _mark(self, files: dict[str, str]) -> str:
+        """Write the marker of staging naming the build of ``files`` by their digest; returns
+        that build's id."""
+        ident = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        marker = self.dir / MARKER
+        marker.unlink(missing_ok=True)  # a spare's marker: never written through
+        marker.write_text(build_marker(ident), encoding="utf-8")
+        return ident
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -182,19 +277,27 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(errno, os.strerror(errno), str(b))
 
 
-def replace_folder(source: Path, target: Path) -> None:
-    """Put the folder ``source`` in place of ``target`` and remove the old one. Where the
-    folders cannot be exchanged atomically, ``target`` is missing for the instant between two
-    renames; a kill there is undone by the next build (``_recover``)."""
+def exchange_folder(source: Path, target: Path) -> Path | None:
+    """Put the folder ``source`` in place of ``target``; returns where the old ``target`` is
+    now (None: there was none). Where the folders cannot be exchanged atomically, ``target``
+    is missing for the instant between two renames; a kill there is undone by the next build
+    (``_recover``)."""
     if not target.exists():
         source.rename(target)
-        return
-    if not _exchange(source, target):
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        target.rename(old)
-        source.rename(target)
-        source = old
-    shutil.rmtree(source, ignore_errors=True)
+        return None
+    if _exchange(source, target):
+        return source
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    target.rename(old)
+    source.rename(target)
+    return old
+
+
+def replace_folder(source: Path, target: Path) -> None:
+    """Put the folder ``source`` in place of ``target`` and remove the old one."""
+    replaced = exchange_folder(source, target)
+    if replaced:
+        shutil.rmtree(replaced, ignore_errors=True)
 
 
 def _recover(out: Path) -> None:

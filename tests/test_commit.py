@@ -103,10 +103,12 @@ def test_an_output_that_would_replace_an_input_is_refused(tmp_path: Path, out_na
     assert tree(project) == before, "nothing was changed"
 
 
-def _killed_builds() -> list[int]:
-    """Kill points: every step of writing the manifest and exchanging the folders, then some
-    while the old folder is removed."""
-    return [*range(1, 13), 40, 200]
+def _killed_builds() -> list[str]:
+    """Kill points: every step of the commit (the marker, the manifest, the exchange, the
+    replaced tree kept as the spare, with its manifest), and, counted from the start of
+    staging, every step of taking the spare and bringing it up to date (written, linked and
+    pruned files) before the commit."""
+    return [*(str(n) for n in range(1, 21)), *(f"staging:{n}" for n in range(1, 17))]
 
 
 @pytest.mark.slow
@@ -121,19 +123,57 @@ def test_a_kill_at_any_step_of_the_commit_then_the_next_build_equals_a_cold_one(
                    tmp_path).wait() == 0
         cold[name] = tree(tmp_path / f"cold-{name}")
     out, cache = tmp_path / "site", tmp_path / "cache"
+
+    def build(source: Path, expected: str) -> None:
+        data.write_bytes(source.read_bytes())
+        again = run(command(out, data, cache), tmp_path)
+        assert again.wait() == 0, again.stderr.read()
+        assert tree(out) == cold[expected]
+        assert not list(tmp_path.glob(".site.*"))
+
+    for source in (v2, v1, v1):  # the replaced site is kept as the spare from the second on
+        build(source, "v2" if source == v2 else "v1")
     for step in _killed_builds():
-        data.write_bytes(v1.read_bytes())
-        assert run(command(out, data, cache), tmp_path).wait() == 0
         data.write_bytes(v2.read_bytes())
-        killed = subprocess.run([sys.executable, str(KILLER), str(step),
+        killed = subprocess.run([sys.executable, str(KILLER), step,
                                  *command(out, data, cache)], cwd=ROOT, capture_output=True,
                                 text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
         assert tree(out) in (cold["v1"], cold["v2"]), f"step {step}: the site is one build whole"
-        data.write_bytes(v1.read_bytes())  # the edit is reverted
-        again = run(command(out, data, cache), tmp_path)
+        build(v1, "v1")  # the edit is reverted: the next build equals a cold one
+    build(v2, "v2")  # and so do the builds after it, which use the spare again
+    build(v1, "v1")
+
+
+@pytest.mark.slow
+def test_a_kill_while_a_failed_build_keeps_its_folder_as_the_spare(tmp_path: Path):
+    """A build that fails at a template error keeps its staging folder as the spare; killed at
+    any step of that, the site stays as it was and the next build equals a cold one."""
+    templates = tmp_path / "templates"
+    subprocess.run(["cp", "-r", str(ROOT / "templates"), str(templates)], check=True)
+    good = (templates / "posyandu.html").read_text(encoding="utf-8")
+    data = small_registry(tmp_path / "posyandu.yaml", 25)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+
+    def args(target: Path, cache_dir: Path) -> list[str]:
+        return [*command(target, data, cache_dir)[:-2], "--templates", str(templates)]
+
+    assert run(args(tmp_path / "cold", tmp_path / "cache-cold"), tmp_path).wait() == 0
+    cold = tree(tmp_path / "cold")
+    for _ in range(2):
+        assert run(args(out, cache), tmp_path).wait() == 0
+    for step in range(1, 11):
+        (templates / "posyandu.html").write_text(good.replace("</h1>", "{{ 1 / 0 }}</h1>", 1),
+                                                 encoding="utf-8")
+        killed = subprocess.run([sys.executable, str(KILLER), f"discard:{step}",
+                                 *args(out, cache)], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
+        assert tree(out) == cold, f"step {step}: the site is as it was"
+        (templates / "posyandu.html").write_text(good, encoding="utf-8")
+        again = run(args(out, cache), tmp_path)
         assert again.wait() == 0, again.stderr.read()
-        assert tree(out) == cold["v1"], f"killed at step {step} of the commit"
+        assert tree(out) == cold, f"killed at step {step} of keeping the spare"
         assert not list(tmp_path.glob(".site.*"))
 
 

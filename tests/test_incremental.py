@@ -13,6 +13,7 @@ from training_content import make_content
 
 from generator import pool
 from generator.build import build
+from generator.render import Environments
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -62,14 +63,18 @@ def edit_module(project: Path) -> None:
                                     edit_module], ids=lambda c: c.__name__ if c else "nothing")
 def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
     monkeypatch.setattr(pool, "PARALLEL_FROM", 1)  # the worker pool, as for a large site
+    # a rebuild renders its first chunk here and hands the others to the pool
+    monkeypatch.setattr(pool, "CHUNK", 10)
+    monkeypatch.setattr(pool, "PARALLEL_SHARE", 0.0)
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
     content = make_content(project)
     warm, cold, cache = tmp_path / "warm", tmp_path / "cold", tmp_path / "cache"
     opts = dict(data=(project / "posyandu.yaml",), templates=project / "templates",
-                content=content)
+                content=content, environments=Environments())  # as the preview keeps them
     build(options(warm, cache=cache, **opts))
+    build(options(warm, cache=cache, **opts))  # keeps the first site as the spare
     if change:
         change(project)
     before = digests(warm)
@@ -118,6 +123,7 @@ def test_a_one_entry_rebuild_touches_only_the_files_whose_content_changed(tmp_pa
     opts = options(site, cache=cache, data=(project / "posyandu.yaml",),
                    templates=project / "templates", content=make_content(project))
     build(opts)
+    build(opts)  # the next build brings the first site (kept as the spare) up to date
     before = file_states(site)
     edit_entry(project)
     build(opts)
