@@ -2,12 +2,13 @@
 site, reading built pages, Chromium, axe-core in a browser page, and an independent schedule
 check.
 Test modules import from here (or from the helper modules named for what they hold:
-training_content.py, tiny_registry.py, sheet_helpers.py), never from one another or from
+training_content.py, tiny_registry.py, registry_edits.py, sheet_helpers.py), never from one another or from
 conftest.py (tests/test_layout.py checks that)."""
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -41,6 +42,12 @@ def options(out: Path, **changes) -> Options:
                 base_url=BASE_URL, cache=None)
     base.update(changes)
     return Options(**base)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file below ``folder``, by its path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def soup(path: Path) -> BeautifulSoup:
