@@ -115,6 +115,9 @@ def test_copy_tree_and_reuse_tree(tmp_path: Path):
     staging = Staging(out)
     assert staging.reuse_tree("aset") and not staging.reuse_tree("tidak-ada")
     assert (staging.dir / "aset/img/a.svg").stat().st_ino == (out / "aset/img/a.svg").stat().st_ino
+    staging.write("aset/img/a.svg", "<svg>baru</svg>")  # over a file linked from the live site
+    assert (out / "aset/img/a.svg").read_text(encoding="utf-8") == "<svg/>"
+    assert (staging.dir / "aset/img/a.svg").read_text(encoding="utf-8") == "<svg>baru</svg>"
     staging.discard()
 
 
