@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, serve
+from helpers import CHROMIUM, CHROMIUM_ARGS, serve
 
 RESULT = ".pagefind-ui__result-link"
 

@@ -129,13 +129,14 @@ class _Converter:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.add(self.path, key_line, where,
+                self.problems.add(self.path, key_line, where or "(document)",
                                   _("YAML merge keys (<<) are not supported"),
                                   _("write the fields out in full"))
                 continue
             key = self.convert(key_node, where, 0, depth)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                self.problems.add(self.path, key_line, where, _("a key must be a plain word"),
+                self.problems.add(self.path, key_line, where or "(document)",
+                                  _("a key must be a plain word"),
                                   _("keys are field names such as 'nama' or 'alamat'"))
                 continue
             key = str(key) if not isinstance(key, str) else key

@@ -108,9 +108,9 @@ class Staging:
         self._put(rel, make)
 
     def _put(self, rel: str, make: Callable[[Path], None]) -> None:
-        """Let ``make`` create the file ``rel`` of staging. A file the spare holds there is a
-        hard link shared with the live site: it is replaced by a new file, never written
-        through."""
+        """Let ``make`` create the file ``rel`` of staging. A file already there (the spare's, or
+        one ``reuse_tree`` linked) is a hard link shared with the live site: it is replaced by a
+        new file, never written through."""
         target = self.dir / rel
         try:
             self._folder(posixpath.dirname(rel))
@@ -119,7 +119,7 @@ class Staging:
             self._folder(posixpath.dirname(rel))
         if target.is_dir():  # the spare has a folder where this file goes
             self._clear(rel)
-        if rel not in self.present:
+        if rel not in self.present and not os.path.lexists(target):
             make(target)
             return
         fresh = target.with_name(f".{target.name}.new")

@@ -1,26 +1,14 @@
 """Shared fixtures: a built copy of the sample site, a local web server and a real Chromium."""
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import html_pages, soup
+from helpers import CHROMIUM, CHROMIUM_ARGS, html_pages, options, serve, soup
 
-from generator.build import Options, build
-
-ROOT = Path(__file__).resolve().parent.parent
-BASE_PATH = "/posyandu-kukar/"
-BASE_URL = "https://example.org" + BASE_PATH
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from generator.build import build
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,15 +26,6 @@ def language(monkeypatch: pytest.MonkeyPatch) -> str:
     return "id"
 
 
-def options(out: Path, **changes) -> Options:
-    """Build options for the project's own inputs, with ``changes`` applied."""
-    base = dict(config=ROOT / "config.yaml", data=(ROOT / "data" / "posyandu.yaml",),
-                content=ROOT / "content", templates=ROOT / "templates", out=out,
-                base_url=BASE_URL, cache=None)
-    base.update(changes)
-    return Options(**base)
-
-
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample registry built once, with search, for a site served under a sub-path."""
@@ -59,33 +38,6 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_pages(sample_site: Path) -> dict[str, BeautifulSoup]:
     """Every HTML page of the sample site, parsed once, by path relative to the site."""
     return {p.relative_to(sample_site).as_posix(): soup(p) for p in html_pages(sample_site)}
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def serve(site: Path, tmp: Path, base_path: str = BASE_PATH) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``site`` on 127.0.0.1 under ``base_path``; returns the server and the site's URL."""
-    docroot = tmp / "docroot"
-    mount = docroot / base_path.strip("/")
-    mount.parent.mkdir(parents=True, exist_ok=True)
-    mount.symlink_to(site, target_is_directory=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(docroot)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}{base_path}"
-
-
-@contextmanager
-def served(site: Path, tmp: Path, base_path: str = BASE_PATH) -> Iterator[str]:
-    """``site`` served under ``base_path`` while the block runs; gives the site's URL."""
-    server, url = serve(site, tmp, base_path)
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

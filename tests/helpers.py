@@ -1,11 +1,53 @@
-"""Helpers for tests: reading built pages."""
+"""What several test modules share: the project's paths and build options, serving a built
+site, reading built pages, Chromium, axe-core in a browser page, and an independent schedule
+check.
+Test modules import from here (or from the helper modules named for what they hold:
+training_content.py, tiny_registry.py, registry_edits.py, sheet_helpers.py), never from one another or from
+conftest.py (tests/test_layout.py checks that)."""
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import hashlib
+import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
+
+from generator.build import Options
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_PATH = "/posyandu-kukar/"
+BASE_URL = "https://example.org" + BASE_PATH
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def options(out: Path, **changes) -> Options:
+    """Build options for the project's own inputs, with ``changes`` applied."""
+    base = dict(config=ROOT / "config.yaml", data=(ROOT / "data" / "posyandu.yaml",),
+                content=ROOT / "content", templates=ROOT / "templates", out=out,
+                base_url=BASE_URL, cache=None)
+    base.update(changes)
+    return Options(**base)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file below ``folder``, by its path relative to it."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -27,12 +69,38 @@ def scalars(value) -> list[str]:
     return [str(value)]
 
 
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def serve(site: Path, tmp: Path, base_path: str = BASE_PATH) -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``site`` on 127.0.0.1 under ``base_path``; returns the server and the site's URL."""
+    docroot = tmp / "docroot"
+    mount = docroot / base_path.strip("/")
+    mount.parent.mkdir(parents=True, exist_ok=True)
+    mount.symlink_to(site, target_is_directory=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(docroot)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{base_path}"
+
+
+@contextmanager
+def served(site: Path, tmp: Path, base_path: str = BASE_PATH) -> Iterator[str]:
+    """``site`` served under ``base_path`` while the block runs; gives the site's URL."""
+    server, url = serve(site, tmp, base_path)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @contextmanager
 def cached_training(browser, site: Path, tmp: Path, first: str, files: int) -> Iterator[tuple]:
     """Serve ``site``, open ``first`` (below the site URL) in a fresh browser context and wait
     until the training service worker has cached at least ``files`` files; yields the context,
     the page and the site URL, and stops everything afterwards."""
-    from conftest import serve
     server, url = serve(site, tmp)
     context = browser.new_context()
     try:
@@ -46,3 +114,28 @@ def cached_training(browser, site: Path, tmp: Path, first: str, files: int) -> I
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def axe_violations(page: Page) -> list[tuple[str, str, int]]:
+    """axe-core's WCAG 2.1 A/AA violations on ``page``: (rule, impact, number of nodes)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test, outside the page's CSP
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: tags})", WCAG)
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]]
+
+
+def expected_next(jadwal: dict, today: dt.date) -> dt.date:
+    """The next opening on or after ``today``, worked out independently of the site's script."""
+    days = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
+    for offset in range(400):
+        day = today + dt.timedelta(days=offset)
+        if "tanggal" in jadwal:
+            if day.day == jadwal["tanggal"]:
+                return day
+            continue
+        if day.weekday() != days.index(jadwal["hari"]):
+            continue
+        week = jadwal.get("minggu_ke")
+        last = calendar.monthrange(day.year, day.month)[1]
+        if week is None or (week == -1 and day.day + 7 > last) or (week > 0 and (day.day - 1) // 7 + 1 == week):
+            return day
+    raise AssertionError(jadwal)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from helpers import ROOT
+
 from generator.__main__ import main
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "import_fixtures"
 SMALL_REGISTRY = (FIXTURES / "posyandu.yaml").read_text(encoding="utf-8")
 

@@ -7,11 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import AXE, axe_violations
 from playwright.sync_api import Page, expect
-
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def kinds_of_page(site: Path) -> list[str]:
@@ -29,12 +26,6 @@ def kinds_of_page(site: Path) -> list[str]:
         pages += ["pelatihan/", f"pelatihan/{module}/", "pelatihan/istilah/", "pelatihan/cetak/",
                   "pelatihan/tes-awal/", "pelatihan/hasil-belajar/", "pelatihan/cari/?q=posyandu"]
     return pages
-
-
-def axe_violations(page: Page) -> list[tuple[str, str, int]]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test, outside the page's CSP
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: tags})", WCAG)
-    return [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]]
 
 
 def test_no_wcag_violation_on_any_kind_of_page(page: Page, site_url: str, sample_site: Path):

@@ -1,14 +1,13 @@
 """A resident searches the site in a real headless Chromium, served under a sub-path."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 
 import pytest
 import yaml
 import zxingcpp
-from conftest import ROOT
+from helpers import ROOT, expected_next
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -21,24 +20,6 @@ def test_home_search_box_leads_to_results(page: Page, site_url: str):
     page.get_by_role("button", name="Cari", exact=True).click()
     expect(page.locator(CARDS).first).to_contain_text("Desa Giri Agung")
     assert page.url == site_url + "cari/?q=Giri+Agung"
-
-
-def expected_next(jadwal: dict, today: dt.date) -> dt.date:
-    """The next opening on or after ``today``, worked out independently of the site's script."""
-    days = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"]
-    for offset in range(400):
-        day = today + dt.timedelta(days=offset)
-        if "tanggal" in jadwal:
-            if day.day == jadwal["tanggal"]:
-                return day
-            continue
-        if day.weekday() != days.index(jadwal["hari"]):
-            continue
-        week = jadwal.get("minggu_ke")
-        last = calendar.monthrange(day.year, day.month)[1]
-        if week is None or (week == -1 and day.day + 7 > last) or (week > 0 and (day.day - 1) // 7 + 1 == week):
-            return day
-    raise AssertionError(jadwal)
 
 
 def test_profile_shows_the_next_opening_day(page: Page, site_url: str):

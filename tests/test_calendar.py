@@ -11,14 +11,13 @@ import icalendar
 import pytest
 import yaml
 from dateutil import rrule as dateutil_rrule
-from helpers import scalars
+from helpers import ROOT, scalars
 
 from generator.build import Options, load
 from generator.calendar import ANCHOR, file_name, ics, occurrences, rrule
 from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
 from generator.urls import posyandu as posyandu_url
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = 'Posyandu "A, B; C\\D"\nbaris dua\r\nbaris tiga <script>alert(1)</script> é–ü'
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from helpers import ROOT
 
 from generator.i18n import _
 from generator.output import MARKER, MARKER_TEXT

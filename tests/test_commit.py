@@ -3,7 +3,6 @@ or a foreign folder is refused, and a kill at any step of the commit leaves a si
 build turns into exactly what a cold build makes."""
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -12,16 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, ROOT
-
-from generator.write import Staging
+from helpers import BASE_URL, ROOT, digests
 
 KILLER = ROOT / "tests" / "fixtures" / "kill_during_commit.py"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def small_registry(path: Path, entries: int, rename: str = "") -> Path:
@@ -58,7 +50,7 @@ def test_two_builds_of_one_output_at_once(tmp_path: Path):
     assert f"another build of {out}/ is running (pid " in refused
     cold = tmp_path / "cold"
     assert run(command(cold, data, tmp_path / "cache-cold"), tmp_path).wait() == 0
-    assert tree(out) == tree(cold), "the site of the build that ran is complete"
+    assert digests(out) == digests(cold), "the site of the build that ran is complete"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -95,14 +87,14 @@ def test_an_output_that_would_replace_an_input_is_refused(tmp_path: Path, out_na
     for name in ("data", "content", "templates", "docs"):
         subprocess.run(["cp", "-r", str(ROOT / name), str(project / name)], check=True)
     (project / ".cache").mkdir()
-    before = tree(project)
+    before = digests(project)
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", out_name,
                              "--no-search", "--lang", "en"], cwd=project, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 1, result.stderr
     assert f"{out_name}:0: --out: " in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
-    assert tree(project) == before, "nothing was changed"
+    assert digests(project) == before, "nothing was changed"
 
 
 def _killed_builds() -> list[str]:
@@ -123,14 +115,14 @@ def test_a_kill_at_any_step_of_the_commit_then_the_next_build_equals_a_cold_one(
         data.write_bytes(source.read_bytes())
         assert run(command(tmp_path / f"cold-{name}", data, tmp_path / f"cache-{name}"),
                    tmp_path).wait() == 0
-        cold[name] = tree(tmp_path / f"cold-{name}")
+        cold[name] = digests(tmp_path / f"cold-{name}")
     out, cache = tmp_path / "site", tmp_path / "cache"
 
     def build(source: Path, expected: str) -> None:
         data.write_bytes(source.read_bytes())
         again = run(command(out, data, cache), tmp_path)
         assert again.wait() == 0, again.stderr.read()
-        assert tree(out) == cold[expected]
+        assert digests(out) == cold[expected]
         assert not list(tmp_path.glob(".site.*"))
 
     for source in (v2, v1, v1):  # the replaced site is kept as the spare from the second on
@@ -141,7 +133,7 @@ def test_a_kill_at_any_step_of_the_commit_then_the_next_build_equals_a_cold_one(
                                  *command(out, data, cache)], cwd=ROOT, capture_output=True,
                                 text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
-        assert tree(out) in (cold["v1"], cold["v2"]), f"step {step}: the site is one build whole"
+        assert digests(out) in (cold["v1"], cold["v2"]), f"step {step}: the site is one build whole"
         build(v1, "v1")  # the edit is reverted: the next build equals a cold one
     build(v2, "v2")  # and so do the builds after it, which use the spare again
     build(v1, "v1")
@@ -161,7 +153,7 @@ def test_a_kill_while_a_failed_build_keeps_its_folder_as_the_spare(tmp_path: Pat
         return [*command(target, data, cache_dir)[:-2], "--templates", str(templates)]
 
     assert run(args(tmp_path / "cold", tmp_path / "cache-cold"), tmp_path).wait() == 0
-    cold = tree(tmp_path / "cold")
+    cold = digests(tmp_path / "cold")
     for _ in range(2):
         assert run(args(out, cache), tmp_path).wait() == 0
     for step in range(1, 11):
@@ -171,22 +163,12 @@ def test_a_kill_while_a_failed_build_keeps_its_folder_as_the_spare(tmp_path: Pat
                                  *args(out, cache)], cwd=ROOT, capture_output=True, text=True,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
-        assert tree(out) == cold, f"step {step}: the site is as it was"
+        assert digests(out) == cold, f"step {step}: the site is as it was"
         (templates / "posyandu.html").write_text(good, encoding="utf-8")
         again = run(args(out, cache), tmp_path)
         assert again.wait() == 0, again.stderr.read()
-        assert tree(out) == cold, f"killed at step {step} of keeping the spare"
+        assert digests(out) == cold, f"killed at step {step} of keeping the spare"
         assert not list(tmp_path.glob(".site.*"))
-
-
-def test_staging_writes_one_path_once(tmp_path: Path):
-    staging = Staging(tmp_path / "site")
-    try:
-        staging.write("robots.txt", "User-agent: *\n")
-        with pytest.raises(ValueError, match="robots.txt was already written by this build"):
-            staging.write("robots.txt", "User-agent: *\nDisallow: /\n")
-    finally:
-        staging.discard()
 
 
 def test_an_output_that_is_a_symlink_loop_is_refused_not_replaced(tmp_path: Path):

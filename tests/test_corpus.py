@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from test_training_check import GOOD_ONE
-from test_training_check import make as make_content
+from helpers import ROOT
+from training_content import GOOD_ONE, make_content
 
 from generator import i18n
 from generator.__main__ import main

@@ -6,11 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import options
-from helpers import cached_training
+from helpers import axe_violations, cached_training, options
 from playwright.sync_api import expect
-from test_a11y import axe_violations
-from test_training_check import make
+from training_content import make_content
 
 from generator.build import build
 
@@ -21,7 +19,7 @@ pypdf = pytest.importorskip("pypdf")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("curriculum")
     out = base / "site"
-    build(options(out, content=make(base), search=False, cache=None))
+    build(options(out, content=make_content(base), search=False, cache=None))
     return out
 
 

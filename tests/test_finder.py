@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT, expected_next
 from playwright.sync_api import Page, expect
 
 from generator.finder import spelling_variants
@@ -160,7 +160,6 @@ def test_refused_location_leads_to_choosing_a_desa(browser, site_url: str):
 
 def opening_day(jadwal: dict, after: dt.date) -> dt.date:
     """The first day after ``after`` this weekly or monthly schedule opens (brute force)."""
-    from test_browser import expected_next
     return expected_next(jadwal, after + dt.timedelta(days=1))
 
 

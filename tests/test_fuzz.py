@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_training_check import GLOSSARY, GOOD_ONE, GOOD_TWO, SVG
+from training_content import GLOSSARY, GOOD_ONE, GOOD_TWO, SVG
 
 from generator.__main__ import main
 

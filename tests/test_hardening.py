@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -14,19 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, ROOT, options
-from helpers import html_pages, soup
+from helpers import BASE_URL, ROOT, digests, html_pages, options, soup
 
 from generator import export, svg
 from generator.build import build, load
 from generator.problems import BuildError
 
 HOSTILE = """"><script>alert('x')</script><img src=x onerror=alert(1)> '&amp; </title></script>"""
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run_build(out: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
@@ -44,7 +37,7 @@ def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
                                         "LC_ALL": "C.UTF-8", "LANG": "id_ID.UTF-8"})
     for build_ in (first, second):
         assert build_.wait() == 0, build_.stderr.read().decode()
-    a, b = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "b")
+    a, b = digests(tmp_path / "a"), digests(tmp_path / "b")
     assert len(a) > 1000 and any(k.startswith("pagefind/filter/") for k in a)
     assert a == b
 
@@ -54,7 +47,7 @@ def test_two_builds_are_byte_identical_whatever_the_environment(tmp_path: Path):
 def test_killed_build_leaves_the_previous_site_intact(tmp_path: Path, sample_site: Path, stage):
     out = tmp_path / "site"
     shutil.copytree(sample_site, out)
-    before = tree_digest(out)
+    before = digests(out)
     proc = run_build(out, start_new_session=True)
     deadline = time.monotonic() + 60
     staging = None
@@ -71,11 +64,11 @@ def test_killed_build_leaves_the_previous_site_intact(tmp_path: Path, sample_sit
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert staging is not None
-    assert tree_digest(out) == before
+    assert digests(out) == before
     again = run_build(out)
     assert again.wait() == 0
     assert not list(tmp_path.glob(".site.*")), "stale staging folders are cleaned up"
-    assert tree_digest(out) == before, "the rebuild of the same input gives the same site"
+    assert digests(out) == before, "the rebuild of the same input gives the same site"
 
 
 def test_undefined_template_variable_fails_with_template_and_line(tmp_path: Path):
@@ -246,4 +239,4 @@ def test_two_builds_sharing_one_cache_at_once_both_succeed(tmp_path: Path):
             for name in ("a", "b")]
     for run in runs:
         assert run.wait() == 0, run.stderr.read().decode()
-    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")

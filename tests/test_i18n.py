@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from conftest import ROOT
+from helpers import ROOT
 
 from generator.__main__ import main
 from generator.build import Options

@@ -8,44 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, options
-from test_training_check import make
+from helpers import ROOT, digests, options
+from registry_edits import add_entry, edit_entry, remove_entry, small_registry
+from training_content import make_content
 
 from generator import pool
 from generator.build import build
 from generator.render import Environments
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def small_registry() -> str:
-    text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
-    starts = [i for i in range(len(text)) if text.startswith("\n  - id: ", i)]
-    return text[: starts[30] + 1]
-
-
-def edit_entry(project: Path) -> None:
-    path = project / "posyandu.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('nama: "Posyandu', 'nama: "Posyandu Baru', 1), encoding="utf-8")
-
-
-def add_entry(project: Path) -> None:
-    path = project / "posyandu.yaml"
-    text = path.read_text(encoding="utf-8")
-    first = text[text.index("  - id: "): text.index("\n  - id: ", text.index("  - id: ")) + 1]
-    path.write_text(text + first.replace("  - id: ", "  - id: tambahan-", 1), encoding="utf-8")
-
-
-def remove_entry(project: Path) -> None:
-    path = project / "posyandu.yaml"
-    text = path.read_text(encoding="utf-8")
-    start = text.index("\n  - id: ", text.index("\n  - id: ") + 1)
-    end = text.index("\n  - id: ", start + 1)
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
 
 
 def edit_template(project: Path) -> None:
@@ -69,7 +38,7 @@ def test_warm_build_equals_cold_build(tmp_path: Path, change, monkeypatch):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
-    content = make(project)
+    content = make_content(project)
     warm, cold, cache = tmp_path / "warm", tmp_path / "cold", tmp_path / "cache"
     opts = dict(data=(project / "posyandu.yaml",), templates=project / "templates",
                 content=content, environments=Environments())  # as the preview keeps them
@@ -121,7 +90,7 @@ def test_a_one_entry_rebuild_touches_only_the_files_whose_content_changed(tmp_pa
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
     site, cache = tmp_path / "site", tmp_path / "cache"
     opts = options(site, cache=cache, data=(project / "posyandu.yaml",),
-                   templates=project / "templates", content=make(project))
+                   templates=project / "templates", content=make_content(project))
     build(opts)
     build(opts)  # the next build brings the first site (kept as the spare) up to date
     before = file_states(site)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import ROOT, options, serve
-from helpers import html_pages
+from helpers import ROOT, axe_violations, html_pages, options, serve
 
 from generator.build import build
 from generator.load import load_yaml
@@ -289,7 +288,6 @@ def test_a_wrong_national_boundary_code_is_reported(tmp_path: Path):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_national_and_provinsi_maps_pass_axe(page, national: Path, tmp_path: Path):
-    from test_a11y import axe_violations
     server, url = serve(national, tmp_path, "/posyandu-nasional/")
     try:
         found = {}

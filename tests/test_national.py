@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, served
-from helpers import html_pages, soup
+from helpers import ROOT, html_pages, served, soup
 from playwright.sync_api import Page, expect
 
 from generator import links

@@ -6,17 +6,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import options
-from helpers import cached_training
+from helpers import cached_training, options
 from playwright.sync_api import expect
-from test_training_check import make
+from training_content import make_content
 
 from generator.build import build
 
 
 def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):
     out = tmp_path / "site"
-    build(options(out, content=make(tmp_path), search=False, cache=None))
+    build(options(out, content=make_content(tmp_path), search=False, cache=None))
     worker = (out / "pelatihan" / "sw.js").read_text(encoding="utf-8")
     assert '"dua/"' in worker and '"../assets/situs.css"' in worker and '"media/bagan.svg"' in worker
     with cached_training(browser, out, tmp_path, "pelatihan/", 6) as (context, page, url):
@@ -30,7 +29,7 @@ def test_module_is_served_with_the_network_cut(tmp_path: Path, browser):
 
 def test_handbook_pdf_holds_every_module(tmp_path: Path):
     out = tmp_path / "site"
-    build(options(out, content=make(tmp_path), search=False, cache=tmp_path / "cache"))
+    build(options(out, content=make_content(tmp_path), search=False, cache=tmp_path / "cache"))
     data = (out / "pelatihan" / "buku-pegangan-pelatihan.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout

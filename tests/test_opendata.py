@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import referencing
 import yaml
-from helpers import scalars
+from helpers import ROOT, scalars
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator import validate
@@ -28,14 +28,12 @@ from generator.export import records, summary, to_json
 from generator.export import to_csv as export_csv
 from generator.hsds import NAMESPACE as HSDS_NAMESPACE
 from generator.hsds import files as hsds
-from generator.load import load_yaml
-from generator.models import DEFAULT_LICENSE, LICENSES, License, Registry, SpmService
+from generator.models import DEFAULT_LICENSE, Registry, SpmService
 from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
 from generator.problems import Problems
 from generator.registry_file import read_registry
 from generator.urls import posyandu as posyandu_url
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "tests" / "schemas" / "hsds-3.2"
 A = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'Posyandu "A, B; C\\D" & </script><script>alert(1)</script>\nbaris ]]> \x01é'
@@ -275,54 +273,6 @@ def test_no_private_value_in_any_export(registry: Registry):
 
 DCAT_SCHEMAS = ROOT / "tests" / "schemas" / "dcat-us-1.1"
 DCAT_BASE = "https://project-open-data.cio.gov/v1.1/schema/"
-
-
-def _settings(tmp_path: Path, lisensi: str | None):
-    """The project's config.yaml with its ``lisensi`` replaced by a YAML fragment (or left out),
-    validated."""
-    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    text = "".join(line for line in text.splitlines(keepends=True)
-                   if not line.startswith("lisensi:"))
-    if lisensi is not None:
-        text += lisensi
-    (tmp_path / "data").mkdir(parents=True)
-    config = tmp_path / "config.yaml"
-    config.write_text(text, encoding="utf-8")
-    (tmp_path / "data" / "wilayah.yaml").write_text("", encoding="utf-8")
-    problems = Problems()
-    settings = validate.settings(load_yaml(config, problems), "config.yaml", problems, None)
-    return settings, [str(p) for p in problems.sorted()], text.count("\n")
-
-
-def test_licence_defaults_to_cc_by_4_0(tmp_path: Path):
-    settings, problems, _ = _settings(tmp_path, None)
-    assert problems == []
-    assert settings.lisensi == DEFAULT_LICENSE == LICENSES["CC-BY-4.0"]
-    assert settings.lisensi.url == "https://creativecommons.org/licenses/by/4.0/"
-
-
-def test_licence_by_spdx_id_or_in_full(tmp_path: Path):
-    settings, problems, _ = _settings(tmp_path / "a", "lisensi: CC0-1.0\n")
-    assert problems == [] and settings.lisensi.kode == "CC0-1.0"
-    full = ("lisensi:\n  kode: CC-BY-NC-4.0\n  nama: Creative Commons Atribusi-NonKomersial 4.0\n"
-            "  url: https://creativecommons.org/licenses/by-nc/4.0/\n")
-    settings, problems, _ = _settings(tmp_path / "b", full)
-    assert problems == []
-    assert settings.lisensi == License("CC-BY-NC-4.0", "Creative Commons Atribusi-NonKomersial 4.0",
-                                       "https://creativecommons.org/licenses/by-nc/4.0/")
-
-
-def test_a_wrong_licence_is_reported_with_line_and_field(tmp_path: Path):
-    _, problems, lines = _settings(tmp_path / "a", "lisensi: CC-BY-40\n")
-    assert problems == [f"config.yaml:{lines}: lisensi: 'CC-BY-40' is not a licence known by "
-                        "its SPDX id alone\n    hint: did you mean 'CC-BY-4.0'? known: CC-BY-4.0, "
-                        "CC-BY-SA-4.0, CC0-1.0, ODbL-1.0; write another one as "
-                        "{kode: <SPDX id>, nama: <name>, url: <its text>}"]
-    _, problems, lines = _settings(tmp_path / "b", "lisensi:\n  kode: X-1\n  nama: Lisensi X\n"
-                                   "  url: ftp://x\n  versi: 1\n")
-    assert [p.split("\n")[0] for p in problems] == [
-        f"config.yaml:{lines - 1}: lisensi.url: 'ftp://x' is not in the expected form",
-        f"config.yaml:{lines}: lisensi.versi: unknown field 'versi'"]
 
 
 def test_every_json_export_and_the_feed_state_the_licence(registry: Registry):

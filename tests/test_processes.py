@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, ROOT
+from helpers import BASE_URL, ROOT
 
 
 def group_alive(pgid: int) -> bool:

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, served
-from helpers import soup
+from helpers import ROOT, axe_violations, served, soup
 from playwright.sync_api import Page, expect
-from test_a11y import axe_violations
 
 from generator import provinsi_finder, urls
 from generator.cache import CacheDir

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import ROOT
 
 from generator import quality
 from generator.__main__ import main
@@ -18,7 +19,6 @@ from generator.models import Posyandu, Registration, Registry, Verification
 from generator.render import tanggal
 from generator.urls import posyandu as posyandu_url
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "kualitas/index.html"
 STATUS_KEYS = {"terdaftar": "terdaftar", "dalam verifikasi": "dalam_verifikasi",
                "belum terdaftar": "belum_terdaftar"}

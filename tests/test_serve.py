@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from playwright.sync_api import expect
 
 from generator.build import Options

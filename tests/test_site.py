@@ -12,8 +12,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from conftest import BASE_PATH, BASE_URL, ROOT
-from helpers import html_pages, scalars, soup
+from helpers import BASE_PATH, BASE_URL, ROOT, html_pages, scalars, soup
 
 SPM_ORDER = ["Pendidikan", "Kesehatan", "Pekerjaan Umum", "Perumahan Rakyat dan Kawasan Permukiman",
              "Ketenteraman dan Ketertiban Umum serta Pelindungan Masyarakat", "Sosial"]

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, options
-from test_incremental import digests, edit_entry, remove_entry, small_registry
-from test_training_check import make
+from helpers import ROOT, digests, options
+from registry_edits import edit_entry, remove_entry, small_registry
+from training_content import make_content
 
 from generator import write
 from generator.build import build
@@ -27,7 +27,7 @@ def project(tmp_path: Path) -> Path:
     folder = tmp_path / "project"
     shutil.copytree(ROOT / "templates", folder / "templates")
     (folder / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
-    make(folder)
+    make_content(folder)
     return folder
 
 

@@ -4,53 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from training_content import GOOD_ONE, GOOD_TWO, make_content
 
 from generator.problems import Problems
 from generator.training import load_training
-
-GOOD_ONE = """---
-judul: Modul Satu
-urutan: 1
-sasaran: [kabupaten, desa]
-jpl: {t: 1, p: 1, pl: 0}
-tpk:
-  - Memahami satu hal.
-referensi:
-  - "Permendagri Nomor 13 Tahun 2024."
-latihan:
-  - soal: Apa?
-    jawaban: Itu.
-    jenis: penerapan
-kelompok: inti
-kompetensi: Mampu membina Posyandu.
-tpu: Peserta mampu membina Posyandu.
-pokok_bahasan:
-  - judul: Satu hal
-    sub: [Bagian pertama]
-metode: [ceramah tanya jawab]
-media: [modul]
-evaluasi: [swauji]
-praktik:
-  - judul: Daftar kekurangan
-    tugas: Periksa berkas tiruan.
-    produk: Daftar kekurangan.
-    cara: Berpasangan.
-    jawaban_baik: Menemukan empat cacat.
-swauji:
-  - soal: Mana?
-    pilihan: [Ini, Itu]
-    benar: 1
-    bagian: bagian-pertama
----
-## Bagian Pertama
-
-Lihat [modul dua](02-dua.md#bagian-kedua) dan [kader](istilah.md#kader).
-
-![Bagan](bagan.svg)
-"""
-GOOD_TWO = GOOD_ONE.replace("Modul Satu", "Modul Dua").replace("urutan: 1", "urutan: 2").replace(
-    "## Bagian Pertama", "## Bagian Kedua").replace("02-dua.md#bagian-kedua", "01-satu.md").replace(
-    "bagian: bagian-pertama", "bagian: bagian-kedua")
 
 
 def line(needle: str, text: str = GOOD_ONE) -> int:
@@ -59,27 +16,6 @@ def line(needle: str, text: str = GOOD_ONE) -> int:
 
 
 LINK, IMAGE = line("Lihat [modul"), line("![Bagan]")
-GLOSSARY = """---
-judul: Daftar Istilah
-istilah:
-  - istilah: Kader
-    arti: Relawan Posyandu.
----
-Istilah yang dipakai.
-"""
-SVG = '<svg xmlns="http://www.w3.org/2000/svg"><title>Bagan</title></svg>'
-
-
-def make(tmp_path: Path, **files: str) -> Path:
-    content = tmp_path / "content"
-    (content / "modul").mkdir(parents=True)
-    base = {"modul/01-satu.md": GOOD_ONE, "modul/02-dua.md": GOOD_TWO, "istilah.md": GLOSSARY,
-            "modul/bagan.svg": SVG}
-    base.update({k.replace("__", "/"): v for k, v in files.items()})
-    for name, text in base.items():
-        if text is not None:
-            (content / name).write_text(text, encoding="utf-8")
-    return content
 
 
 def problems_of(content: Path) -> list[str]:
@@ -89,7 +25,7 @@ def problems_of(content: Path) -> list[str]:
 
 
 def test_good_content_has_no_problems(tmp_path: Path):
-    content = make(tmp_path)
+    content = make_content(tmp_path)
     problems = Problems()
     training = load_training(content, problems)
     assert not problems
@@ -132,7 +68,7 @@ CURRICULUM_CASES = [
 @pytest.mark.parametrize("name, text, expected", CURRICULUM_CASES,
                          ids=[c[0] for c in CURRICULUM_CASES])
 def test_curriculum_field_problems_name_file_line_and_field(tmp_path: Path, name, text, expected):
-    found = problems_of(make(tmp_path, **{"modul__01-satu.md": text}))
+    found = problems_of(make_content(tmp_path, **{"modul__01-satu.md": text}))
     for message in expected:
         assert any(p.startswith(message) for p in found), (message, found)
 
@@ -180,13 +116,13 @@ CASES = [
 
 @pytest.mark.parametrize("name, files, expected", CASES, ids=[c[0] for c in CASES])
 def test_broken_module_is_reported_with_file_and_line(tmp_path: Path, name, files, expected):
-    found = problems_of(make(tmp_path, **files))
+    found = problems_of(make_content(tmp_path, **files))
     for message in expected:
         assert any(p.startswith(message) for p in found), (message, found)
 
 
 def test_symlinked_image_is_refused(tmp_path: Path):
-    content = make(tmp_path, **{"modul__bagan.svg": None})
+    content = make_content(tmp_path, **{"modul__bagan.svg": None})
     (content / "modul" / "bagan.svg").symlink_to("/etc/hostname")
     assert problems_of(content) == [
         f"modul/{name}:{IMAGE}: (image): 'bagan.svg' is a symbolic link\n"
@@ -194,7 +130,7 @@ def test_symlinked_image_is_refused(tmp_path: Path):
 
 
 def test_all_problems_of_all_files_come_in_one_run(tmp_path: Path):
-    content = make(tmp_path, **{
+    content = make_content(tmp_path, **{
         "modul__01-satu.md": GOOD_ONE.replace("pl: 0}", "pl: -1}").replace(
             "bagan.svg", "hilang.svg"),
         "modul__02-dua.md": GOOD_TWO.replace("urutan: 2", "urutan: 1"),
@@ -208,7 +144,7 @@ def test_all_problems_of_all_files_come_in_one_run(tmp_path: Path):
 def test_raw_html_and_script_links_are_sanitised(tmp_path: Path):
     body = ('\n<script>alert(1)</script><img src=x onerror="alert(2)">\n\n'
             '[klik](javascript:alert(3)) [data](data:text/html,hi) <a href="https://ok.example">ok</a>\n')
-    content = make(tmp_path, **{"modul__01-satu.md": GOOD_ONE + body})
+    content = make_content(tmp_path, **{"modul__01-satu.md": GOOD_ONE + body})
     problems = Problems()
     training = load_training(content, problems)
     html = str(training.modules[0].html)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from helpers import ROOT
 from playwright.sync_api import Page, expect
 
 RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"

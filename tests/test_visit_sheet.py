@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 from dateutil.relativedelta import relativedelta
-from helpers import scalars, soup
+from helpers import ROOT, scalars, soup
 
 LABELS = {"pendidikan": "Pendidikan", "kesehatan": "Kesehatan", "pekerjaan_umum": "Pekerjaan Umum",
           "perumahan_rakyat": "Perumahan Rakyat dan Kawasan Permukiman",

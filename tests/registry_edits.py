@@ -1,0 +1,35 @@
+"""Changes to the registry of a scratch project (``project/posyandu.yaml``), as a user makes them
+between two builds, and a small registry to start from."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import ROOT
+
+
+def small_registry() -> str:
+    """The first 30 entries of the sample registry."""
+    text = (ROOT / "data" / "posyandu.yaml").read_text(encoding="utf-8")
+    starts = [i for i in range(len(text)) if text.startswith("\n  - id: ", i)]
+    return text[: starts[30] + 1]
+
+
+def edit_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('nama: "Posyandu', 'nama: "Posyandu Baru', 1), encoding="utf-8")
+
+
+def add_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text[text.index("  - id: "): text.index("\n  - id: ", text.index("  - id: ")) + 1]
+    path.write_text(text + first.replace("  - id: ", "  - id: tambahan-", 1), encoding="utf-8")
+
+
+def remove_entry(project: Path) -> None:
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\n  - id: ", text.index("\n  - id: ") + 1)
+    end = text.index("\n  - id: ", start + 1)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")

@@ -1,0 +1,190 @@
+"""generator.cache: CacheDir names every file of the cache folder and makes every key; entries
+and stores survive between builds for the same salt only, and a damaged cache file is rebuilt,
+never trusted or fatal."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
+
+from generator import cache as cache_module
+from generator.cache import CacheDir, EntryCache, PickleStore, code_digest, write_atomically
+from generator.load import parse_yaml
+from generator.models import Region
+from generator.problems import Problems
+from generator.registry_file import read_registry
+from generator.validate import RegistryValidator, region
+
+
+def entries(folder: Path | None, source: str, salt: str) -> EntryCache:
+    """The entry cache of registry file ``source`` in ``folder``, as a build opens it."""
+    return EntryCache(CacheDir(folder).entries(Path(source)), salt)
+
+
+def test_entry_cache_round_trip_keeps_only_what_the_build_used(tmp_path: Path):
+    first = entries(tmp_path, "data/posyandu.yaml", "salt")
+    used, dropped = EntryCache.key("id: a\n"), EntryCache.key("id: b\n")
+    first.put(used, ("entry a", 0))
+    first.put(dropped, ("entry b", 0))
+    first.save()
+    second = entries(tmp_path, "data/posyandu.yaml", "salt")
+    assert second.get(used) == ("entry a", 0)
+    second.save()
+    third = entries(tmp_path, "data/posyandu.yaml", "salt")
+    assert third.get(used) == ("entry a", 0) and third.get(dropped) is None
+
+
+def test_entry_cache_of_another_salt_or_file_starts_empty(tmp_path: Path):
+    cache = entries(tmp_path, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert entries(tmp_path, "a.yaml", "new code").get("k") is None
+    assert entries(tmp_path, "b.yaml", "salt").get("k") is None
+    assert entries(tmp_path, "a.yaml", "salt").get("k") == "v"
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(["no", "tuple"]),
+                                     pickle.dumps(("salt", {"k": "v"}))[:-3]])
+def test_a_damaged_entry_cache_is_ignored_and_rewritten(tmp_path: Path, content: bytes):
+    cache = entries(tmp_path, "a.yaml", "salt")
+    assert cache.path is not None
+    cache.path.write_bytes(content)
+    damaged = entries(tmp_path, "a.yaml", "salt")
+    assert damaged.get("k") is None
+    damaged.put("k", "v")
+    damaged.save()
+    assert entries(tmp_path, "a.yaml", "salt").get("k") == "v"
+
+
+def test_entry_cache_is_rewritten_only_when_its_keys_change(tmp_path: Path):
+    cache = entries(tmp_path, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert cache.path is not None
+    written = cache.path.stat().st_ino
+    again = entries(tmp_path, "a.yaml", "salt")
+    again.get("k")
+    again.save()
+    assert cache.path.stat().st_ino == written  # write_atomically would give a new file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [cache.path.name]
+
+
+def test_entry_cache_without_a_folder_remembers_nothing(tmp_path: Path):
+    cache = entries(None, "a.yaml", "salt")
+    cache.put("k", "v")
+    cache.save()
+    assert cache.path is None and entries(None, "a.yaml", "salt").get("k") is None
+
+
+def test_entry_key_is_the_digest_of_the_text():
+    assert EntryCache.key("id: a\n") == EntryCache.key("id: a\n")
+    assert EntryCache.key("id: a\n") != EntryCache.key("id: a \n")
+    assert len(EntryCache.key("")) == 64
+
+
+def test_pickle_store_keeps_the_kept_keys_for_its_salt(tmp_path: Path):
+    path = tmp_path / "sub" / "links.pickle"
+    store = PickleStore(path, "salt")
+    store.data.update({"a": 1, "b": 2})
+    store.save({"a"})
+    assert PickleStore(path, "salt").data == {"a": 1}
+    assert PickleStore(path, "other").data == {}
+    path.write_bytes(b"\x80garbage")
+    assert PickleStore(path, "salt").data == {}
+    PickleStore(None, "salt").save({"a"})  # no cache folder: nothing to write
+
+
+def test_write_atomically_replaces_in_one_step(tmp_path: Path):
+    path = tmp_path / "a" / "b.json"
+    write_atomically(path, b"1")
+    write_atomically(path, b"22")
+    assert path.read_bytes() == b"22"
+    assert [p.name for p in path.parent.iterdir()] == ["b.json"]  # no temporary file left
+
+
+def test_code_digest_changes_with_any_module_of_the_code(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("y = 2\n", encoding="utf-8")
+    monkeypatch.setattr(cache_module, "_SOURCE", tmp_path)
+    before = code_digest()
+    (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
+    assert code_digest() == before
+    (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
+    changed = code_digest()
+    assert changed != before
+    (tmp_path / "national").mkdir()
+    (tmp_path / "national" / "top.py").write_text("z = 1\n", encoding="utf-8")
+    assert code_digest() != changed  # a module of a package is code too
+
+
+def test_cache_dir_names_every_file_inside_its_folder(tmp_path: Path):
+    cache = CacheDir(tmp_path)
+    registry = Path("data/posyandu.yaml")
+    paths = [cache.lock(), cache.entries(registry), cache.qr(), cache.links(),
+             cache.manifest(tmp_path / "site"), cache.handbook("a" * 64), cache.built(),
+             cache.top_files(), cache.provinsi_indexes(), *(cache.top() or ())]
+    assert all(p is not None and p.parent == tmp_path for p in paths)
+    assert len(set(paths)) == len(paths)
+    assert cache.entries(registry) == cache.entries(registry.absolute())  # one file, one name
+    assert cache.entries(registry) != cache.entries(Path("data/lain.yaml"))
+    assert cache.unit("64.02").qr() == tmp_path / "64.02" / "qr.json"
+
+
+def test_without_a_cache_folder_there_is_no_file():
+    cache = CacheDir(None)
+    assert [cache.lock(), cache.entries(Path("a.yaml")), cache.qr(), cache.links(),
+            cache.manifest(Path("site")), cache.handbook("k"), cache.built(), cache.top(),
+            cache.unit("64.02").qr()] == [None] * 9
+    cache.clean()
+    cache.forget_handbooks()
+
+
+def test_cache_keys_separate_their_parts_and_follow_the_code(monkeypatch: pytest.MonkeyPatch):
+    cache = CacheDir(None)
+    assert cache.key("ab", "c") == cache.key("ab", b"c")
+    assert len({cache.key("ab", "c"), cache.key("a", "bc"), cache.key("abc"), cache.key()}) == 4
+    before = cache.key("x")
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "another version")
+    assert cache.key("x") != before
+
+
+def test_clean_keeps_only_the_lock_and_forget_handbooks_only_handbooks(tmp_path: Path):
+    cache = CacheDir(tmp_path)
+    for path in (cache.lock(), cache.qr(), cache.handbook("a"), cache.handbook("b"),
+                 cache.unit("64.02").built()):
+        assert path is not None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    cache.forget_handbooks()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "64.02", "qr.json"]
+    cache.clean()
+    assert [p.name for p in tmp_path.iterdir()] == [".lock"]
+
+
+def test_cached_entries_are_not_checked_again_but_still_claim_their_ids(tmp_path: Path):
+    """What the cache is for: an unchanged entry is taken as it was (its checks ran when it was
+    cached, for the same salt), yet ids stay unique across entries from the cache and files."""
+    problems = Problems()
+    table = region(parse_yaml(WILAYAH, "wilayah.yaml", problems), "wilayah.yaml", problems, "64.02")
+    path = tmp_path / "posyandu.yaml"
+    path.write_text(registry_file(ENTRY, ENTRY.replace("-melati\n", "-mawar\n")), encoding="utf-8")
+    cold = entries(tmp_path / "cache", str(path), "salt")
+    records = read_registry(path, RegistryValidator(table, problems, TODAY), cold)
+    cold.save()
+    assert not problems and [p.id for p in records] == ["samboja-handil-baru-melati",
+                                                        "samboja-handil-baru-mawar"]
+    no_desa = Region(table.kode, table.nama, table.provinsi_kode, table.provinsi, (), table.bbox)
+    validator = RegistryValidator(no_desa, problems, TODAY)  # would refuse every entry
+    assert read_registry(path, validator, entries(tmp_path / "cache", str(path), "salt")) == records
+    assert not problems
+    copy = tmp_path / "salinan.yaml"
+    copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert read_registry(copy, validator, entries(tmp_path / "cache", str(path), "salt")) == []
+    assert [str(p).split("\n")[0] for p in problems.sorted()] == [
+        f"{copy}:2: posyandu[0].id: duplicate id 'samboja-handil-baru-melati' (also used at "
+        f"{path}:2)",
+        f"{copy}:12: posyandu[1].id: duplicate id 'samboja-handil-baru-mawar' (also used at "
+        f"{path}:12)"]
