@@ -9,10 +9,10 @@ import signal
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, options
-from test_incremental import small_registry
+from helpers import BASE_URL, options
+from registry_edits import small_registry
 from test_processes import alive, children, generator, group_alive, wait_until
-from test_training_check import make
+from training_content import make_content
 
 from generator import pdf
 from generator.build import build
@@ -24,7 +24,7 @@ def _opts(tmp_path: Path, **changes):
     project = tmp_path / "project"
     project.mkdir(exist_ok=True)
     (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
-    return options(tmp_path / "site", data=(project / "posyandu.yaml",), content=make(project),
+    return options(tmp_path / "site", data=(project / "posyandu.yaml",), content=make_content(project),
                    search=False, **changes)
 
 

@@ -8,15 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, options
-from test_incremental import (
-    add_entry,
-    digests,
-    edit_entry,
-    edit_template,
-    remove_entry,
-    small_registry,
-)
+from helpers import ROOT, digests, options
+from registry_edits import add_entry, edit_entry, remove_entry, small_registry
+from test_incremental import edit_template
 
 from generator import hsds, pieces
 from generator.build import build
