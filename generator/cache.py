@@ -105,6 +105,10 @@ class CacheDir:
     def handbook(self, key: str) -> Path | None:
         return self._file(f"handbook-{key[:20]}.pdf")
 
+    def handbook_print(self) -> Path | None:
+        """Where the handbook page is laid out to be printed (the build holds the lock)."""
+        return self._file("handbook-print")
+
     def forget_handbooks(self) -> None:
         """Remove every cached handbook (before a new one is kept)."""
         for old in self.folder.glob("handbook-*.pdf") if self.folder else ():

@@ -33,11 +33,11 @@ HANDBOOK_PDF = urls.HANDBOOK_PDF
 
 class Printing:
     """The handbook PDF: read from the cache, or printed in a child process (which dies with
-    the build) from the handbook page laid out in a temporary folder as in the site."""
+    the build) from the handbook page laid out in a folder as in the site."""
 
     def __init__(self, html: str, base_url: str, templates: Path, images: dict[str, Path],
                  cache: CacheDir, method: str) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="handbook-"))
+        self.folder = _folder(cache)
         _lay_out(self.folder, html, templates, images)
         self.cached = cached_pdf(self.folder, base_url, cache)
         self.pool: multiprocessing.pool.Pool | None = None
@@ -74,6 +74,17 @@ def start(pages: list[Page], site: SiteContext, templates: Path, images: dict[st
     if html is None:
         return None
     return Printing(html, site.settings.base_url, templates, images, cache, method)
+
+
+def _folder(cache: CacheDir) -> Path:
+    """An empty folder to lay the handbook out in: in the cache, where a killed build's is
+    removed by the next build, or a temporary one without a cache."""
+    folder = cache.handbook_print()
+    if folder is None:
+        return Path(tempfile.mkdtemp(prefix="handbook-"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def _lay_out(folder: Path, html: str, templates: Path, images: dict[str, Path]) -> None:
