@@ -12,7 +12,7 @@
       built.json                 the digest of the inputs of its last successful build
     top/, top-cache/             the national top, staged before it is copied into the site
     top-files.json               the files of the top copied by the last national build
-    provinsi-indexes.json        the digest of the records behind each provinsi's search index
+    provinsi-lookups.json        the digest of the records behind each provinsi's name lookup
 
 ``<file>`` and ``<output>`` are short digests of an absolute path. Every key starts from the
 digest of the generator's code, so a new version never reads what an older one wrote; a file
@@ -128,8 +128,8 @@ class CacheDir:
     def top_files(self) -> Path | None:
         return self._file("top-files.json")
 
-    def provinsi_indexes(self) -> Path | None:
-        return self._file("provinsi-indexes.json")
+    def provinsi_lookups(self) -> Path | None:
+        return self._file("provinsi-lookups.json")
 
     def clean(self) -> None:
         """Remove everything kept here but the lock (the caller holds it)."""

@@ -125,7 +125,7 @@ def test_cache_dir_names_every_file_inside_its_folder(tmp_path: Path):
     registry = Path("data/posyandu.yaml")
     paths = [cache.lock(), cache.entries(registry), cache.qr(), cache.links(),
              cache.manifest(tmp_path / "site"), cache.handbook("a" * 64), cache.built(),
-             cache.top_files(), cache.provinsi_indexes(), *(cache.top() or ())]
+             cache.top_files(), cache.provinsi_lookups(), *(cache.top() or ())]
     assert all(p is not None and p.parent == tmp_path for p in paths)
     assert len(set(paths)) == len(paths)
     assert cache.entries(registry) == cache.entries(registry.absolute())  # one file, one name

@@ -16,8 +16,9 @@ import pytest
 from helpers import ROOT, axe_violations, served, soup
 from playwright.sync_api import Page, expect
 
-from generator import provinsi_finder, urls
+from generator import urls
 from generator.cache import CacheDir
+from generator.national import provinsi_finder
 from generator.national.shards import summaries
 from generator.plan import national_areas
 
@@ -271,7 +272,7 @@ TRICKY = ["Sanga-Sanga Dalam", "Ampara'an", "Nusa Indah II", "Sumber\u00a0Rejo",
 
 
 def test_words_split_as_the_page_splits_them():
-    """generator/provinsi_finder.words and the page's fold() and words() (run in Node) agree."""
+    """generator/national/provinsi_finder.words and the page's fold() and words() (run in Node) agree."""
     script = (ROOT / "templates" / "assets" / "cari-provinsi.js").read_text(encoding="utf-8")
     functions = [re.search(rf"\n  function {name}\(text\) {{\n.*?\n  }}\n", script, re.S)
                  for name in ("fold", "words")]

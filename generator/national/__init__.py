@@ -4,7 +4,7 @@ Each kabupaten is a complete site of its own (pages, open data, its own Pagefind
 into ``<provinsi>/<kabupaten>/`` of the output; kabupaten are built in parallel, and one whose
 inputs did not change since its last build is not built again. The top of the site (national
 home, one page per provinsi, training, and a search page) is made from each kabupaten's
-``data/ringkasan.json``, and each provinsi's lookup by name (provinsi_finder.py) from its
+``data/ringkasan.json``, and each provinsi's lookup by name (national/provinsi_finder.py) from its
 kabupaten's finder indexes, so shards built on different machines (``--only 64``) can be assembled
 later (``assemble``).
 

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .. import export, provinsi_finder, search, urls
+from .. import export, search, urls
 from ..build import Options, Publication, exclusive, publish
 from ..cache import CacheDir, write_atomically
 from ..context import SiteContext
@@ -19,6 +19,7 @@ from ..plan import national_areas, national_pages
 from ..problems import BuildError, Problems
 from ..qr import QrCache
 from ..training import load_training
+from . import provinsi_finder
 from .folders import swap_folder
 from .shards import summaries
 from .units import read_settings

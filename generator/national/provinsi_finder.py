@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheDir, write_atomically
-from .finder import INDEX_PATH
-from .plan import Area
-from .write import replace_folder
+from ..cache import CacheDir, write_atomically
+from ..finder import INDEX_PATH
+from ..plan import Area
+from ..write import replace_folder
 
 FOLDER = "cari-indeks/"
 MANIFEST = "indeks.json"
@@ -178,7 +178,7 @@ def write(out: Path, provinsi: list[Area], cache: CacheDir) -> None:
     swapped in whole; a provinsi whose kabupaten indexes did not change is kept, the lookup of
     a provinsi no longer in the site is removed, and so are the per-provinsi Pagefind indexes
     that earlier versions made."""
-    state_file = cache.provinsi_indexes()
+    state_file = cache.provinsi_lookups()
     assert state_file, "the lookups are made with a cache folder"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     current = {(out / area.path / FOLDER) for area in provinsi}
