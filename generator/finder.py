@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 
 from . import urls
-from .export import compact, document
 from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Desa, Posyandu, Registry
+from .opendata.records import compact, document
 
 INDEX_PATH = urls.FINDER + "indeks.json"
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",

@@ -18,8 +18,8 @@ from .qr import QrCode
 
 if TYPE_CHECKING:  # modules that plan pages import this one
     from .curriculum import SelfTest
-    from .datadict import DataFile, Field
     from .map_pages import MapView
+    from .opendata.datadict import DataFile, Field
     from .plan import Area, Stats
     from .quality import Report
     from .training import Glossary as GlossaryText

@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import calendar, datadict, pagedata, quality, urls
+from . import calendar, pagedata, quality, urls
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     TIME_ZONES,
@@ -21,6 +21,7 @@ from .models import (
     Schedule,
     kabupaten_label,
 )
+from .opendata import datadict
 from .pagedata import PageData
 from .qr import QrCache
 from .training import AUDIENCES, Training

@@ -23,13 +23,13 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 from generator import validate
 from generator.build import Options, load
 from generator.calendar import ANCHOR, occurrences, rrule
-from generator.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
-from generator.export import records, summary, to_json
-from generator.export import to_csv as export_csv
-from generator.hsds import NAMESPACE as HSDS_NAMESPACE
-from generator.hsds import files as hsds
 from generator.models import DEFAULT_LICENSE, Registry, SpmService
 from generator.opendata import FEED_LIMIT, atom, catalog, data_package, exports, geojson
+from generator.opendata.datadict import CATALOG, CSV, CSV_FIELDS, DATA_PACKAGE, FILES
+from generator.opendata.hsds import NAMESPACE as HSDS_NAMESPACE
+from generator.opendata.hsds import files as hsds
+from generator.opendata.records import records, summary, to_json
+from generator.opendata.records import to_csv as export_csv
 from generator.problems import Problems
 from generator.registry_file import read_registry
 from generator.urls import posyandu as posyandu_url

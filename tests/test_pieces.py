@@ -12,10 +12,10 @@ from helpers import ROOT, digests, options
 from registry_edits import add_entry, edit_entry, remove_entry, small_registry
 from test_incremental import edit_template
 
-from generator import hsds, pieces
 from generator.build import build
 from generator.cache import CacheDir
 from generator.models import Posyandu
+from generator.opendata import hsds, pieces
 
 
 def _project(tmp_path: Path) -> Path:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .. import export, urls
+from .. import urls
 from ..build import Options, load
 from ..build import build as build_kabupaten
 from ..cache import write_atomically
 from ..i18n import _
+from ..opendata import datadict
 from ..pool import workers
 from ..problems import BuildError, Problem, Problems
 from .folders import link_or_copy, swap_folder
@@ -64,7 +65,7 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
     done = cache.built()
     if done and done.exists():
         last = json.loads(done.read_text(encoding="utf-8"))
-        if last["digest"] == stamp and (opts.out / last["path"] / export.SUMMARY).exists():
+        if last["digest"] == stamp and (opts.out / last["path"] / datadict.SUMMARY).exists():
             return Outcome(last["path"], last["pages"], last["posyandu"], ())
     try:
         inputs = load(kab_opts)
@@ -87,14 +88,14 @@ def assemble(shards: list[Path], out: Path) -> None:
     a kabupaten already there is replaced. Raises BuildError for a folder with no kabupaten."""
     problems = Problems()
     for shard in shards:
-        if not any(shard.glob(f"*/*/{export.SUMMARY}")):
+        if not any(shard.glob(f"*/*/{datadict.SUMMARY}")):
             problems.add(str(shard), 1, "(shard)", _("no kabupaten built here"),
                          _("give folders made by: {command}").format(
                              command="python -m generator build --units DIR --only CODE"))
     if problems:
         raise BuildError(problems)
     for shard in shards:
-        for summary in sorted(shard.glob(f"*/*/{export.SUMMARY}")):
+        for summary in sorted(shard.glob(f"*/*/{datadict.SUMMARY}")):
             folder = summary.parents[1]
             rel = folder.relative_to(shard)
             target = out / rel
@@ -109,7 +110,7 @@ def summaries(out: Path) -> list[dict[str, Any]]:
     """Every kabupaten in ``out``, from its data/ringkasan.json, with its folder as ``path``,
     in code order."""
     found = []
-    for summary in out.glob(f"*/*/{export.SUMMARY}"):
+    for summary in out.glob(f"*/*/{datadict.SUMMARY}"):
         doc = json.loads(summary.read_text(encoding="utf-8"))
         doc["path"] = summary.parents[1].relative_to(out).as_posix() + "/"
         found.append(doc)

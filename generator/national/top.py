@@ -8,12 +8,13 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from .. import export, search, urls
+from .. import search, urls
 from ..build import Options, Publication, exclusive, publish
 from ..cache import CacheDir, write_atomically
 from ..context import SiteContext
 from ..map_pages import attach_national
 from ..maps import NATIONAL_CODES, load_boundaries
+from ..opendata import datadict
 from ..output import MARKER, MARKER_TEXT, check_output
 from ..plan import national_areas, national_pages
 from ..problems import BuildError, Problems
@@ -88,7 +89,7 @@ def check_national_output(root: Path, opts: Options) -> None:
     or a folder that is not a national site (a site of an older version is one: it has
     kabupaten summaries)."""
     folders = [root, opts.templates, *(p for p in (opts.content, opts.cache) if p)]
-    legacy = any(opts.out.glob(f"*/*/{export.SUMMARY}"))
+    legacy = any(opts.out.glob(f"*/*/{datadict.SUMMARY}"))
     check_output(opts.out, [Path.cwd()], folders, str(opts.out), legacy)
     opts.out.mkdir(parents=True, exist_ok=True)
     (opts.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

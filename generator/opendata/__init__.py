@@ -1,6 +1,12 @@
-"""More open data: a GeoJSON map layer, an Atom feed of changes, and the files that describe
-the open data for machines: a Frictionless Data Package and a DCAT (Project Open Data 1.1)
-catalogue that CKAN-based portals harvest. ``exports()`` lists every open-data file.
+"""The registry as open data: ``exports()`` lists every file and how it is made, ``write()``
+puts them (and one .ics per Posyandu, and the finder's index) into the staging folder.
+
+The modules of this package: ``datadict`` (the files and the CSV's columns, defined once),
+``records`` (each Posyandu's public record: JSON, CSV, the summary the national site reads),
+``hsds`` (Open Referral HSDS), ``pieces`` (each entry's serialized parts, kept in the cache so
+that a rebuild serializes only what changed); here: a GeoJSON map layer, an Atom feed of
+changes, a Frictionless Data Package and a DCAT (Project Open Data 1.1) catalogue that
+CKAN-based portals harvest.
 
 Every output depends on the registry alone (never on the build date), in a fixed order; dates
 are the registry's newest ``diperbarui``.
@@ -14,8 +20,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import calendar, export, finder, hsds, pieces
-from .cache import CacheDir
+from .. import calendar, finder
+from ..cache import CacheDir
+from ..models import Posyandu, Registry
+from ..urls import posyandu as posyandu_url
+from ..write import Staging
+from . import hsds, pieces
 from .datadict import (
     CATALOG,
     CSV,
@@ -31,7 +41,8 @@ from .datadict import (
     Field,
     latest_update,
 )
-from .export import (
+from .pieces import Joined
+from .records import (
     compact,
     document,
     dump,
@@ -39,11 +50,10 @@ from .export import (
     license_info,
     midnight,
     records,
+    summary,
+    to_csv,
+    to_json,
 )
-from .models import Posyandu, Registry
-from .pieces import Joined
-from .urls import posyandu as posyandu_url
-from .write import Staging
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,9 +69,9 @@ def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Export
     default all are serialized then)."""
     parts = functools.cache(joined or (lambda: pieces.fresh(reg)))
     return [
-        ((JSON,), lambda: {JSON: export.to_json(reg, [p.record for p in parts().ordered])}),
-        ((CSV,), lambda: {CSV: export.to_csv(reg, [p.row for p in parts().ordered])}),
-        ((SUMMARY,), lambda: {SUMMARY: export.summary(reg)}),
+        ((JSON,), lambda: {JSON: to_json(reg, [p.record for p in parts().ordered])}),
+        ((CSV,), lambda: {CSV: to_csv(reg, [p.row for p in parts().ordered])}),
+        ((SUMMARY,), lambda: {SUMMARY: summary(reg)}),
         ((GEOJSON,), lambda: {GEOJSON: geojson(reg, [p.feature for p in parts().ordered
                                                      if p.feature])}),
         ((FEED,), lambda: {FEED: atom(reg)}),

@@ -9,10 +9,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
+from ..urls import posyandu as posyandu_url
 from . import datadict
 from .datadict import CSV_FIELDS, latest_update
-from .models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
-from .urls import posyandu as posyandu_url
 
 SUMMARY = datadict.SUMMARY  # data/ringkasan.json, which the national site reads
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -27,11 +27,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from .calendar import ANCHOR, occurrences, rrule
+from ..calendar import ANCHOR, occurrences, rrule
+from ..models import ZONE_OFFSETS, Posyandu, Registry, Schedule
+from ..urls import posyandu as posyandu_url
 from .datadict import HSDS_FILES
-from .export import array, compact, midnight, offset
-from .models import ZONE_OFFSETS, Posyandu, Registry, Schedule
-from .urls import posyandu as posyandu_url
+from .records import array, compact, midnight, offset
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:posyandu-site:hsds")
 _NAMESPACE = NAMESPACE.bytes

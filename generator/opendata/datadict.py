@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .calendar import ANCHOR
-from .models import REGISTRATION_STATUSES, SPM_FIELDS, Registry
+from ..calendar import ANCHOR
+from ..models import REGISTRATION_STATUSES, SPM_FIELDS, Registry
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ objects and finder row, serialized once and kept in the cache by the entry's dig
 
 A build after one entry changed serializes that entry alone and joins the other entries'
 pieces from the cache; the files are byte for byte those made from scratch, since every file
-is the pieces joined in a fixed order (``export.document``, ``export.array``). The pieces also
+is the pieces joined in a fixed order (``records.document``, ``records.array``). The pieces also
 depend on the settings and the region table (URLs, names), which the cache's salt covers.
 """
 from __future__ import annotations
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from . import export, finder, hsds
-from .cache import ShardedStore
-from .export import compact
-from .models import Posyandu, Registry, place_order
+from .. import finder
+from ..cache import ShardedStore
+from ..models import Posyandu, Registry, place_order
+from . import hsds, records
+from .records import compact
 
 
 class Pieces(NamedTuple):
@@ -48,10 +49,10 @@ def digest(p: Posyandu) -> str:
 def make(p: Posyandu, reg: Registry, kecamatan: dict[str, str],
          desa_at: dict[str, int]) -> Pieces:
     """Serialize one entry; ``kecamatan``: names by code, ``desa_at``: finder.positions."""
-    rec = export.record(p, reg, kecamatan)
+    rec = records.record(p, reg, kecamatan)
     sample = reg.settings.data_contoh
-    point = export.feature(rec, sample)
-    return Pieces(compact(rec), export.csv_row(rec, sample), compact(point) if point else "",
+    point = records.feature(rec, sample)
+    return Pieces(compact(rec), records.csv_row(rec, sample), compact(point) if point else "",
                   hsds.entry(p, reg, kecamatan[p.desa.kecamatan_kode]),
                   finder.row(p, desa_at))
 
