@@ -1,4 +1,4 @@
-"""Changes to the registry of a scratch project (``project/posyandu.yaml``), as a user makes them
+"""Changes to a scratch project (its ``posyandu.yaml``, a template), as a user makes them
 between two builds, and a small registry to start from."""
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ def remove_entry(project: Path) -> None:
     start = text.index("\n  - id: ", text.index("\n  - id: ") + 1)
     end = text.index("\n  - id: ", start + 1)
     path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+def edit_template(project: Path) -> None:
+    """Change a heading of the profile template."""
+    path = project / "templates" / "posyandu.html"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "<h2>Kapan dan di mana</h2>", "<h2>Kapan dan di mana Posyandu buka</h2>"), encoding="utf-8")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from helpers import BASE_URL, options
+from processes import alive, children, generator, group_alive, wait_until
 from registry_edits import small_registry
-from test_processes import alive, children, generator, group_alive, wait_until
 from training_content import make_content
 
 from generator import pdf

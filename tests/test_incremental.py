@@ -9,18 +9,12 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, digests, options
-from registry_edits import add_entry, edit_entry, remove_entry, small_registry
+from registry_edits import add_entry, edit_entry, edit_template, remove_entry, small_registry
 from training_content import make_content
 
 from generator import pool
 from generator.build import build
 from generator.render import Environments
-
-
-def edit_template(project: Path) -> None:
-    path = project / "templates" / "posyandu.html"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "<h2>Kapan dan di mana</h2>", "<h2>Kapan dan di mana Posyandu buka</h2>"), encoding="utf-8")
 
 
 def edit_module(project: Path) -> None:

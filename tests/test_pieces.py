@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, digests, options
-from registry_edits import add_entry, edit_entry, remove_entry, small_registry
-from test_incremental import edit_template
+from registry_edits import add_entry, edit_entry, edit_template, remove_entry, small_registry
 
 from generator.build import build
 from generator.cache import CacheDir

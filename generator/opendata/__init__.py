@@ -49,11 +49,11 @@ from .records import (
     feature,
     license_info,
     midnight,
-    records,
     summary,
     to_csv,
     to_json,
 )
+from .records import records as public_records  # not named records: that is the module
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -133,7 +133,7 @@ def geojson(reg: Registry, features: Sequence[str] | None = None) -> str:
     JSON texts in the order of ``Registry.by_place``."""
     sample = reg.settings.data_contoh
     if features is None:
-        features = [compact(f) for f in (feature(rec, sample) for rec in records(reg)) if f]
+        features = [compact(f) for f in (feature(rec, sample) for rec in public_records(reg)) if f]
     return document({"type": "FeatureCollection", "data_contoh": sample,
                      "lisensi": license_info(reg), "diperbarui": latest_update(reg).isoformat()},
                     "features", features)
