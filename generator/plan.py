@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from inspect import isfunction
 from typing import Any
@@ -268,16 +269,36 @@ class Area:
         return round(100 * self.terdaftar / self.target, 1) if self.target else 0.0
 
 
-def national_areas(kabupaten: list[dict[str, Any]], provinsi_path: Any) -> list[Area]:
-    """The provinsi of the national site, each with its kabupaten, from their summaries
-    (data/ringkasan.json with ``path``), in code order."""
+@dataclass(frozen=True)
+class KabupatenSummary:
+    """A kabupaten of a national site as its data/ringkasan.json gives it, and its folder."""
+
+    path: str  # the kabupaten's folder in the national site, e.g. "jawa-barat-32/kota-bogor-3271/"
+    kode: str
+    nama: str
+    provinsi_kode: str
+    provinsi: str
+    posyandu: int
+    terdaftar: int
+    target: int
+    data_contoh: bool
+
+    @classmethod
+    def read(cls, doc: dict[str, Any], path: str) -> KabupatenSummary:
+        """From the JSON document that opendata.records.summary wrote."""
+        return cls(path, doc["kabupaten"]["kode"], doc["kabupaten"]["nama"],
+                   doc["provinsi"]["kode"], doc["provinsi"]["nama"], doc["posyandu"],
+                   doc["status_registrasi"]["terdaftar"], doc["target_registrasi"],
+                   doc["data_contoh"])
+
+
+def national_areas(kabupaten: list[KabupatenSummary],
+                   provinsi_path: Callable[[str, str], str]) -> list[Area]:
+    """The provinsi of the national site, each with its kabupaten, in code order."""
     groups: dict[tuple[str, str], list[Area]] = {}
-    for k in sorted(kabupaten, key=lambda k: k["kabupaten"]["kode"]):
-        nama = k["kabupaten"]["nama"]
-        groups.setdefault((k["provinsi"]["kode"], k["provinsi"]["nama"]), []).append(
-            Area(k["kabupaten"]["kode"], kabupaten_label(nama),
-                 k["path"], k["posyandu"], k["status_registrasi"]["terdaftar"],
-                 k["target_registrasi"]))
+    for k in sorted(kabupaten, key=lambda k: k.kode):
+        groups.setdefault((k.provinsi_kode, k.provinsi), []).append(
+            Area(k.kode, kabupaten_label(k.nama), k.path, k.posyandu, k.terdaftar, k.target))
     return [Area(kode, nama, provinsi_path(nama, kode), sum(a.posyandu for a in parts),
                  sum(a.terdaftar for a in parts), sum(a.target for a in parts), tuple(parts))
             for (kode, nama), parts in sorted(groups.items())]

@@ -24,6 +24,7 @@ from generator.models import (
     SpmService,
 )
 from generator.plan import (
+    KabupatenSummary,
     Page,
     Stats,
     directory_pages,
@@ -181,12 +182,12 @@ def test_the_pages_of_a_tiny_curriculum(tmp_path: Path):
 
 
 def summary(kode: str, nama: str, provinsi: tuple[str, str], posyandu: int, terdaftar: int,
-            target: int) -> dict:
+            target: int) -> KabupatenSummary:
     """A kabupaten's data/ringkasan.json as national_areas reads it."""
-    return {"kabupaten": {"kode": kode, "nama": nama},
-            "provinsi": {"kode": provinsi[0], "nama": provinsi[1]}, "path": f"{kode}/",
-            "posyandu": posyandu, "status_registrasi": {"terdaftar": terdaftar},
-            "target_registrasi": target}
+    return KabupatenSummary.read({"kabupaten": {"kode": kode, "nama": nama},
+                                  "provinsi": {"kode": provinsi[0], "nama": provinsi[1]},
+                                  "posyandu": posyandu, "status_registrasi": {"terdaftar": terdaftar},
+                                  "target_registrasi": target, "data_contoh": True}, f"{kode}/")
 
 
 def test_national_areas_group_kabupaten_by_provinsi_in_code_order():

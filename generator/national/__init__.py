@@ -42,7 +42,7 @@ def build_national(root: Path, only: str, opts: Options, jobs: int) -> Result:
     if not only:
         built = {o.path for o in outcomes}
         for k in summaries(opts.out):
-            if k["path"] not in built:
-                shutil.rmtree(opts.out / k["path"])
+            if k.path not in built:
+                shutil.rmtree(opts.out / k.path)
         pages += build_top(root, opts)
     return Result(pages, sum(o.posyandu for o in outcomes), time.perf_counter() - started)

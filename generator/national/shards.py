@@ -7,7 +7,6 @@ import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .. import urls
 from ..build import Options, load
@@ -15,6 +14,7 @@ from ..build import build as build_kabupaten
 from ..cache import write_atomically
 from ..i18n import _
 from ..opendata import datadict
+from ..plan import KabupatenSummary
 from ..pool import workers
 from ..problems import BuildError, Problem, Problems
 from .folders import link_or_copy, swap_folder
@@ -106,12 +106,9 @@ def assemble(shards: list[Path], out: Path) -> None:
             swap_folder(tmp, target)
 
 
-def summaries(out: Path) -> list[dict[str, Any]]:
-    """Every kabupaten in ``out``, from its data/ringkasan.json, with its folder as ``path``,
-    in code order."""
-    found = []
-    for summary in out.glob(f"*/*/{datadict.SUMMARY}"):
-        doc = json.loads(summary.read_text(encoding="utf-8"))
-        doc["path"] = summary.parents[1].relative_to(out).as_posix() + "/"
-        found.append(doc)
-    return sorted(found, key=lambda d: d["kabupaten"]["kode"])
+def summaries(out: Path) -> list[KabupatenSummary]:
+    """Every kabupaten in ``out``, from its data/ringkasan.json, in code order."""
+    found = [KabupatenSummary.read(json.loads(summary.read_text(encoding="utf-8")),
+                                   summary.parents[1].relative_to(out).as_posix() + "/")
+             for summary in out.glob(f"*/*/{datadict.SUMMARY}")]
+    return sorted(found, key=lambda k: k.kode)

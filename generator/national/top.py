@@ -37,7 +37,7 @@ def build_top(root: Path, opts: Options) -> int:
         raise BuildError(problems)
     kabupaten = summaries(opts.out)
     settings = replace(settings, data_contoh=settings.data_contoh
-                       or any(k["data_contoh"] for k in kabupaten))
+                       or any(k.data_contoh for k in kabupaten))
     provinsi = national_areas(kabupaten, urls.provinsi)
     boundaries = (load_boundaries(Path(os.path.normpath(root / settings.batas)), NATIONAL_CODES,
                                   "Indonesia", problems) if settings.batas else None)
@@ -48,7 +48,7 @@ def build_top(root: Path, opts: Options) -> int:
     cache = opts.cache_dir if opts.cache else CacheDir(Path(tempfile.mkdtemp(prefix="posyandu-top-")))
     top, top_cache = cache.top() or (Path(), Path())  # a folder either way
     top_opts = replace(opts, out=top, cache=top_cache)
-    shards = tuple(k["path"] for k in kabupaten)
+    shards = tuple(k.path for k in kabupaten)
     try:
         with exclusive(top_opts):
             publish(top_opts, Publication(site, pages, training, None, search.TRAINING_GLOB, shards,
