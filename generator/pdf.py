@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import mimetypes
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.process
 import shutil
 import tempfile
-from multiprocessing.pool import AsyncResult
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from . import urls
@@ -24,7 +25,7 @@ from .children import worker_start
 from .context import SiteContext
 from .i18n import _
 from .plan import Page
-from .problems import Problem, Problems
+from .problems import Problems
 from .render import environment, render
 
 HANDBOOK_PAGE = urls.HANDBOOK + "index.html"
@@ -40,17 +41,23 @@ class Printing:
         self.folder = _folder(cache)
         _lay_out(self.folder, html, templates, images)
         self.cached = cached_pdf(self.folder, base_url, cache)
-        self.pool: multiprocessing.pool.Pool | None = None
+        # One plain child process and a pipe: no helper threads in this process, which forks
+        # the page workers next (a fork while a pool's threads hold locks can hang a worker).
+        self.child: multiprocessing.process.BaseProcess | None = None
         if self.cached is None:
-            self.pool = multiprocessing.get_context(method).Pool(1, initializer=worker_start)
-            self.job: AsyncResult = self.pool.apply_async(_print, (self.folder, base_url, cache))
+            context = cast(ForkContext | SpawnContext, multiprocessing.get_context(method))
+            self.reader, writer = context.Pipe(duplex=False)
+            self.child = context.Process(target=_child, args=(writer, self.folder, base_url, cache),
+                                         daemon=True)
+            self.child.start()
+            writer.close()
 
     def result(self, problems: Problems) -> bytes | None:
         """Wait for the PDF; None when it could not be made (``problems`` says why)."""
         try:
-            if self.pool is None:
+            if self.child is None:
                 return self.cached
-            data, found = self.job.get()
+            data, found = self.reader.recv()
         finally:
             self.stop()
         problems.items.extend(found)
@@ -58,9 +65,11 @@ class Printing:
 
     def stop(self) -> None:
         """End the child process, done or not (a failed build does not wait for it)."""
-        if self.pool:
-            self.pool.terminate()
-            self.pool.join()
+        if self.child:
+            self.child.kill()
+            self.child.join()
+            self.reader.close()
+            self.child = None
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -98,10 +107,12 @@ def _lay_out(folder: Path, html: str, templates: Path, images: dict[str, Path]) 
         (folder / urls.MEDIA / name).symlink_to(path.absolute())
 
 
-def _print(folder: Path, base_url: str, cache: CacheDir) -> tuple[bytes | None, list[Problem]]:
-    """In the child: print the handbook laid out in ``folder``."""
+def _child(writer: Connection, folder: Path, base_url: str, cache: CacheDir) -> None:
+    """The child process: print the handbook laid out in ``folder``, send the PDF and problems."""
+    worker_start()
     problems = Problems()
-    return handbook_pdf(folder, base_url, cache, problems), problems.items
+    writer.send((handbook_pdf(folder, base_url, cache, problems), problems.items))
+    writer.close()
 
 
 def _key(site: Path, base_url: str, cache: CacheDir) -> str:
