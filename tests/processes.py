@@ -3,9 +3,11 @@ and waiting for a condition."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from helpers import ROOT
@@ -45,3 +47,20 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def child_of_killed_build(build: subprocess.Popen, child: Callable[[], list[int]],
+                          seconds: float) -> tuple[bool, bool]:
+    """Wait for a child of ``build`` (``child`` lists the candidates), kill the build alone
+    (not its group) and wait up to ``seconds`` for that child to end: (started, ended). The
+    build's whole group is killed afterwards in any case."""
+    try:
+        if not wait_until(lambda: bool(child()), 120):
+            return False, False
+        found = child()[0]
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        return True, wait_until(lambda: not alive(found), seconds)
+    finally:
+        if group_alive(build.pid):
+            os.killpg(build.pid, signal.SIGKILL)

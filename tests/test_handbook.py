@@ -4,13 +4,11 @@ child starts, and a failed build leaves no child behind."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 from pathlib import Path
 
 import pytest
 from helpers import BASE_URL, options
-from processes import alive, children, generator, group_alive, wait_until
+from processes import child_of_killed_build, children, generator
 from registry_edits import small_registry
 from training_content import make_content
 
@@ -60,12 +58,6 @@ def test_the_printing_dies_with_a_killed_build(tmp_path: Path):
     """The child that prints the handbook starts with the publishing and dies with the build."""
     build_process = generator("build", "--out", str(tmp_path / "site"), "--no-search",
                               "--cache", str(tmp_path / "cache"), "--base-url", BASE_URL)
-    try:
-        assert wait_until(lambda: bool(children(build_process.pid)), 120), "a child starts"
-        printer = children(build_process.pid)[0]
-        build_process.send_signal(signal.SIGKILL)  # the build only, not its group
-        build_process.wait()
-        assert wait_until(lambda: not alive(printer), 2), "the printing child lives on"
-    finally:
-        if group_alive(build_process.pid):
-            os.killpg(build_process.pid, signal.SIGKILL)
+    started, ended = child_of_killed_build(build_process, lambda: children(build_process.pid), 2)
+    assert started, "a child starts"
+    assert ended, "the printing child lives on"

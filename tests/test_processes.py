@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import BASE_URL
-from processes import alive, children, generator, group_alive, wait_until
+from processes import child_of_killed_build, children, generator, group_alive, wait_until
 
 
 def free_port() -> int:
@@ -34,18 +34,13 @@ def test_pagefind_dies_with_a_killed_build(tmp_path: Path):
     out = tmp_path / "site"
     build = generator("build", "--out", str(out), "--cache", str(tmp_path / "cache"),
                       "--base-url", BASE_URL)
-    try:
-        def pagefind() -> list[int]:
-            return [c for c in children(build.pid)
-                    if b"pagefind" in Path(f"/proc/{c}/cmdline").read_bytes()]
-        assert wait_until(lambda: bool(pagefind()), 120), "the build starts Pagefind"
-        indexer = pagefind()[0]
-        build.send_signal(signal.SIGKILL)  # the build only, not its group
-        build.wait()
-        assert wait_until(lambda: not alive(indexer), 0.5), "Pagefind lives on"
-    finally:
-        if group_alive(build.pid):
-            os.killpg(build.pid, signal.SIGKILL)
+
+    def pagefind() -> list[int]:
+        return [c for c in children(build.pid)
+                if b"pagefind" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    started, ended = child_of_killed_build(build, pagefind, 0.5)
+    assert started, "the build starts Pagefind"
+    assert ended, "Pagefind lives on"
 
 
 @pytest.mark.slow
