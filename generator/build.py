@@ -20,8 +20,8 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from . import (
     links,
@@ -322,7 +322,7 @@ def robots(sitemaps: list[str]) -> str:
 
 
 def _sitemap(base_url: str, pages: list[Page]) -> str:
-    urls = "".join(f"<url><loc>{escape(base_url + p.url)}</loc></url>\n"
+    urls = "".join(f"<url><loc>{escape(base_url + p.url, quote=False)}</loc></url>\n"
                    for p in sorted(pages, key=lambda p: p.url) if p.kind != "404")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n")
