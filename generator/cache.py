@@ -7,6 +7,7 @@
                                  (<d>: 0-f, the first digit of the keys in it: ShardedStore)
     qr-<d>.pickle                the QR codes' SVG by the hash of their text (qr.py)
     links.pickle                 the links and anchors of each rendered page by its digest
+    training.pickle              the training modules read, by the digest of content/ (training.py)
     manifest-<output>.json       digest and key of every file of one output (write.py)
     spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
@@ -84,6 +85,9 @@ class CacheDir:
 
     def links(self) -> Path | None:
         return self._file("links.pickle")
+
+    def training(self) -> Path | None:
+        return self._file("training.pickle")
 
     def opendata_pieces(self) -> Path | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""

@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
+from training_content import SVG, make_content
 
 from generator import cache as cache_module
-from generator import qr
+from generator import qr, training
 from generator.cache import CacheDir, EntryCache, PickleStore, code_digest, write_atomically
 from generator.load import parse_yaml
 from generator.models import Region
 from generator.problems import Problems
 from generator.qr import QrCache
 from generator.registry_file import read_registry
+from generator.training import cached_training, load_training
 from generator.validate import RegistryValidator, region
 
 
@@ -226,3 +228,30 @@ def test_qr_codes_are_read_and_written_by_the_files_of_the_codes_a_build_draws(
     assert {p.name: p.stat().st_ino for p in tmp_path.iterdir()} == files
     with pytest.raises(AssertionError, match="drawn again"):
         QrCache(stem, "new code").svg(texts[0], "Kode QR")
+
+
+def test_training_is_read_again_only_when_a_file_of_the_content_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The training modules kept in the cache equal those read afresh; any change below
+    content/ (a module, an image) reads them again; training with problems is not kept."""
+    content, cache = make_content(tmp_path), CacheDir(tmp_path / "cache")
+    fresh = load_training(content, Problems())
+    assert fresh and cached_training(content, Problems(), cache) == fresh
+    reads: list[Path] = []
+    real = training.load_training
+
+    def counted(folder: Path, problems: Problems):
+        reads.append(folder)
+        return real(folder, problems)
+
+    monkeypatch.setattr(training, "load_training", counted)
+    assert cached_training(content, Problems(), cache) == fresh and reads == []
+    (content / "modul" / "bagan.svg").write_text(SVG.replace("</svg>", "<g/></svg>"),
+                                                 encoding="utf-8")
+    assert cached_training(content, Problems(), cache) is not None and len(reads) == 1
+    (content / "modul" / "03-salah.md").write_text("tanpa judul\n", encoding="utf-8")
+    problems = Problems()
+    cached_training(content, problems, cache)
+    assert problems and len(reads) == 2
+    cached_training(content, Problems(), cache)
+    assert len(reads) == 3  # not kept: read (and reported) again
