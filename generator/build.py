@@ -2,8 +2,8 @@
 
 ``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
 then ``publish`` them: the handbook PDF started (pdf.start: printed in a child process unless
-cached), ``render_pages``, ``copy_assets``, ``write_open_data``,
-``write_site_files`` (sitemap, robots.txt, _headers), what the staging folder held before and
+cached), ``render_pages`` (by worker processes, while this one does ``copy_assets`` and
+``write_open_data``), ``write_site_files`` (sitemap, robots.txt, _headers), what the staging folder held before and
 this build did not make pruned (write.py: the spare), ``start_search_index`` (Pagefind, in the
 background), ``write_training_files`` (handbook PDF, service worker), the search index
 finished, ``check_links``, and the staging folder committed in place of the output
@@ -226,10 +226,11 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
                          pub.training.images if pub.training else {}, opts.cache_dir,
                          opts.start_method)
     try:
-        render_pages(opts, pub, salt, qr, staging, progress, known.data)
-        copy_assets(opts.templates, pub.training, staging)
-        if pub.registry:
-            write_open_data(staging, pub.registry, opts.cache_dir)
+        with render_pages(opts, pub, salt, qr, staging, progress, known.data):
+            # while the workers render: this process's own work
+            copy_assets(opts.templates, pub.training, staging)
+            if pub.registry:
+                write_open_data(staging, pub.registry, opts.cache_dir)
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -250,12 +251,15 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
         progress.done()
 
 
+@contextmanager
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
-                 progress: Progress, known: dict[str, tuple]) -> None:
-    """Render every page (reusing those whose inputs did not change); raises BuildError."""
+                 progress: Progress, known: dict[str, tuple]) -> Iterator[None]:
+    """Render every page (reusing those whose inputs did not change) while the body runs
+    (pool.rendering); raises BuildError after it."""
     job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
-    problems = pool.render_pages(job, opts.jobs, progress, known, opts.start_method,
-                                 opts.environments)
+    with pool.rendering(job, opts.jobs, progress, known, opts.start_method,
+                        opts.environments) as problems:
+        yield
     if problems:
         raise BuildError(problems)
 
