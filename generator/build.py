@@ -1,9 +1,11 @@
 """The build of one kabupaten's site, as a short sequence of named steps.
 
-``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
-then ``publish`` them: the handbook PDF started (pdf.start: printed in a child process unless
-cached), ``render_pages`` (by worker processes, while this one does ``copy_assets`` and
-``write_open_data``), ``write_site_files`` (sitemap, robots.txt, _headers), what the staging folder held before and
+``build``: the handbook's printer started when the build will most likely print it
+(pdf.early_printer: it imports WeasyPrint meanwhile), load the inputs (``load``: read and
+validate every input), ``plan`` every page, then ``publish`` them: the handbook PDF started
+(pdf.start: printed in a child process unless cached), ``render_pages`` (by worker processes,
+while this one does ``copy_assets`` and ``write_open_data``), ``write_site_files`` (sitemap,
+robots.txt, _headers), what the staging folder held before and
 this build did not make pruned (write.py: the spare), ``start_search_index`` (Pagefind, in the
 background), ``write_training_files`` (handbook PDF, service worker), the search index
 finished, ``check_links``, and the staging folder committed in place of the output
@@ -162,7 +164,8 @@ class Publication:
 def build(opts: Options, inputs: Inputs | None = None) -> Result:
     """Build one kabupaten's site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    with exclusive(opts), collector_paused():
+    with exclusive(opts), collector_paused(), pdf.early_printer(
+            opts.content, opts.cache_dir, opts.start_method) as printer:
         inputs = inputs or load(opts)
         qr = QrCache(opts.cache_dir.qr(), code_digest())
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
@@ -170,7 +173,8 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
                                      opts.parents)
         pages = plan(inputs, qr)
         publish(opts, Publication(site, pages, inputs.training, inputs.registry,
-                                  search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr)
+                                  search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr,
+                printer)
         qr.save()
     return Result(len(pages), len(inputs.registry.posyandu), time.perf_counter() - started)
 
@@ -212,10 +216,11 @@ def _check_output(opts: Options) -> None:
     check_output(opts.out, inputs, folders, str(opts.out), bool(manifest and manifest.exists()))
 
 
-def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
+def publish(opts: Options, pub: Publication, qr: QrCache,
+            printer: pdf.Printer | None = None) -> None:
     """Make every file of ``pub`` in a staging folder, check every link, then swap the staging
-    folder in; the caller holds the locks (``exclusive``). Raises BuildError, leaving the
-    previous output as it was. The steps, in order:"""
+    folder in; the caller holds the locks (``exclusive``) and may have started the handbook's
+    ``printer``. Raises BuildError, leaving the previous output as it was. The steps, in order:"""
     salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
@@ -224,7 +229,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
     # The handbook is printed in a child process while everything else is made.
     handbook = pdf.start(pub.pages, pub.site, opts.templates,
                          pub.training.images if pub.training else {}, opts.cache_dir,
-                         opts.start_method)
+                         opts.start_method, printer)
     try:
         with render_pages(opts, pub, salt, qr, staging, progress, known.data):
             # while the workers render: this process's own work

@@ -119,9 +119,13 @@ class CacheDir:
         """Where the handbook page is laid out to be printed (the build holds the lock)."""
         return self._file("handbook-print")
 
+    def handbooks(self) -> list[Path]:
+        """The cached handbooks (one at most, unless a build was killed while keeping one)."""
+        return list(self.folder.glob("handbook-*.pdf")) if self.folder else []
+
     def forget_handbooks(self) -> None:
         """Remove every cached handbook (before a new one is kept)."""
-        for old in self.folder.glob("handbook-*.pdf") if self.folder else ():
+        for old in self.handbooks():
             old.unlink(missing_ok=True)
 
     def unit(self, kode: str) -> CacheDir:

@@ -34,6 +34,7 @@ AUDIENCES = {"kabupaten": "Tim Pembina Posyandu Kabupaten",
 MODULE_FIELDS = ("judul", "urutan", "sasaran", "latihan", *CURRICULUM_FIELDS)
 MODULE_NAME = re.compile(r"(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 GLOSSARY = "istilah.md"
+MODULE_FOLDER = "modul"  # content/modul/*.md: the modules
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
 RESERVED = ("istilah", "cetak", "hasil-belajar", MEDIA_FOLDER, *(t.key for t in TESTS))  # other pages
 
@@ -208,6 +209,11 @@ class _Resolver:
         return f"../{MEDIA_FOLDER}/{path.name}"
 
 
+def has_modules(content: Path) -> bool:
+    """Whether ``content`` has a folder of training modules (what ``load_training`` reads)."""
+    return (content / MODULE_FOLDER).is_dir()
+
+
 def cached_training(content: Path, problems: Problems, cache: CacheDir) -> Training | None:
     """``load_training``, kept in ``cache`` by the digest of every file below ``content``: a
     build whose modules, glossary and images did not change does not convert their Markdown
@@ -229,7 +235,7 @@ def cached_training(content: Path, problems: Problems, cache: CacheDir) -> Train
 
 def load_training(content: Path, problems: Problems) -> Training | None:
     """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
-    module_dir = content / "modul"
+    module_dir = content / MODULE_FOLDER
     if module_dir.is_symlink() or (module_dir.exists() and not module_dir.is_dir()):
         problems.add(str(module_dir), 1, "(file)", _("is a symbolic link")
                      if module_dir.is_symlink() else _("is not a folder"),
