@@ -20,7 +20,7 @@ import hashlib
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from html import escape
@@ -231,11 +231,12 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
                          pub.training.images if pub.training else {}, opts.cache_dir,
                          opts.start_method, printer)
     try:
-        with render_pages(opts, pub, salt, qr, staging, progress, known.data):
-            # while the workers render: this process's own work
+        def own_work() -> None:  # done here while the page workers render
             copy_assets(opts.templates, pub.training, staging)
             if pub.registry:
                 write_open_data(staging, pub.registry, opts.cache_dir)
+
+        render_pages(opts, pub, salt, qr, staging, progress, known.data, own_work)
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -256,15 +257,14 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
         progress.done()
 
 
-@contextmanager
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
-                 progress: Progress, known: dict[str, tuple]) -> Iterator[None]:
-    """Render every page (reusing those whose inputs did not change) while the body runs
-    (pool.rendering); raises BuildError after it."""
+                 progress: Progress, known: dict[str, tuple],
+                 meanwhile: Callable[[], None]) -> None:
+    """Render every page (reusing those whose inputs did not change) while this process does
+    ``meanwhile``; raises BuildError."""
     job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
-    with pool.rendering(job, opts.jobs, progress, known, opts.start_method,
-                        opts.environments) as problems:
-        yield
+    problems = pool.render_pages(job, opts.jobs, progress, known, meanwhile, opts.start_method,
+                                 opts.environments)
     if problems:
         raise BuildError(problems)
 

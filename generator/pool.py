@@ -83,24 +83,30 @@ def workers(jobs: int, method: str = "fork", initializer: Callable[..., None] = 
             initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that leave Ctrl+C to this one and die with it
     (``children.worker_start``): on any exception here (such as KeyboardInterrupt) the tasks
-    not yet started are cancelled and the workers stopped."""
+    not yet started are cancelled and the workers stopped, also those forked by a first task
+    that was interrupted before the pool knew them (it would wait for them at exit)."""
+    others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                initializer=initializer, initargs=initargs)
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        for child in set(multiprocessing.active_children()) - others:
+            child.kill()
+            child.join()
 
 
-@contextmanager
-def rendering(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
-              method: str = "fork", kept: Environments | None = None) -> Iterator[Problems]:
+def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
+                 meanwhile: Callable[[], None], method: str = "fork",
+                 kept: Environments | None = None) -> Problems:
     """Render every page of ``job`` into its staging folder, ``jobs`` processes at once
-    (started by ``method``: fork, or spawn), while the body of the ``with`` runs here: the
-    workers render, this process does the body's work, then takes in what they gave.
-    ``known`` (digest -> links of a page) gains the pages rendered; pages rendered in this
-    process (a small site, a rebuild's first chunks: before the body) use the template
-    environment ``kept`` between builds, if given. Yields the problems, complete after it."""
+    (started by ``method``: fork, or spawn), and do ``meanwhile`` here while the workers
+    render; returns the problems. ``known`` (digest -> links of a page) gains the pages
+    rendered; pages rendered in this process (a small site, a rebuild's first chunks: before
+    ``meanwhile``) use the template environment ``kept`` between builds, if given. The workers
+    are started and stopped in this one frame, so that an interruption anywhere (Ctrl+C, the
+    preview's stop) stops them too."""
     chunks = [range(i, min(i + CHUNK, len(job.pages))) for i in range(0, len(job.pages), CHUNK)]
     problems = Problems()
     merged = 0
@@ -113,12 +119,13 @@ def rendering(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
             if parallel and done.rendered > PARALLEL_SHARE * CHUNK:
                 break
     if not chunks:
-        yield problems
-        return
+        meanwhile()
+        return problems
     with workers(jobs, method, _start, (job,)) as pool:
         results = pool.map(_chunk, chunks)  # every chunk handed out now, taken in below
-        yield problems
+        meanwhile()
         _merge(results, job, problems, progress, known, merged)
+    return problems
 
 
 def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Progress,

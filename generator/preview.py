@@ -256,7 +256,11 @@ def saved(batches: queue.Queue[set[tuple[watchfiles.Change, str]]], stop: thread
     return False
 
 
-def _interrupt(_signum: int, _frame: object) -> None:
+def _interrupt(stop: threading.Event, _signum: int, _frame: object) -> None:
+    """Stop the preview (Ctrl+C, SIGTERM) at once by KeyboardInterrupt, and by ``stop`` when
+    that is lost: one raised while the interpreter runs its steps after a fork (a build
+    starting its workers) is ignored there, and the preview then stops after that build."""
+    stop.set()
     raise KeyboardInterrupt
 
 
@@ -278,7 +282,8 @@ def run_serve(opts: Options, port: int = 8000, stop: threading.Event | None = No
           .render(opts.lang), flush=True)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops as cleanly as Ctrl+C
+        for signum in (signal.SIGINT, signal.SIGTERM):  # SIGTERM stops as cleanly as Ctrl+C
+            signal.signal(signum, partial(_interrupt, stop))
     try:
         batches = watch(opts, stop)  # before the first build: saves made during it count
         rebuild(opts, state)
