@@ -6,6 +6,8 @@
     entries-<file>.pickle        the valid entries of one registry file by the hash of their text
     qr.json                      the QR codes' SVG by their text (qr.py)
     links.pickle                 the links and anchors of each rendered page by its digest
+    opendata-pieces-<d>.pickle   each entry's share of the open data by its digest (16 shards)
+    json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (16 shards)
     manifest-<output>.json       digest and key of every file of one output (write.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     <kode>/                      one kabupaten of a national build: this layout again, and
@@ -83,6 +85,10 @@ class CacheDir:
     def opendata_pieces(self) -> Path | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
         return self._file("opendata-pieces")
+
+    def json_ld(self) -> Path | None:
+        """The stem of a ShardedStore's files (json-ld-0.pickle ...)."""
+        return self._file("json-ld")
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""

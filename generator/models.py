@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 # The six SPM fields of PP 2/2018 that Permendagri 13/2024 assigns to the Posyandu, in fixed order:
@@ -215,6 +216,12 @@ class Posyandu:
     prestasi: tuple[str, ...]
     diperbarui: dt.date
     verifikasi: Verification | None
+    # The digest of every field above (of the repr): the key of what the cache keeps per entry
+    # (its open-data pieces, its profile's JSON-LD). Made once, kept with the entry in the cache.
+    digest: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", hashlib.sha256(repr(self).encode("utf-8")).hexdigest())
 
     @property
     def completeness(self) -> int:

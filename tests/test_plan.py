@@ -11,6 +11,7 @@ import pytest
 from training_content import make_content
 
 from generator import pagedata
+from generator.cache import CacheDir
 from generator.models import (
     SPM_FIELDS,
     Desa,
@@ -69,7 +70,7 @@ REGISTRY = Registry(SETTINGS, REGION, [
 
 @pytest.fixture(scope="module")
 def pages() -> list[Page]:
-    return directory_pages(REGISTRY, QrCache(None))
+    return directory_pages(REGISTRY, QrCache(None), CacheDir(None))
 
 
 def test_the_directory_of_a_tiny_registry(pages: list[Page]):
