@@ -13,6 +13,7 @@ finished, ``check_links``, and the staging folder committed in place of the outp
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import subprocess
@@ -136,12 +137,27 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
 def plan(inputs: Inputs, qr: QrCache, cache: CacheDir) -> list[Page]:
     """Every page of the site; what ``cache`` keeps per entry is made only for new entries."""
     reg = inputs.registry
-    pages = map_pages.attach(directory_pages(reg, qr, cache), reg.region, reg.posyandu,
-                             inputs.boundaries)
+    with collector_paused():
+        pages = map_pages.attach(directory_pages(reg, qr, cache), reg.region, reg.posyandu,
+                                 inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training,
                                 directory=frozenset(p.id for p in inputs.registry.posyandu))
     return pages
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: planning makes several objects per page and almost no
+    garbage, and with the collector on every entry of the registry is scanned again and again
+    (a third of the plan's time at 10,000 entries)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
