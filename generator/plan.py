@@ -82,6 +82,12 @@ class Stats:
         for s in p.spm_running:
             self.spm[s.key] += 1
 
+    def merge(self, other: Stats) -> None:
+        """Count the Posyandu that ``other`` counted."""
+        self.total += other.total
+        self.status.update(other.status)
+        self.spm.update(other.spm)
+
     @property
     def registered(self) -> int:
         """How many are registered with Kemendagri."""
@@ -133,12 +139,13 @@ def directory_pages(reg: Registry, qr: QrCache, cache: CacheDir) -> list[Page]:
     kec_stats: dict[str, Stats] = {}
     desa_stats: dict[str, Stats] = {}
     for k in reg.region.kecamatan:
-        kec_stats[k.kode] = Stats()
+        kec_stats[k.kode] = in_kec = Stats()
         for d in k.desa:
-            desa_stats[d.kode] = Stats()
+            desa_stats[d.kode] = in_desa = Stats()
             for p in by_desa.get(d.kode, []):
-                for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
-                    s.add(p)
+                in_desa.add(p)
+            in_kec.merge(in_desa)
+        total.merge(in_kec)
     home = ("Beranda", "")
     as_of = datadict.latest_update(reg)
     kecamatan_az = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))

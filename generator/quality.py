@@ -173,8 +173,8 @@ def _cells(p: Posyandu, today: dt.date, url: Callable[[Posyandu], str]) -> Cells
     """Where ``p`` counts, as of ``today``: its entry under each measure, or None. Made once
     per Posyandu and shared by the rows of its desa, its kecamatan and the total."""
     link, nama, desa = url(p), p.nama, p.desa.label
-    return tuple(None if note is None else Entry(link, nama, desa, note)
-                 for note in (measure.check(p, today) for measure in MEASURES))
+    notes = [measure.check(p, today) for measure in MEASURES]
+    return tuple([None if note is None else Entry(link, nama, desa, note) for note in notes])
 
 
 def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]) -> Row:
