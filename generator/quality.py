@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, DigestByFields, Kecamatan, Posyandu, Registry
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
@@ -69,7 +69,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(DigestByFields):
     """The whole report: the kabupaten total, its kecamatan and its desa."""
 
     today: dt.date
