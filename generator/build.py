@@ -51,7 +51,7 @@ from .progress import Progress
 from .qr import QrCache
 from .registry_file import read_registry
 from .render import Environments
-from .training import Training, load_training
+from .training import Training, cached_training
 from .write import Staging
 
 
@@ -123,7 +123,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches, strict=True):
         registry.posyandu.extend(read_registry(path, checker, cache))
-    training = load_training(opts.content, problems) if opts.content else None
+    training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                                   kabupaten_codes(region), region.label, problems)
                   if settings.batas else None)
@@ -165,7 +165,7 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
     started = time.perf_counter()
     with exclusive(opts), collector_paused():
         inputs = inputs or load(opts)
-        qr = QrCache(opts.cache_dir.qr())
+        qr = QrCache(opts.cache_dir.qr(), code_digest())
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
                                      inputs.training is not None or opts.training_above,
                                      opts.parents)

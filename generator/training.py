@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import svg
+from .cache import CacheDir, PickleStore
 from .curriculum import (
     CURRICULUM_FIELDS,
     TESTS,
@@ -205,6 +206,25 @@ class _Resolver:
             return ""
         self.images[path.name] = path
         return f"../{MEDIA_FOLDER}/{path.name}"
+
+
+def cached_training(content: Path, problems: Problems, cache: CacheDir) -> Training | None:
+    """``load_training``, kept in ``cache`` by the digest of every file below ``content``: a
+    build whose modules, glossary and images did not change does not convert their Markdown
+    again. Training with problems is not kept (they are reported again by the next build)."""
+    files = sorted(p for p in content.rglob("*") if p.is_file()) if content.is_dir() else []
+    key = cache.key("training", str(content.absolute()), *(
+        part for p in files for part in (p.relative_to(content).as_posix(), p.read_bytes())))
+    store = PickleStore(cache.training(), key)
+    kept = store.data.get("training")
+    if isinstance(kept, Training):
+        return kept
+    mark = len(problems.items)
+    training = load_training(content, problems)
+    if training and len(problems.items) == mark:
+        store.data["training"] = training
+        store.save({"training"})
+    return training
 
 
 def load_training(content: Path, problems: Problems) -> Training | None:
