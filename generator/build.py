@@ -35,7 +35,7 @@ from . import (
     urls,
     validate,
 )
-from .cache import CacheDir, EntryCache, PickleStore, code_digest
+from .cache import AppendStore, CacheDir, EntryCache, code_digest
 from .context import SiteContext
 from .i18n import DEFAULT, _
 from .load import load_yaml
@@ -220,7 +220,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
     salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
-    known = PickleStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
+    known = AppendStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
     problems = Problems()
     # The handbook is printed in a child process while everything else is made.
     handbook = pdf.start(pub.pages, pub.site, opts.templates,

@@ -12,7 +12,14 @@ from training_content import SVG, make_content
 
 from generator import cache as cache_module
 from generator import qr, training
-from generator.cache import CacheDir, EntryCache, PickleStore, code_digest, write_atomically
+from generator.cache import (
+    AppendStore,
+    CacheDir,
+    EntryCache,
+    PickleStore,
+    code_digest,
+    write_atomically,
+)
 from generator.load import parse_yaml
 from generator.models import Region
 from generator.problems import Problems
@@ -255,3 +262,30 @@ def test_training_is_read_again_only_when_a_file_of_the_content_changed(
     assert problems and len(reads) == 2
     cached_training(content, Problems(), cache)
     assert len(reads) == 3  # not kept: read (and reported) again
+
+
+def test_append_store_writes_what_a_build_added_until_the_additions_are_a_quarter(
+        tmp_path: Path):
+    path = tmp_path / "links.pickle"
+    first = AppendStore(path, "salt")
+    first.data.update({f"k{i}": i for i in range(40)})
+    first.save(set(first.data))
+    whole = path.stat().st_ino
+    second = AppendStore(path, "salt")
+    second.data["new"] = "n"
+    second.save({*(f"k{i}" for i in range(1, 40)), "new"})  # k0 no longer kept
+    assert path.stat().st_ino == whole and path.with_name("links.pickle.added").exists()
+    third = AppendStore(path, "salt")
+    assert third.data == {**{f"k{i}": i for i in range(40)}, "new": "n"}
+    added = path.with_name("links.pickle.added").stat().st_ino
+    third.save({*(f"k{i}" for i in range(1, 40)), "new"})  # nothing new: nothing written
+    assert path.stat().st_ino == whole
+    assert path.with_name("links.pickle.added").stat().st_ino == added
+    assert AppendStore(path, "other salt").data == {}
+    fourth = AppendStore(path, "salt")
+    fourth.data.update({f"n{i}": i for i in range(10)})
+    fourth.save({f"n{i}" for i in range(10)} | {f"k{i}" for i in range(20, 40)})
+    assert path.stat().st_ino != whole and not path.with_name("links.pickle.added").exists()
+    assert AppendStore(path, "salt").data == {**{f"k{i}": i for i in range(20, 40)},
+                                              **{f"n{i}": i for i in range(10)}}
+    AppendStore(None, "salt").save({"a"})  # no cache folder: nothing to write
