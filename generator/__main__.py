@@ -14,6 +14,7 @@ from typing import TextIO
 
 from . import national
 from .build import Options, build, load, plan
+from .cache import CacheDir
 from .i18n import LANGUAGES, SOURCE, Message, Number, _, choose, ngettext
 from .importer import cli as importer
 from .importer import export_xlsx
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             inputs = load(opts)
-            pages = plan(inputs, QrCache(None))
+            pages = plan(inputs, QrCache(None), CacheDir(None))
             modules = len(inputs.training.modules) if inputs.training else 0
             _say(_("ok: {posyandu} Posyandu, {modules} training modules, {pages} pages planned")
                  .format(posyandu=len(inputs.registry.posyandu), modules=modules, pages=len(pages)),

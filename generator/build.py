@@ -136,10 +136,11 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     return Inputs(registry, training, boundaries)
 
 
-def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
-    """Every page of the site."""
+def plan(inputs: Inputs, qr: QrCache, cache: CacheDir) -> list[Page]:
+    """Every page of the site; what ``cache`` keeps per entry is made only for new entries."""
     reg = inputs.registry
-    pages = map_pages.attach(directory_pages(reg, qr), reg.region, reg.posyandu, inputs.boundaries)
+    pages = map_pages.attach(directory_pages(reg, qr, cache), reg.region, reg.posyandu,
+                             inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training,
                                 directory=frozenset(p.id for p in inputs.registry.posyandu))
@@ -171,7 +172,7 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
                                      inputs.training is not None or opts.training_above,
                                      opts.parents)
-        pages = plan(inputs, qr)
+        pages = plan(inputs, qr, opts.cache_dir)
         publish(opts, Publication(site, pages, inputs.training, inputs.registry,
                                   search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr,
                 printer)

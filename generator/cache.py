@@ -12,6 +12,7 @@
     manifest-<output>.json       digest and key of every file of one output (write.py)
     spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
+    json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     <kode>/                      one kabupaten of a national build: this layout again, and
       built.json                 the digest of the inputs of its last successful build
@@ -93,6 +94,10 @@ class CacheDir:
     def opendata_pieces(self) -> Path | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
         return self._file("opendata-pieces")
+
+    def json_ld(self) -> Path | None:
+        """The stem of a ShardedStore's files (json-ld-0.pickle ...)."""
+        return self._file("json-ld")
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""

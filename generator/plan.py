@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import calendar, pagedata, quality, urls
+from .cache import CacheDir, ShardedStore
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     TIME_ZONES,
@@ -106,6 +107,12 @@ class Stats:
         for s in p.spm_running:
             self.spm[s.key] += 1
 
+    def merge(self, other: Stats) -> None:
+        """Count the Posyandu that ``other`` counted."""
+        self.total += other.total
+        self.status.update(other.status)
+        self.spm.update(other.spm)
+
     @property
     def registered(self) -> int:
         """How many are registered with Kemendagri."""
@@ -123,8 +130,33 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
-    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages."""
+class ProfileLd:
+    """Each profile's JSON-LD (``json_ld`` of ``_posyandu_ld``), made once per entry and kept
+    in the cache (CacheDir.json_ld) by the entry's digest. Besides the entry it depends on the
+    settings and the region table only (never on the date), which the store's salt covers."""
+
+    def __init__(self, reg: Registry, cache: CacheDir) -> None:
+        self.reg = reg
+        self.store = ShardedStore(cache.json_ld(),
+                                  cache.key("json-ld", repr(reg.settings), repr(reg.region)))
+
+    def of(self, p: Posyandu, k: Kecamatan) -> Markup:
+        """The JSON-LD of ``p``'s profile (``k``: its kecamatan)."""
+        text = self.store.get(p.content_digest)
+        if text is None:
+            text = str(json_ld(_posyandu_ld(p, k, self.reg)))
+            self.store.put(p.content_digest, text)
+        return Markup(text)
+
+    def save(self) -> None:
+        """Keep the JSON-LD of this registry's entries (the shards that changed)."""
+        self.store.save({p.content_digest for p in self.reg.posyandu})
+
+
+def directory_pages(reg: Registry, qr: QrCache, cache: CacheDir) -> list[Page]:
+    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages; each
+    profile's JSON-LD comes from ``cache`` where an earlier build made it."""
+    linked = ProfileLd(reg, cache)
     by_desa: dict[str, list[Posyandu]] = {}
     for p in reg.by_place():
         by_desa.setdefault(p.desa.kode, []).append(p)
@@ -132,12 +164,13 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
     kec_stats: dict[str, Stats] = {}
     desa_stats: dict[str, Stats] = {}
     for k in reg.region.kecamatan:
-        kec_stats[k.kode] = Stats()
+        kec_stats[k.kode] = in_kec = Stats()
         for d in k.desa:
-            desa_stats[d.kode] = Stats()
+            desa_stats[d.kode] = in_desa = Stats()
             for p in by_desa.get(d.kode, []):
-                for s in (total, kec_stats[k.kode], desa_stats[d.kode]):
-                    s.add(p)
+                in_desa.add(p)
+            in_kec.merge(in_desa)
+        total.merge(in_kec)
     home = ("Beranda", "")
     as_of = datadict.latest_update(reg)
     kecamatan_az = sorted(reg.region.kecamatan, key=lambda k: (k.nama, k.kode))
@@ -157,11 +190,12 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                               k, kec_stats[k.kode], sorted(k.desa, key=lambda d: (d.nama, d.kode)),
                               desa_stats, urls.desa)))
         kec_crumb = crumbs + [(f"Kecamatan {k.nama}", urls.kecamatan(k))]
-        in_kec = [p for d in k.desa for p in by_desa.get(d.kode, [])]
+        sheets = {p.id: visit_sheet(p, as_of) for d in k.desa for p in by_desa.get(d.kode, [])}
         pages.append(Page(urls.visit_order(k), "urutan-kunjungan.html",
                           f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
                           kind="urutan-kunjungan",
-                          data=pagedata.VisitOrder(k, visit_order(in_kec, as_of), urls.posyandu)))
+                          data=pagedata.VisitOrder(k, visit_order(sheets.values()),
+                                                   urls.posyandu)))
         for d in k.desa:
             members = by_desa.get(d.kode, [])
             pages.append(Page(urls.desa(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
@@ -173,7 +207,7 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                 pages.append(Page(urls.posyandu(p), "posyandu.html",
                                   f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
                                   data=pagedata.Profile(p, k, calendar.file_name(p),
-                                                        json_ld(_posyandu_ld(p, k, reg)))))
+                                                        linked.of(p, k))))
                 profile = reg.settings.base_url + urls.posyandu(p)
                 pages.append(Page(urls.poster(p), "poster.html",
                                   f"Poster {p.nama}, {d.label}",
@@ -184,7 +218,8 @@ def directory_pages(reg: Registry, qr: QrCache) -> list[Page]:
                                   f"Lembar kunjungan pembinaan {p.nama}, {d.label}",
                                   crumbs=desa_crumb + [(p.nama, urls.posyandu(p))],
                                   kind="kunjungan",
-                                  data=pagedata.VisitSheetPage(k, visit_sheet(p, as_of))))
+                                  data=pagedata.VisitSheetPage(k, sheets[p.id])))
+    linked.save()
     return pages + open_data_pages(reg, home)
 
 

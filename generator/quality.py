@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -90,6 +91,7 @@ class Report(DigestByFields):
 _COUNTED = Note()
 
 
+@functools.lru_cache(maxsize=16)  # asked with the same day for every entry of a report
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` months earlier (the month's last day when that one is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
@@ -164,28 +166,35 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
-def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Posyandu],
-         today: dt.date, url: Callable[[Posyandu], str]) -> Row:
-    cells = []
-    for measure in MEASURES:
-        found = ((p, measure.check(p, today)) for p in members)
-        cells.append(tuple(Entry(url(p), p.nama, p.desa.label, note)
-                           for p, note in found if note is not None))
+Cells = tuple[Entry | None, ...]  # one Posyandu under each measure (None: not counted)
+
+
+def _cells(p: Posyandu, today: dt.date, url: Callable[[Posyandu], str]) -> Cells:
+    """Where ``p`` counts, as of ``today``: its entry under each measure, or None. Made once
+    per Posyandu and shared by the rows of its desa, its kecamatan and the total."""
+    link, nama, desa = url(p), p.nama, p.desa.label
+    notes = [measure.check(p, today) for measure in MEASURES]
+    return tuple([None if note is None else Entry(link, nama, desa, note) for note in notes])
+
+
+def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]) -> Row:
+    columns = list(zip(*members, strict=True)) or [()] * len(MEASURES)
     return Row(kode, nama, kecamatan.kode if kecamatan else "",
-               kecamatan.nama if kecamatan else "", tuple(cells))
+               kecamatan.nama if kecamatan else "",
+               tuple(tuple(filter(None, column)) for column in columns))
 
 
 def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Report:
     """The report of a registry as of ``today``; ``url`` gives a Posyandu's page. Entries are
     in the order of the exports."""
-    by_desa: dict[str, list[Posyandu]] = {}
+    by_desa: dict[str, list[Cells]] = {}
     for p in reg.by_place():
-        by_desa.setdefault(p.desa.kode, []).append(p)
+        by_desa.setdefault(p.desa.kode, []).append(_cells(p, today, url))
     kecamatan, desa = [], []
     for k in reg.region.kecamatan:
-        members = [p for d in k.desa for p in by_desa.get(d.kode, [])]
-        kecamatan.append(_row(k.kode, k.nama, k, members, today, url))
-        desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, []), today, url) for d in k.desa]
-    everyone = [p for d in sorted(by_desa) for p in by_desa[d]]
-    return Report(today, _row(reg.region.kode, reg.region.label, None, everyone, today, url),
+        members = [c for d in k.desa for c in by_desa.get(d.kode, [])]
+        kecamatan.append(_row(k.kode, k.nama, k, members))
+        desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, [])) for d in k.desa]
+    everyone = [c for d in sorted(by_desa) for c in by_desa[d]]
+    return Report(today, _row(reg.region.kode, reg.region.label, None, everyone),
                   tuple(kecamatan), tuple(desa))

@@ -8,6 +8,7 @@ day, so the same registry always gives the same pages.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import DigestByFields, Posyandu
@@ -79,6 +80,6 @@ def visit_sheet(p: Posyandu, as_of: dt.date) -> VisitSheet:
     return VisitSheet(p, tuple(gaps), stale, as_of)
 
 
-def visit_order(posyandu: list[Posyandu], as_of: dt.date) -> list[VisitSheet]:
-    """The sheets of ``posyandu`` in the order they most need a visit."""
-    return sorted((visit_sheet(p, as_of) for p in posyandu), key=lambda s: s.priority)
+def visit_order(sheets: Iterable[VisitSheet]) -> list[VisitSheet]:
+    """The ``sheets`` (of one kecamatan) in the order their Posyandu most need a visit."""
+    return sorted(sheets, key=lambda s: s.priority)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from training_content import make_content
 
-from generator import pagedata
+from generator import pagedata, plan
+from generator.cache import CacheDir
 from generator.models import (
     SPM_FIELDS,
     Desa,
@@ -71,7 +72,7 @@ REGISTRY = Registry(SETTINGS, REGION, [
 
 @pytest.fixture(scope="module")
 def pages() -> list[Page]:
-    return directory_pages(REGISTRY, QrCache(None))
+    return directory_pages(REGISTRY, QrCache(None), CacheDir(None))
 
 
 def test_the_directory_of_a_tiny_registry(pages: list[Page]):
@@ -228,3 +229,25 @@ def test_national_areas_group_kabupaten_by_provinsi_in_code_order():
     assert [k.nama for k in areas[1].parts] == ["Kabupaten Kutai Kartanegara", "Kota Balikpapan"]
     assert areas[0].parts[0].nama == "Kota Bogor"
     assert (areas[1].percent(), areas[0].percent()) == (50.0, 0.0)
+
+
+def _profile_ld(reg: Registry, cache: CacheDir) -> dict[str, str]:
+    """Each profile's JSON-LD text by its URL, planned with ``cache``."""
+    return {p.url: str(p.data.jsonld) for p in directory_pages(reg, QrCache(None), cache)
+            if p.kind == "posyandu"}
+
+
+def test_json_ld_is_kept_by_entry_and_made_again_when_the_settings_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    cache = CacheDir(tmp_path)
+    fresh = _profile_ld(REGISTRY, cache)
+    assert fresh == _profile_ld(REGISTRY, CacheDir(None))
+    monkeypatch.setattr(plan, "_posyandu_ld", None)  # kept: not made again
+    assert _profile_ld(REGISTRY, cache) == fresh
+    monkeypatch.undo()
+    moved = Registry(dataclasses.replace(SETTINGS, base_url="https://example.net/"), REGION,
+                     REGISTRY.posyandu)
+    assert _profile_ld(moved, cache) == _profile_ld(moved, CacheDir(None)) != fresh
+    renamed = Registry(SETTINGS, REGION, [dataclasses.replace(REGISTRY.posyandu[0], nama="Baru"),
+                                          *REGISTRY.posyandu[1:]])
+    assert _profile_ld(renamed, cache) == _profile_ld(renamed, CacheDir(None))
