@@ -174,7 +174,8 @@ class Staging:
         path = self._root + folder
         try:
             os.mkdir(path)
-        except FileNotFoundError:  # its parent is missing too
+        except FileNotFoundError:  # its parent is missing too: made first, and remembered
+            self._folder(posixpath.dirname(folder))
             os.makedirs(path, exist_ok=True)
         except FileExistsError:  # another worker made it, or the spare has it (or a file)
             if not os.path.isdir(path):
