@@ -19,7 +19,6 @@ from .importer import cli as importer
 from .importer import export_xlsx
 from .lock import output_lock
 from .models import Registry
-from .preview import run_serve
 from .problems import BuildError, Problems
 from .qr import QrCache
 from .qualityfile import DEFAULT_FILE, report_file
@@ -138,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         if args.out == Path("site"):
             opts = replace(opts, out=Path(".preview"))  # the published site/ stays untouched
+        from .preview import run_serve  # http.server: only for this command
+
         return run_serve(opts, args.port)
     try:
         if args.command == "check":

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, fields
+from typing import Any, cast
 
 # The six SPM fields of PP 2/2018 that Permendagri 13/2024 assigns to the Posyandu, in fixed order:
 # (key in the registry, name on the site).
@@ -193,6 +195,16 @@ class Verification:
     oleh: str
 
 
+class DigestByFields:
+    """A dataclass whose digest in a page's fingerprint is made of its fields' digests
+    (plan.digest_of), not of its whole repr: it holds records that other pages' values hold
+    too, each digested once."""
+
+    def digested_parts(self) -> list[Any]:
+        """What its digest is made of: the values of the fields its repr shows."""
+        return [getattr(self, f.name) for f in fields(cast(Any, self)) if f.repr]
+
+
 @dataclass(frozen=True)
 class Posyandu:
     """The public record of one Posyandu. Private fields are never copied in here."""
@@ -215,6 +227,13 @@ class Posyandu:
     prestasi: tuple[str, ...]
     diperbarui: dt.date
     verifikasi: Verification | None
+    # The digest of this record (of its repr), made once when the entry is read and kept with
+    # it in the entry cache: a page's fingerprint uses it instead of digesting the record again.
+    content_digest: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_digest",
+                           hashlib.sha256(repr(self).encode("utf-8")).hexdigest())
 
     @property
     def completeness(self) -> int:

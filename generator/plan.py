@@ -16,6 +16,7 @@ from . import calendar, pagedata, quality, urls
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     TIME_ZONES,
+    DigestByFields,
     Kecamatan,
     Posyandu,
     Registry,
@@ -52,18 +53,42 @@ class Page:
         its desa is in the context of every profile in it); its values must outlive it."""
         seen = {} if seen is None else seen
         parts = [salt, self.url, self.template, self.title, repr(self.crumbs), self.kind]
-        for name, value in sorted(self.data.variables().items()):
-            digest = seen.get(id(value))
-            if digest is None:
-                text = value.__qualname__ if isfunction(value) else repr(value)
-                digest = seen[id(value)] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            parts.append(f"{name}={digest}")
+        parts += [f"{name}={digest_of(value, seen)}"
+                  for name, value in sorted(self.data.variables().items())]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     @property
     def root(self) -> str:
         """The relative path from this page back to the site root."""
         return "../" * self.output.count("/")
+
+
+def digest_of(value: Any, seen: dict[int, str]) -> str:
+    """The digest of one value of a page's context, remembered by identity in ``seen``: a
+    record's own (``content_digest``: a Posyandu's, made when its entry was read), one made of
+    the items' digests for a list or tuple (but of strings) and of the fields' for a
+    ``DigestByFields`` (values
+    that hold what other values hold too: a desa page lists the Posyandu of its profiles, a
+    visit sheet holds one, a kecamatan's quality report the rows of the whole report), a
+    function's name, or the digest of the value's repr."""
+    digest = seen.get(id(value))
+    if digest is None:
+        own = getattr(value, "content_digest", None)
+        if isinstance(own, str):
+            digest = own
+        else:
+            if isfunction(value):
+                text = value.__qualname__
+            elif isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value):
+                text = type(value).__name__ + "(" + ",".join(digest_of(v, seen) for v in value)
+            elif isinstance(value, DigestByFields):
+                text = type(value).__qualname__ + "(" + ",".join(
+                    digest_of(v, seen) for v in value.digested_parts())
+            else:
+                text = repr(value)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        seen[id(value)] = digest
+    return digest
 
 
 @dataclass

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, DigestByFields, Kecamatan, Posyandu, Registry
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
@@ -68,7 +68,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(DigestByFields):
     """The whole report: the kabupaten total, its kecamatan and its desa."""
 
     today: dt.date

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import Posyandu
+from .models import DigestByFields, Posyandu
 from .quality import verification_stale
 
 STATUS_ORDER = {"belum terdaftar": 0, "dalam verifikasi": 1, "terdaftar": 2}
@@ -33,7 +33,7 @@ CHECKLIST: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class VisitSheet:
+class VisitSheet(DigestByFields):
     """What a visiting team needs to know about one Posyandu before it goes."""
 
     posyandu: Posyandu

@@ -27,6 +27,7 @@ from generator.plan import (
     KabupatenSummary,
     Page,
     Stats,
+    digest_of,
     directory_pages,
     json_ld,
     national_areas,
@@ -36,6 +37,7 @@ from generator.plan import (
 from generator.problems import Problems
 from generator.qr import QrCache
 from generator.training import load_training
+from generator.visit import visit_sheet
 
 HANDIL = Desa("64.02.13.1012", "Handil Baru", "kelurahan", -1.03, 117.05, "64.02.13")
 TANI = Desa("64.02.13.2001", "Tani Bhakti", "desa", -1.2, 117.2, "64.02.13")
@@ -151,6 +153,31 @@ def test_fingerprint_changes_with_every_input_of_the_page():
               dataclasses.replace(page, template="u.html").fingerprint("salt")]
     others.append(Page("a/", "t.html", "Judul").fingerprint("salt"))  # no variables at all
     assert len({page.fingerprint("salt"), *others}) == 7
+
+
+def test_a_value_digest_follows_its_content_not_its_identity():
+    """Records, lists of them and sheets that hold one digest by content (two equal copies alike,
+    whether or not their parts were digested before), and change with any field of a record
+    they hold, however deep."""
+    melati = posyandu("samboja-handil-baru-melati", "Posyandu Melati")
+    again = posyandu("samboja-handil-baru-melati", "Posyandu Melati")
+    renamed = dataclasses.replace(melati, nama="Posyandu Mawar")
+    moved = dataclasses.replace(melati, jadwal=Schedule(None, "rabu", 2, "08.00", "11.00"))
+    assert melati is not again and melati.content_digest == again.content_digest
+    assert len({melati.content_digest, renamed.content_digest, moved.content_digest}) == 3
+    day = dt.date(2025, 6, 1)
+    values = [melati, [melati, again], (melati,), visit_sheet(melati, day), ["a", "b"]]
+    fresh = [digest_of(v, {}) for v in values]
+    shared: dict[int, str] = {}
+    assert [digest_of(v, shared) for v in reversed(values)][::-1] == fresh  # order-free
+    assert fresh == [digest_of(v, {}) for v in
+                     [again, [again, melati], (again,), visit_sheet(again, day), ["a", "b"]]]
+    changed = [digest_of(v, {}) for v in
+               [moved, [melati, moved], [melati], visit_sheet(moved, day), ["a", "c"]]]
+    assert all(a != b for a, b in zip(fresh, changed, strict=True))
+    assert digest_of([melati], {}) != digest_of((melati,), {})
+    assert digest_of(visit_sheet(melati, day), {}) != digest_of(
+        visit_sheet(melati, dt.date(2027, 1, 1)), {})
 
 
 def test_json_ld_cannot_close_its_script_element():

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..i18n import NO_HINT, Message, _
@@ -116,6 +115,8 @@ class Table:
     def where(self, row: int, name: str | None) -> str:
         """A cell's reference: 'Posyandu!F12' (or 'F12' in a .csv); the row's first cell when the
         sheet has no column for ``name``."""
+        from openpyxl.utils import get_column_letter  # openpyxl: not imported by every build
+
         column = get_column_letter(self.columns.get(name or "", min(self.columns.values())) + 1)
         return f"{column}{row}" if self.sheet is None else f"{self.sheet}!{column}{row}"
 

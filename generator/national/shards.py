@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import urls
-from ..build import Options, load
+from ..build import Options, collector_paused, load
 from ..build import build as build_kabupaten
 from ..cache import write_atomically
 from ..i18n import _
@@ -68,13 +68,15 @@ def _build_unit(unit: Unit, opts: Options) -> Outcome:
         if last["digest"] == stamp and (opts.out / last["path"] / datadict.SUMMARY).exists():
             return Outcome(last["path"], last["pages"], last["posyandu"], ())
     try:
-        inputs = load(kab_opts)
-        region = inputs.registry.region
-        path = urls.kabupaten(region)
-        settings = inputs.registry.settings
-        inputs.registry.settings = replace(settings, base_url=(opts.base_url or "") + path)
-        parents = (("Indonesia", "../../"), (f"Provinsi {region.provinsi}", "../"))
-        result = build_kabupaten(replace(kab_opts, out=opts.out / path, parents=parents), inputs)
+        with collector_paused():  # the unit's inputs are read as its pages are built
+            inputs = load(kab_opts)
+            region = inputs.registry.region
+            path = urls.kabupaten(region)
+            settings = inputs.registry.settings
+            inputs.registry.settings = replace(settings, base_url=(opts.base_url or "") + path)
+            parents = (("Indonesia", "../../"), (f"Provinsi {region.provinsi}", "../"))
+            result = build_kabupaten(replace(kab_opts, out=opts.out / path, parents=parents),
+                                     inputs)
     except BuildError as exc:
         return Outcome("", 0, 0, tuple(exc.problems.sorted()))
     if done:
