@@ -164,7 +164,7 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
     started = time.perf_counter()
     with exclusive(opts), collector_paused():
         inputs = inputs or load(opts)
-        qr = QrCache(opts.cache_dir.qr())
+        qr = QrCache(opts.cache_dir.qr(), code_digest())
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
                                      inputs.training is not None or opts.training_above,
                                      opts.parents)

@@ -3,10 +3,13 @@
 ``CacheDir`` is the one place that names a file there and makes its key. The layout::
 
     .lock                        held by the build using the folder (lock.py)
-    entries-<file>.pickle        the valid entries of one registry file by the hash of their text
-    qr.json                      the QR codes' SVG by their text (qr.py)
+    entries-<file>-<d>.pickle    the valid entries of one registry file by the hash of their text
+                                 (<d>: 0-f, the first digit of the keys in it: ShardedStore)
+    qr-<d>.pickle                the QR codes' SVG by the hash of their text (qr.py)
     links.pickle                 the links and anchors of each rendered page by its digest
     manifest-<output>.json       digest and key of every file of one output (write.py)
+    spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
+    opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     <kode>/                      one kabupaten of a national build: this layout again, and
       built.json                 the digest of the inputs of its last successful build
@@ -72,10 +75,12 @@ class CacheDir:
         return self._file(".lock")
 
     def entries(self, source: Path) -> Path | None:
-        return self._file(f"entries-{_short(str(source.absolute()))}.pickle")
+        """The stem of a ShardedStore's files."""
+        return self._file(f"entries-{_short(str(source.absolute()))}")
 
     def qr(self) -> Path | None:
-        return self._file("qr.json")
+        """The stem of a ShardedStore's files."""
+        return self._file("qr")
 
     def links(self) -> Path | None:
         return self._file("links.pickle")
@@ -144,20 +149,12 @@ class CacheDir:
 
 
 class EntryCache:
-    """Valid entries of one registry file by the hash of their text."""
+    """Valid entries of one registry file by the hash of their text (a ShardedStore: a build
+    that changes a few entries rewrites a few of its files)."""
 
-    def __init__(self, path: Path | None, salt: str) -> None:
-        self.path = path
-        self.salt = salt
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, Any] = {}
-        if self.path and self.path.exists():
-            try:
-                salt_read, self.old = pickle.loads(self.path.read_bytes())
-                if salt_read != salt:
-                    self.old = {}
-            except Exception:  # a damaged or foreign cache file is simply rebuilt
-                self.old = {}
+    def __init__(self, stem: Path | None, salt: str) -> None:
+        self.store = ShardedStore(stem, salt)
+        self.used: set[str] = set()
 
     @staticmethod
     def key(text: str) -> str:
@@ -166,21 +163,19 @@ class EntryCache:
 
     def get(self, key: str) -> Any:
         """The cached value for ``key``, or None; a hit is kept for the next build."""
-        value = self.old.get(key)
+        value = self.store.get(key)
         if value is not None:
-            self.new[key] = value
+            self.used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
         """Remember a valid entry."""
-        self.new[key] = value
+        self.store.put(key, value)
+        self.used.add(key)
 
     def save(self) -> None:
-        """Write what this build used, when it differs from what was read."""
-        if self.path and self.new.keys() != self.old.keys():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps((self.salt, self.new),
-                                                     protocol=pickle.HIGHEST_PROTOCOL))
+        """Write the files whose entries changed, with the entries this build used."""
+        self.store.save(self.used)
 
 
 class PickleStore:
@@ -213,24 +208,35 @@ class PickleStore:
 
 class ShardedStore:
     """A PickleStore of hexadecimal keys split into 16 files by the keys' first digit
-    (``<stem>-0.pickle`` ... ``<stem>-f.pickle``), so that a build that changes a few keys
-    writes a few small files instead of one large one."""
+    (``<stem>-0.pickle`` ... ``<stem>-f.pickle``), each read when a key of it is first asked
+    for: a build that needs or changes a few keys reads and writes a few small files instead
+    of one large one."""
 
     DIGITS = "0123456789abcdef"
 
     def __init__(self, stem: Path | None, salt: str) -> None:
-        self.shards = {digit: PickleStore(stem.with_name(f"{stem.name}-{digit}.pickle")
-                                          if stem else None, salt) for digit in self.DIGITS}
+        self.stem, self.salt = stem, salt
+        self.shards: dict[str, PickleStore] = {}
+
+    def _shard(self, key: str) -> PickleStore:
+        digit = key[0]
+        shard = self.shards.get(digit)
+        if shard is None:
+            stem = self.stem
+            shard = self.shards[digit] = PickleStore(
+                stem.with_name(f"{stem.name}-{digit}.pickle") if stem else None, self.salt)
+        return shard
 
     def get(self, key: str) -> Any:
         """The value kept for ``key``, or None."""
-        return self.shards[key[0]].data.get(key)
+        return self._shard(key).data.get(key)
 
     def put(self, key: str, value: Any) -> None:
         """Keep ``value`` for ``key``."""
-        self.shards[key[0]].data[key] = value
+        self._shard(key).data[key] = value
 
     def save(self, keep: set[str]) -> None:
-        """Write the shards whose keys changed, each with its keys that are in ``keep``."""
+        """Write the shards read by this build whose keys changed, each with its keys that are
+        in ``keep`` (a shard never read is left as it was)."""
         for shard in self.shards.values():
             shard.save(keep)

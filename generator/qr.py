@@ -7,14 +7,14 @@ encoder (0.17 ms against 1.5 ms a code here), which matters when a national site
 from __future__ import annotations
 
 import functools
-import json
+import hashlib
 import re
 from pathlib import Path
 
 import zint
 from markupsafe import Markup
 
-from .cache import write_atomically
+from .cache import ShardedStore
 
 QUIET = 4  # the light border (quiet zone) a QR code needs around it, in modules
 _GAP_RUN = re.compile(r"0+1+")  # light modules, then dark ones
@@ -60,41 +60,44 @@ def svg_markup(rows: list[str]) -> str:
 
 
 class QrCache:
-    """QR code SVGs by text, kept in one JSON file between builds."""
+    """QR code SVGs, kept between builds in a ShardedStore by the digest of their text: a
+    build reads only the files of the codes it draws (a rebuild that renders a few posters,
+    a few small files) and writes only those it added codes to."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.svgs: dict[str, str] = {}
-        if path and path.exists():
-            try:
-                self.svgs = json.loads(path.read_text(encoding="utf-8"))
-            except ValueError:
-                self.svgs = {}
+    def __init__(self, stem: Path | None, salt: str = "") -> None:
+        """``stem``: the store's files (CacheDir.qr), ``salt``: the generator's code."""
+        self.store = ShardedStore(stem, salt)
         self.used: set[str] = set()
         self.made: dict[str, str] = {}  # drawn by this process, for a parent to ``absorb``
 
     def code(self, text: str, title: str) -> QrCode:
         """The QR code for ``text`` as a page's context value; drawn when the page renders."""
-        self.used.add(text)
+        self.used.add(_key(text))
         return QrCode(self, text, title)
 
     def svg(self, text: str, title: str) -> Markup:
         """An inline SVG QR code for ``text`` (its <title> is added per use)."""
-        if text not in self.svgs:
-            self.svgs[text] = self.made[text] = svg_markup(modules(text))
-        head, rest = self.svgs[text].split(">", 1)
+        key = _key(text)
+        svg = self.store.get(key)
+        if svg is None:
+            svg = self.made[key] = svg_markup(modules(text))
+            self.store.put(key, svg)
+        head, rest = svg.split(">", 1)
         escaped = str(Markup.escape(title))
         return Markup(f'{head} role="img" aria-label="{escaped}"><title>{escaped}</title>{rest}')
 
     def absorb(self, made: dict[str, str]) -> None:
         """Take in the codes another process drew."""
-        self.svgs.update(made)
+        for key, svg in made.items():
+            self.store.put(key, svg)
 
     def save(self) -> None:
-        """Write the codes used by this build back to the cache file."""
-        if self.path:
-            kept = {k: self.svgs[k] for k in sorted(self.used) if k in self.svgs}
-            write_atomically(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
+        """Write the files this build added codes to, with the codes its pages use."""
+        self.store.save(self.used)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class QrCode:

@@ -10,10 +10,12 @@ import pytest
 from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
 
 from generator import cache as cache_module
+from generator import qr
 from generator.cache import CacheDir, EntryCache, PickleStore, code_digest, write_atomically
 from generator.load import parse_yaml
 from generator.models import Region
 from generator.problems import Problems
+from generator.qr import QrCache
 from generator.registry_file import read_registry
 from generator.validate import RegistryValidator, region
 
@@ -24,16 +26,23 @@ def entries(folder: Path | None, source: str, salt: str) -> EntryCache:
 
 
 def test_entry_cache_round_trip_keeps_only_what_the_build_used(tmp_path: Path):
+    """A file of the cache that a build read keeps only the entries the build used; a file it
+    never read (no entry of the build has a key there) is left as it was."""
     first = entries(tmp_path, "data/posyandu.yaml", "salt")
-    used, dropped = EntryCache.key("id: a\n"), EntryCache.key("id: b\n")
-    first.put(used, ("entry a", 0))
-    first.put(dropped, ("entry b", 0))
+    used, dropped, elsewhere = "a1" + "0" * 62, "a2" + "0" * 62, "b1" + "0" * 62
+    for key in (used, dropped, elsewhere):
+        first.put(key, (f"entry {key[:2]}", 0))
     first.save()
     second = entries(tmp_path, "data/posyandu.yaml", "salt")
-    assert second.get(used) == ("entry a", 0)
+    assert second.get(used) == ("entry a1", 0)
     second.save()
     third = entries(tmp_path, "data/posyandu.yaml", "salt")
-    assert third.get(used) == ("entry a", 0) and third.get(dropped) is None
+    assert third.get(used) == ("entry a1", 0) and third.get(dropped) is None
+    assert third.get(elsewhere) == ("entry b1", 0)
+    stem = CacheDir(tmp_path).entries(Path("data/posyandu.yaml"))
+    assert stem is not None
+    assert sorted(p.name.removeprefix(stem.name) for p in tmp_path.iterdir()) == [
+        "-a.pickle", "-b.pickle"]
 
 
 def test_entry_cache_of_another_salt_or_file_starts_empty(tmp_path: Path):
@@ -48,9 +57,9 @@ def test_entry_cache_of_another_salt_or_file_starts_empty(tmp_path: Path):
 @pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(["no", "tuple"]),
                                      pickle.dumps(("salt", {"k": "v"}))[:-3]])
 def test_a_damaged_entry_cache_is_ignored_and_rewritten(tmp_path: Path, content: bytes):
-    cache = entries(tmp_path, "a.yaml", "salt")
-    assert cache.path is not None
-    cache.path.write_bytes(content)
+    stem = CacheDir(tmp_path).entries(Path("a.yaml"))
+    assert stem is not None
+    stem.with_name(stem.name + "-k.pickle").write_bytes(content)  # the file of key "k"
     damaged = entries(tmp_path, "a.yaml", "salt")
     assert damaged.get("k") is None
     damaged.put("k", "v")
@@ -62,20 +71,22 @@ def test_entry_cache_is_rewritten_only_when_its_keys_change(tmp_path: Path):
     cache = entries(tmp_path, "a.yaml", "salt")
     cache.put("k", "v")
     cache.save()
-    assert cache.path is not None
-    written = cache.path.stat().st_ino
+    stem = CacheDir(tmp_path).entries(Path("a.yaml"))
+    assert stem is not None
+    path = stem.with_name(stem.name + "-k.pickle")
+    written = path.stat().st_ino
     again = entries(tmp_path, "a.yaml", "salt")
     again.get("k")
     again.save()
-    assert cache.path.stat().st_ino == written  # write_atomically would give a new file
-    assert sorted(p.name for p in tmp_path.iterdir()) == [cache.path.name]
+    assert path.stat().st_ino == written  # write_atomically would give a new file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
 def test_entry_cache_without_a_folder_remembers_nothing(tmp_path: Path):
     cache = entries(None, "a.yaml", "salt")
     cache.put("k", "v")
     cache.save()
-    assert cache.path is None and entries(None, "a.yaml", "salt").get("k") is None
+    assert list(tmp_path.iterdir()) == [] and entries(None, "a.yaml", "salt").get("k") is None
 
 
 def test_entry_key_is_the_digest_of_the_text():
@@ -130,7 +141,7 @@ def test_cache_dir_names_every_file_inside_its_folder(tmp_path: Path):
     assert len(set(paths)) == len(paths)
     assert cache.entries(registry) == cache.entries(registry.absolute())  # one file, one name
     assert cache.entries(registry) != cache.entries(Path("data/lain.yaml"))
-    assert cache.unit("64.02").qr() == tmp_path / "64.02" / "qr.json"
+    assert cache.unit("64.02").qr() == tmp_path / "64.02" / "qr"
 
 
 def test_without_a_cache_folder_there_is_no_file():
@@ -159,7 +170,7 @@ def test_clean_keeps_only_the_lock_and_forget_handbooks_only_handbooks(tmp_path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x", encoding="utf-8")
     cache.forget_handbooks()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "64.02", "qr.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".lock", "64.02", "qr"]
     cache.clean()
     assert [p.name for p in tmp_path.iterdir()] == [".lock"]
 
@@ -188,3 +199,30 @@ def test_cached_entries_are_not_checked_again_but_still_claim_their_ids(tmp_path
         f"{path}:2)",
         f"{copy}:12: posyandu[1].id: duplicate id 'samboja-handil-baru-mawar' (also used at "
         f"{path}:12)"]
+
+
+def test_qr_codes_are_read_and_written_by_the_files_of_the_codes_a_build_draws(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A rebuild that draws one poster reads one file of the QR store and writes none; codes
+    drawn by an older version of the generator (another salt) are drawn again."""
+    stem = CacheDir(tmp_path).qr()
+    texts = [f"https://example.org/posyandu/{i}/" for i in range(40)]
+    first = QrCache(stem, "salt")
+    drawn = {t: str(first.svg(t, "Kode QR")) for t in (first.code(t, "x").text for t in texts)}
+    first.save()
+    files = {p.name: p.stat().st_ino for p in tmp_path.iterdir()}
+    assert len(files) > 8  # one file per first digit of the codes' keys
+
+    def not_again(text: str) -> list[str]:
+        raise AssertionError(f"{text} drawn again")
+
+    monkeypatch.setattr(qr, "modules", not_again)
+    second = QrCache(stem, "salt")
+    for t in texts:
+        second.code(t, "x")
+    assert str(second.svg(texts[0], "Kode QR")) == drawn[texts[0]]
+    assert len(second.store.shards) == 1
+    second.save()
+    assert {p.name: p.stat().st_ino for p in tmp_path.iterdir()} == files
+    with pytest.raises(AssertionError, match="drawn again"):
+        QrCache(stem, "new code").svg(texts[0], "Kode QR")

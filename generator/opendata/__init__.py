@@ -93,7 +93,7 @@ def write(staging: Staging, reg: Registry, cache: CacheDir) -> None:
     Besides the entries, the files depend on the generator's code, the settings and the
     region table only (not on the templates: editing a page serializes nothing again)."""
     salt = cache.key("open data", repr(reg.settings), repr(reg.region))
-    digests = [pieces.digest(p) for p in reg.posyandu]
+    digests = [p.content_digest for p in reg.posyandu]  # of everything its pieces show
     key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()
     cached = pieces.Cached(reg, digests, cache.opendata_pieces(), salt)
     for rels, make in exports(reg, cached.joined):

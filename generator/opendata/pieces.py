@@ -8,7 +8,6 @@ depend on the settings and the region table (URLs, names), which the cache's sal
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +37,6 @@ class Joined:
 
     ordered: list[Pieces]  # Registry.by_place: by desa code, name, id
     by_name: list[Pieces]  # finder.index: by name, desa name, id
-
-
-def digest(p: Posyandu) -> str:
-    """The digest of everything an entry's pieces are made from (besides the settings and
-    the region table)."""
-    return hashlib.sha256(repr(p).encode("utf-8")).hexdigest()
 
 
 def make(p: Posyandu, reg: Registry, kecamatan: dict[str, str],
