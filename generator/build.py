@@ -1,9 +1,11 @@
 """The build of one kabupaten's site, as a short sequence of named steps.
 
-``build``: load the inputs (``load``: read and validate every input), ``plan`` every page,
-then ``publish`` them: the handbook PDF started (pdf.start: printed in a child process unless
-cached), ``render_pages``, ``copy_assets``, ``write_open_data``,
-``write_site_files`` (sitemap, robots.txt, _headers), what the staging folder held before and
+``build``: the handbook's printer started when the build will most likely print it
+(pdf.early_printer: it imports WeasyPrint meanwhile), load the inputs (``load``: read and
+validate every input), ``plan`` every page, then ``publish`` them: the handbook PDF started
+(pdf.start: printed in a child process unless cached), ``render_pages`` (by worker processes,
+while this one does ``copy_assets`` and ``write_open_data``), ``write_site_files`` (sitemap,
+robots.txt, _headers), what the staging folder held before and
 this build did not make pruned (write.py: the spare), ``start_search_index`` (Pagefind, in the
 background), ``write_training_files`` (handbook PDF, service worker), the search index
 finished, ``check_links``, and the staging folder committed in place of the output
@@ -35,7 +37,7 @@ from . import (
     urls,
     validate,
 )
-from .cache import CacheDir, EntryCache, PickleStore, code_digest
+from .cache import AppendStore, CacheDir, EntryCache, code_digest
 from .context import SiteContext
 from .i18n import DEFAULT, _
 from .load import load_yaml
@@ -51,7 +53,7 @@ from .progress import Progress
 from .qr import QrCache
 from .registry_file import read_registry
 from .render import Environments
-from .training import Training, load_training
+from .training import Training, cached_training
 from .write import Staging
 
 
@@ -123,7 +125,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches, strict=True):
         registry.posyandu.extend(read_registry(path, checker, cache))
-    training = load_training(opts.content, problems) if opts.content else None
+    training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
     boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                                   kabupaten_codes(region), region.label, problems)
                   if settings.batas else None)
@@ -162,7 +164,8 @@ class Publication:
 def build(opts: Options, inputs: Inputs | None = None) -> Result:
     """Build one kabupaten's site into ``opts.out``; the previous output survives any failure."""
     started = time.perf_counter()
-    with exclusive(opts), collector_paused():
+    with exclusive(opts), collector_paused(), pdf.early_printer(
+            opts.content, opts.cache_dir, opts.start_method) as printer:
         inputs = inputs or load(opts)
         qr = QrCache(opts.cache_dir.qr(), code_digest())
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
@@ -170,7 +173,8 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
                                      opts.parents)
         pages = plan(inputs, qr)
         publish(opts, Publication(site, pages, inputs.training, inputs.registry,
-                                  search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr)
+                                  search.TRAINING_GLOB, ("../",) if opts.parents else ()), qr,
+                printer)
         qr.save()
     return Result(len(pages), len(inputs.registry.posyandu), time.perf_counter() - started)
 
@@ -212,24 +216,26 @@ def _check_output(opts: Options) -> None:
     check_output(opts.out, inputs, folders, str(opts.out), bool(manifest and manifest.exists()))
 
 
-def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
+def publish(opts: Options, pub: Publication, qr: QrCache,
+            printer: pdf.Printer | None = None) -> None:
     """Make every file of ``pub`` in a staging folder, check every link, then swap the staging
-    folder in; the caller holds the locks (``exclusive``). Raises BuildError, leaving the
-    previous output as it was. The steps, in order:"""
+    folder in; the caller holds the locks (``exclusive``) and may have started the handbook's
+    ``printer``. Raises BuildError, leaving the previous output as it was. The steps, in order:"""
     salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
-    known = PickleStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
+    known = AppendStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
     problems = Problems()
     # The handbook is printed in a child process while everything else is made.
     handbook = pdf.start(pub.pages, pub.site, opts.templates,
                          pub.training.images if pub.training else {}, opts.cache_dir,
-                         opts.start_method)
+                         opts.start_method, printer)
     try:
-        render_pages(opts, pub, salt, qr, staging, progress, known.data)
-        copy_assets(opts.templates, pub.training, staging)
-        if pub.registry:
-            write_open_data(staging, pub.registry, opts.cache_dir)
+        with render_pages(opts, pub, salt, qr, staging, progress, known.data):
+            # while the workers render: this process's own work
+            copy_assets(opts.templates, pub.training, staging)
+            if pub.registry:
+                write_open_data(staging, pub.registry, opts.cache_dir)
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -250,12 +256,15 @@ def publish(opts: Options, pub: Publication, qr: QrCache) -> None:
         progress.done()
 
 
+@contextmanager
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
-                 progress: Progress, known: dict[str, tuple]) -> None:
-    """Render every page (reusing those whose inputs did not change); raises BuildError."""
+                 progress: Progress, known: dict[str, tuple]) -> Iterator[None]:
+    """Render every page (reusing those whose inputs did not change) while the body runs
+    (pool.rendering); raises BuildError after it."""
     job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
-    problems = pool.render_pages(job, opts.jobs, progress, known, opts.start_method,
-                                 opts.environments)
+    with pool.rendering(job, opts.jobs, progress, known, opts.start_method,
+                        opts.environments) as problems:
+        yield
     if problems:
         raise BuildError(problems)
 

@@ -6,7 +6,9 @@
     entries-<file>-<d>.pickle    the valid entries of one registry file by the hash of their text
                                  (<d>: 0-f, the first digit of the keys in it: ShardedStore)
     qr-<d>.pickle                the QR codes' SVG by the hash of their text (qr.py)
-    links.pickle                 the links and anchors of each rendered page by its digest
+    links.pickle, .added         the links and anchors of each rendered page by its digest
+                                 (an AppendStore: the whole, and the pages added since)
+    training.pickle              the training modules read, by the digest of content/ (training.py)
     manifest-<output>.json       digest and key of every file of one output (write.py)
     spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
@@ -85,6 +87,9 @@ class CacheDir:
     def links(self) -> Path | None:
         return self._file("links.pickle")
 
+    def training(self) -> Path | None:
+        return self._file("training.pickle")
+
     def opendata_pieces(self) -> Path | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
         return self._file("opendata-pieces")
@@ -114,9 +119,13 @@ class CacheDir:
         """Where the handbook page is laid out to be printed (the build holds the lock)."""
         return self._file("handbook-print")
 
+    def handbooks(self) -> list[Path]:
+        """The cached handbooks (one at most, unless a build was killed while keeping one)."""
+        return list(self.folder.glob("handbook-*.pdf")) if self.folder else []
+
     def forget_handbooks(self) -> None:
         """Remove every cached handbook (before a new one is kept)."""
-        for old in self.folder.glob("handbook-*.pdf") if self.folder else ():
+        for old in self.handbooks():
             old.unlink(missing_ok=True)
 
     def unit(self, kode: str) -> CacheDir:
@@ -187,13 +196,9 @@ class PickleStore:
         self.path, self.salt = path, salt
         self.data: dict[str, Any] = {}
         self.read: set[str] | None = None  # the keys of the file read, if it was valid
-        if path and path.exists():
-            try:
-                salt_read, data = pickle.loads(path.read_bytes())
-                if salt_read == salt:
-                    self.data, self.read = data, set(data)
-            except Exception:  # a damaged or foreign cache file is simply rebuilt
-                self.data = {}
+        data = _read_pickle(path, salt)
+        if data is not None:
+            self.data, self.read = data, set(data)
 
     def save(self, keep: set[str]) -> None:
         """Write the entries whose keys are in ``keep``."""
@@ -204,6 +209,52 @@ class PickleStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(self.path, pickle.dumps((self.salt, kept),
                                                      protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class AppendStore:
+    """A dictionary kept between builds in one pickle file and a second one of the keys added
+    since (``<name>`` and ``<name>.added``), both valid for one ``salt``: a build that adds a
+    few keys to a large store writes those few. When the added keys, and the keys no build
+    keeps any more, reach a quarter of the whole, the whole is written again with the kept
+    keys only. A value is what its key (with the salt) determines, so an added file left
+    beside a newer whole (a build killed between the two writes) is harmless."""
+
+    def __init__(self, path: Path | None, salt: str) -> None:
+        self.path, self.salt = path, salt
+        self.added = path.with_name(path.name + ".added") if path else None
+        self.data: dict[str, Any] = _read_pickle(path, salt) or {}
+        self.whole = set(self.data)  # the keys of the whole file
+        added = _read_pickle(self.added, salt) or {}
+        self.read_added = set(added)
+        self.data.update(added)
+
+    def save(self, keep: set[str]) -> None:
+        """Keep the entries whose keys are in ``keep``."""
+        if not (self.path and self.added):
+            return
+        added = {k: v for k, v in self.data.items() if k in keep and k not in self.whole}
+        dropped = len(self.whole - keep)
+        if self.whole and len(added) + dropped <= len(self.whole) // 4:
+            if added.keys() != self.read_added:
+                write_atomically(self.added, pickle.dumps((self.salt, added),
+                                                          protocol=pickle.HIGHEST_PROTOCOL))
+            return
+        kept = {k: v for k, v in self.data.items() if k in keep}
+        write_atomically(self.path, pickle.dumps((self.salt, kept),
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
+        self.added.unlink(missing_ok=True)
+
+
+def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
+    """The dictionary a store wrote to ``path`` for ``salt``, or None (no file, another salt,
+    a damaged file)."""
+    if not (path and path.exists()):
+        return None
+    try:
+        salt_read, data = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged or foreign cache file is simply rebuilt
+        return None
+    return data if salt_read == salt and isinstance(data, dict) else None
 
 
 class ShardedStore:

@@ -1,18 +1,23 @@
 """The curriculum as a downloadable PDF handbook (WeasyPrint), cached by its inputs.
 
-Printing takes seconds, so a build starts it first (``start``): it renders the handbook page
-itself (the same page the build renders) and, unless the cache has its PDF, prints it in a child
-process while the build renders and writes everything else; the build takes the result
-(``Printing.result``) before it checks the links and commits.
+Printing takes seconds, so a build starts a printer (a child process) first: before it loads its
+inputs when it will most likely print (``early_printer``: it has training modules and no cached
+handbook yet), the printer importing WeasyPrint meanwhile, or else when it publishes. ``start``
+renders the handbook page itself (the same page the build renders) and, unless the cache has its
+PDF, has the printer print it while the build renders and writes everything else; the build
+takes the result (``Printing.result``) before it checks the links and commits.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import mimetypes
 import multiprocessing
 import multiprocessing.process
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
@@ -25,64 +30,105 @@ from .children import worker_start
 from .context import SiteContext
 from .i18n import _
 from .plan import Page
-from .problems import Problems
+from .problems import Problem, Problems
 from .render import environment, render
+from .training import has_modules
 
 HANDBOOK_PAGE = urls.HANDBOOK + "index.html"
 HANDBOOK_PDF = urls.HANDBOOK_PDF
 
 
+class Printer:
+    """A child process (which dies with the build) that imports WeasyPrint, then prints the one
+    handbook the build sends it. One plain process and a pipe: no helper threads in the build,
+    which forks the page workers later (a fork while a pool's threads hold locks can hang)."""
+
+    def __init__(self, method: str) -> None:
+        context = cast(ForkContext | SpawnContext, multiprocessing.get_context(method))
+        # Two one-way pipes, not a socket pair: the child closes every socket it inherits.
+        jobs, self.jobs = context.Pipe(duplex=False)
+        self.results, results = context.Pipe(duplex=False)
+        self.process: multiprocessing.process.BaseProcess | None = context.Process(
+            target=_child, args=(jobs, results), daemon=True)
+        self.process.start()
+        jobs.close()
+        results.close()
+
+    def print(self, folder: Path, base_url: str, cache: CacheDir) -> None:
+        """Print the handbook laid out in ``folder`` (see ``handbook_pdf``)."""
+        self.jobs.send((folder, base_url, cache))
+
+    def result(self) -> tuple[bytes | None, list[Problem]]:
+        """Wait for the PDF (None when it could not be made) and the problems found."""
+        return cast(tuple[bytes | None, list[Problem]], self.results.recv())
+
+    def stop(self) -> None:
+        """End the child process, done or not (a failed build does not wait for it)."""
+        if self.process:
+            self.process.kill()
+            self.process.join()
+            self.jobs.close()
+            self.results.close()
+            self.process = None
+
+
+@contextmanager
+def early_printer(content: Path | None, cache: CacheDir, method: str) -> Iterator[Printer | None]:
+    """A printer started now, before the build loads its inputs, when the build will most likely
+    print the handbook: it has training modules and the cache no handbook yet (a rebuild most
+    often finds its handbook unchanged in the cache; when not, ``start`` starts a printer)."""
+    printer = (Printer(method) if content and has_modules(content) and not cache.handbooks()
+               else None)
+    try:
+        yield printer
+    finally:
+        if printer:
+            printer.stop()
+
+
 class Printing:
-    """The handbook PDF: read from the cache, or printed in a child process (which dies with
-    the build) from the handbook page laid out in a folder as in the site."""
+    """The handbook PDF: read from the cache, or printed by a printer from the handbook page
+    laid out in a folder as in the site."""
 
     def __init__(self, html: str, base_url: str, templates: Path, images: dict[str, Path],
-                 cache: CacheDir, method: str) -> None:
+                 cache: CacheDir, printer: Printer | None, method: str) -> None:
         self.folder = _folder(cache)
         _lay_out(self.folder, html, templates, images)
         self.cached = cached_pdf(self.folder, base_url, cache)
-        # One plain child process and a pipe: no helper threads in this process, which forks
-        # the page workers next (a fork while a pool's threads hold locks can hang a worker).
-        self.child: multiprocessing.process.BaseProcess | None = None
+        self.printer = None
         if self.cached is None:
-            context = cast(ForkContext | SpawnContext, multiprocessing.get_context(method))
-            self.reader, writer = context.Pipe(duplex=False)
-            self.child = context.Process(target=_child, args=(writer, self.folder, base_url, cache),
-                                         daemon=True)
-            self.child.start()
-            writer.close()
+            self.printer = printer or Printer(method)
+            self.printer.print(self.folder, base_url, cache)
 
     def result(self, problems: Problems) -> bytes | None:
         """Wait for the PDF; None when it could not be made (``problems`` says why)."""
         try:
-            if self.child is None:
+            if self.printer is None:
                 return self.cached
-            data, found = self.reader.recv()
+            data, found = self.printer.result()
         finally:
             self.stop()
         problems.items.extend(found)
         return data
 
     def stop(self) -> None:
-        """End the child process, done or not (a failed build does not wait for it)."""
-        if self.child:
-            self.child.kill()
-            self.child.join()
-            self.reader.close()
-            self.child = None
+        """End the printing, done or not, and remove the laid-out page."""
+        if self.printer:
+            self.printer.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start(pages: list[Page], site: SiteContext, templates: Path, images: dict[str, Path],
-          cache: CacheDir, method: str = "fork") -> Printing | None:
+          cache: CacheDir, method: str = "fork", printer: Printer | None = None) -> Printing | None:
     """Render the handbook page of ``pages`` and start printing it (None without one, or when
     it does not render: the build reports the template's problem when it renders the page);
-    ``images``: the training modules' images by name, ``method``: how the child starts."""
+    ``images``: the training modules' images by name, ``method``: how a new printer starts,
+    ``printer``: one started earlier (``early_printer``), used if the PDF is not cached."""
     page = next((p for p in pages if p.output == HANDBOOK_PAGE), None)
     html = render(environment(templates), page, site, Problems(), templates) if page else None
     if html is None:
         return None
-    return Printing(html, site.settings.base_url, templates, images, cache, method)
+    return Printing(html, site.settings.base_url, templates, images, cache, printer, method)
 
 
 def _folder(cache: CacheDir) -> Path:
@@ -107,12 +153,19 @@ def _lay_out(folder: Path, html: str, templates: Path, images: dict[str, Path]) 
         (folder / urls.MEDIA / name).symlink_to(path.absolute())
 
 
-def _child(writer: Connection, folder: Path, base_url: str, cache: CacheDir) -> None:
-    """The child process: print the handbook laid out in ``folder``, send the PDF and problems."""
+def _child(jobs: Connection, results: Connection) -> None:
+    """The printer's process: import WeasyPrint, then print the handbook laid out in the folder
+    the build sends (none: the build needed no printing) and send back the PDF and problems."""
     worker_start()
+    with suppress(ImportError, OSError):  # handbook_pdf reports it
+        importlib.import_module("weasyprint")
+    try:
+        folder, base_url, cache = jobs.recv()
+    except EOFError:
+        return
     problems = Problems()
-    writer.send((handbook_pdf(folder, base_url, cache, problems), problems.items))
-    writer.close()
+    results.send((handbook_pdf(folder, base_url, cache, problems), problems.items))
+    results.close()
 
 
 def _key(site: Path, base_url: str, cache: CacheDir) -> str:

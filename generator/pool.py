@@ -92,12 +92,15 @@ def workers(jobs: int, method: str = "fork", initializer: Callable[..., None] = 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
-                 method: str = "fork", kept: Environments | None = None) -> Problems:
+@contextmanager
+def rendering(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
+              method: str = "fork", kept: Environments | None = None) -> Iterator[Problems]:
     """Render every page of ``job`` into its staging folder, ``jobs`` processes at once
-    (started by ``method``: fork, or spawn); ``known`` (digest -> links of a page) gains the
-    pages rendered; pages rendered in this process use the template environment ``kept``
-    between builds, if given. Returns the problems."""
+    (started by ``method``: fork, or spawn), while the body of the ``with`` runs here: the
+    workers render, this process does the body's work, then takes in what they gave.
+    ``known`` (digest -> links of a page) gains the pages rendered; pages rendered in this
+    process (a small site, a rebuild's first chunks: before the body) use the template
+    environment ``kept`` between builds, if given. Yields the problems, complete after it."""
     chunks = [range(i, min(i + CHUNK, len(job.pages))) for i in range(0, len(job.pages), CHUNK)]
     problems = Problems()
     merged = 0
@@ -109,10 +112,13 @@ def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple
             merged = _merge([done], job, problems, progress, known, merged)
             if parallel and done.rendered > PARALLEL_SHARE * CHUNK:
                 break
-    if chunks:
-        with workers(jobs, method, _start, (job,)) as pool:
-            _merge(pool.map(_chunk, chunks), job, problems, progress, known, merged)
-    return problems
+    if not chunks:
+        yield problems
+        return
+    with workers(jobs, method, _start, (job,)) as pool:
+        results = pool.map(_chunk, chunks)  # every chunk handed out now, taken in below
+        yield problems
+        _merge(results, job, problems, progress, known, merged)
 
 
 def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Progress,

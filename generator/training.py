@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import svg
+from .cache import CacheDir, PickleStore
 from .curriculum import (
     CURRICULUM_FIELDS,
     TESTS,
@@ -33,6 +34,7 @@ AUDIENCES = {"kabupaten": "Tim Pembina Posyandu Kabupaten",
 MODULE_FIELDS = ("judul", "urutan", "sasaran", "latihan", *CURRICULUM_FIELDS)
 MODULE_NAME = re.compile(r"(?:\d+-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md")
 GLOSSARY = "istilah.md"
+MODULE_FOLDER = "modul"  # content/modul/*.md: the modules
 IMAGE_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
 RESERVED = ("istilah", "cetak", "hasil-belajar", MEDIA_FOLDER, *(t.key for t in TESTS))  # other pages
 
@@ -207,9 +209,33 @@ class _Resolver:
         return f"../{MEDIA_FOLDER}/{path.name}"
 
 
+def has_modules(content: Path) -> bool:
+    """Whether ``content`` has a folder of training modules (what ``load_training`` reads)."""
+    return (content / MODULE_FOLDER).is_dir()
+
+
+def cached_training(content: Path, problems: Problems, cache: CacheDir) -> Training | None:
+    """``load_training``, kept in ``cache`` by the digest of every file below ``content``: a
+    build whose modules, glossary and images did not change does not convert their Markdown
+    again. Training with problems is not kept (they are reported again by the next build)."""
+    files = sorted(p for p in content.rglob("*") if p.is_file()) if content.is_dir() else []
+    key = cache.key("training", str(content.absolute()), *(
+        part for p in files for part in (p.relative_to(content).as_posix(), p.read_bytes())))
+    store = PickleStore(cache.training(), key)
+    kept = store.data.get("training")
+    if isinstance(kept, Training):
+        return kept
+    mark = len(problems.items)
+    training = load_training(content, problems)
+    if training and len(problems.items) == mark:
+        store.data["training"] = training
+        store.save({"training"})
+    return training
+
+
 def load_training(content: Path, problems: Problems) -> Training | None:
     """Read content/modul/*.md and content/istilah.md; None when there is no content folder."""
-    module_dir = content / "modul"
+    module_dir = content / MODULE_FOLDER
     if module_dir.is_symlink() or (module_dir.exists() and not module_dir.is_dir()):
         problems.add(str(module_dir), 1, "(file)", _("is a symbolic link")
                      if module_dir.is_symlink() else _("is not a folder"),

@@ -8,15 +8,24 @@ from pathlib import Path
 
 import pytest
 from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
+from training_content import SVG, make_content
 
 from generator import cache as cache_module
-from generator import qr
-from generator.cache import CacheDir, EntryCache, PickleStore, code_digest, write_atomically
+from generator import qr, training
+from generator.cache import (
+    AppendStore,
+    CacheDir,
+    EntryCache,
+    PickleStore,
+    code_digest,
+    write_atomically,
+)
 from generator.load import parse_yaml
 from generator.models import Region
 from generator.problems import Problems
 from generator.qr import QrCache
 from generator.registry_file import read_registry
+from generator.training import cached_training, load_training
 from generator.validate import RegistryValidator, region
 
 
@@ -226,3 +235,57 @@ def test_qr_codes_are_read_and_written_by_the_files_of_the_codes_a_build_draws(
     assert {p.name: p.stat().st_ino for p in tmp_path.iterdir()} == files
     with pytest.raises(AssertionError, match="drawn again"):
         QrCache(stem, "new code").svg(texts[0], "Kode QR")
+
+
+def test_training_is_read_again_only_when_a_file_of_the_content_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The training modules kept in the cache equal those read afresh; any change below
+    content/ (a module, an image) reads them again; training with problems is not kept."""
+    content, cache = make_content(tmp_path), CacheDir(tmp_path / "cache")
+    fresh = load_training(content, Problems())
+    assert fresh and cached_training(content, Problems(), cache) == fresh
+    reads: list[Path] = []
+    real = training.load_training
+
+    def counted(folder: Path, problems: Problems):
+        reads.append(folder)
+        return real(folder, problems)
+
+    monkeypatch.setattr(training, "load_training", counted)
+    assert cached_training(content, Problems(), cache) == fresh and reads == []
+    (content / "modul" / "bagan.svg").write_text(SVG.replace("</svg>", "<g/></svg>"),
+                                                 encoding="utf-8")
+    assert cached_training(content, Problems(), cache) is not None and len(reads) == 1
+    (content / "modul" / "03-salah.md").write_text("tanpa judul\n", encoding="utf-8")
+    problems = Problems()
+    cached_training(content, problems, cache)
+    assert problems and len(reads) == 2
+    cached_training(content, Problems(), cache)
+    assert len(reads) == 3  # not kept: read (and reported) again
+
+
+def test_append_store_writes_what_a_build_added_until_the_additions_are_a_quarter(
+        tmp_path: Path):
+    path = tmp_path / "links.pickle"
+    first = AppendStore(path, "salt")
+    first.data.update({f"k{i}": i for i in range(40)})
+    first.save(set(first.data))
+    whole = path.stat().st_ino
+    second = AppendStore(path, "salt")
+    second.data["new"] = "n"
+    second.save({*(f"k{i}" for i in range(1, 40)), "new"})  # k0 no longer kept
+    assert path.stat().st_ino == whole and path.with_name("links.pickle.added").exists()
+    third = AppendStore(path, "salt")
+    assert third.data == {**{f"k{i}": i for i in range(40)}, "new": "n"}
+    added = path.with_name("links.pickle.added").stat().st_ino
+    third.save({*(f"k{i}" for i in range(1, 40)), "new"})  # nothing new: nothing written
+    assert path.stat().st_ino == whole
+    assert path.with_name("links.pickle.added").stat().st_ino == added
+    assert AppendStore(path, "other salt").data == {}
+    fourth = AppendStore(path, "salt")
+    fourth.data.update({f"n{i}": i for i in range(10)})
+    fourth.save({f"n{i}" for i in range(10)} | {f"k{i}" for i in range(20, 40)})
+    assert path.stat().st_ino != whole and not path.with_name("links.pickle.added").exists()
+    assert AppendStore(path, "salt").data == {**{f"k{i}": i for i in range(20, 40)},
+                                              **{f"n{i}": i for i in range(10)}}
+    AppendStore(None, "salt").save({"a"})  # no cache folder: nothing to write

@@ -19,7 +19,7 @@ from ..output import MARKER, MARKER_TEXT, check_output
 from ..plan import national_areas, national_pages
 from ..problems import BuildError, Problems
 from ..qr import QrCache
-from ..training import load_training
+from ..training import cached_training
 from . import provinsi_finder
 from .folders import swap_folder
 from .shards import summaries
@@ -32,7 +32,7 @@ def build_top(root: Path, opts: Options) -> int:
     output) and copied in file by file, so that the kabupaten folders are never touched."""
     problems = Problems()
     settings = read_settings(root, opts, problems)
-    training = load_training(opts.content, problems) if opts.content else None
+    training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
     if problems:
         raise BuildError(problems)
     kabupaten = summaries(opts.out)
