@@ -75,7 +75,7 @@ def _start(job: Job) -> None:
     """The pool's initializer: leave Ctrl+C to the parent, die with it, keep the job."""
     global _worker
     worker_start()
-    _worker = _Worker(job, environment(job.templates))
+    _worker = _Worker(job, environment(job.templates, reload=False))  # lives for one build
 
 
 @contextmanager

@@ -58,11 +58,13 @@ class _Loader(FileSystemLoader):
             raise error from None
 
 
-def environment(templates: Path) -> Environment:
-    """The Jinja2 environment for one template folder."""
+def environment(templates: Path, reload: bool = True) -> Environment:
+    """The Jinja2 environment for one template folder; ``reload``: a template is compiled
+    again when its file changed (Jinja looks at the file's modification time on every use,
+    a few stat calls a page), else never."""
     env = Environment(loader=_Loader(str(templates)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=reload)
     env.filters["tanggal"] = tanggal
     env.filters["angka"] = angka
     env.globals.update(spm_fields=SPM_FIELDS, statuses=REGISTRATION_STATUSES,

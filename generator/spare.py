@@ -9,8 +9,8 @@ manifest's id is the one its marker file repeats, and taken out of place (rename
 staging folder) before any file of it is touched: a build killed while updating it leaves no
 spare, only a staging folder that the next build removes, and that build starts from a new
 staging folder as without a spare. The spare's unchanged files are hard links shared with the
-live site, so a file of the spare is never written through: a changed file is written under a
-temporary name and renamed over the old one.
+live site, so a file of the spare is never written through: a changed file's link is removed
+and a new file made in its place.
 """
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ staging folder: only the files that differ from it are written, linked or remove
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -50,7 +52,8 @@ class Staging:
         self.digests: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         # folders of staging (relative to it) made or found by this process
-        self.folders: set[str] = {posixpath.dirname(rel) for rel in self.present}
+        self.folders: set[str] = {"", *map(posixpath.dirname, self.present)}
+        self._root = f"{os.fspath(self.dir)}/"  # file names of the hot path, without pathlib
 
     @staticmethod
     def manifest_path(out: Path, cache: CacheDir) -> Path | None:
@@ -79,7 +82,7 @@ class Staging:
             return False
         if self.present.get(rel) != digest:
             try:
-                self._put(rel, lambda target: os.link(self.out / rel, target))
+                self._put(rel, functools.partial(os.link, self.out / rel))
             except OSError:
                 return False
         self.digests[rel], self.keys[rel] = digest, key
@@ -99,33 +102,34 @@ class Staging:
             self.keys[rel] = key
         if self.present.get(rel) == digest:
             return  # the spare holds these bytes already
-        old = self.out / rel
+        if self.previous.get(rel) == digest:  # unchanged since the output: linked from it
+            self._put(rel, functools.partial(_link_or_create, self.out / rel, content))
+        else:
+            self._put(rel, functools.partial(_create, content=content))
 
-        def make(target: Path) -> None:
-            if not (self.previous.get(rel) == digest and self._link(old, target, len(content))):
-                target.write_bytes(content)
-
-        self._put(rel, make)
-
-    def _put(self, rel: str, make: Callable[[Path], None]) -> None:
-        """Let ``make`` create the file ``rel`` of staging. A file already there (the spare's, or
-        one ``reuse_tree`` linked) is a hard link shared with the live site: it is replaced by a
-        new file, never written through."""
-        target = self.dir / rel
+    def _put(self, rel: str, make: Callable[[str], None]) -> None:
+        """Let ``make`` create the file ``rel`` of staging, as a new file: it fails with
+        FileExistsError where anything is at its path. A file already there (the spare's, or
+        one ``reuse_tree`` linked) is a hard link shared with the live site: it is removed
+        and a new file made, never written through. No rename is needed for that: staging is
+        no one's site, and a build killed or failing while writing keeps no spare of it."""
+        target = self._root + rel
         try:
             self._folder(posixpath.dirname(rel))
         except (FileExistsError, NotADirectoryError):  # the spare has a file there
             self._clear(rel)
             self._folder(posixpath.dirname(rel))
-        if target.is_dir():  # the spare has a folder where this file goes
-            self._clear(rel)
-        if rel not in self.present and not os.path.lexists(target):
-            make(target)
-            return
-        fresh = target.with_name(f".{target.name}.new")
-        fresh.unlink(missing_ok=True)
-        make(fresh)
-        os.replace(fresh, target)
+        if rel not in self.present:
+            try:
+                make(target)  # nothing can be there in a fresh folder: no look first
+                return
+            except FileExistsError:  # a file reuse_tree linked, or a folder of the spare
+                if os.path.isdir(target):
+                    self._clear(rel)
+        self.present.pop(rel, None)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        make(target)
 
     def _clear(self, rel: str) -> None:
         """Make room for the file ``rel`` where the spare (two builds old) has a file in place
@@ -165,19 +169,18 @@ class Staging:
     def _folder(self, folder: str) -> None:
         """Make ``folder`` (relative) in staging unless this process made or found it already
         (one mkdir per folder, not per file)."""
-        if folder not in self.folders:
-            (self.dir / folder).mkdir(parents=True, exist_ok=True)
-            self.folders.add(folder)
-
-    @staticmethod
-    def _link(old: Path, target: Path, size: int) -> bool:
+        if folder in self.folders:
+            return
+        path = self._root + folder
         try:
-            if old.stat().st_size != size:
-                return False
-            os.link(old, target)
-            return True
-        except OSError:
-            return False
+            os.mkdir(path)
+        except FileNotFoundError:  # its parent is missing too: made first, and remembered
+            self._folder(posixpath.dirname(folder))
+            os.makedirs(path, exist_ok=True)
+        except FileExistsError:  # another worker made it, or the spare has it (or a file)
+            if not os.path.isdir(path):
+                raise
+        self.folders.add(folder)
 
     def record(self, files: Iterable[tuple[str, str, str]]) -> None:
         """Remember files another process wrote into the staging folder: (path, digest, key)."""
@@ -260,6 +263,33 @@ class Staging:
         marker.unlink(missing_ok=True)  # a spare's marker: never written through
         marker.write_text(build_marker(ident), encoding="utf-8")
         return ident
+
+
+def _create(path: str, content: bytes) -> None:
+    """Write ``content`` to a new file at ``path``; FileExistsError where anything is there
+    (O_EXCL: a file already there is never written through, whatever it is linked to)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _link_or_create(old: Path, content: bytes, path: str) -> None:
+    """Make ``path`` a hard link to ``old`` (a file of the previous output with these bytes,
+    if its size still says so), else a new file of ``content``; FileExistsError where
+    anything is at ``path``."""
+    try:
+        if os.stat(old).st_size == len(content):
+            os.link(old, path)
+            return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    _create(path, content)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -75,6 +75,25 @@ def test_unchanged_bytes_are_linked_and_changed_bytes_written(tmp_path: Path):
     assert (out / "other.html").read_text(encoding="utf-8") == "baru"
 
 
+def test_a_file_of_the_spare_that_went_missing_is_made_anew(tmp_path: Path):
+    """The spare's manifest names a file that is not there (removed by hand): a write, or a
+    link from the output whose file is gone as well, makes it anew instead of failing."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    committed(out, cache, {"a.html": "satu", "b.html": "satu"}, key="v1")
+    committed(out, cache, {"a.html": "dua", "b.html": "dua"}, key="v2")  # the first: the spare
+    staging = Staging(out, cache)
+    assert sorted(staging.present) == ["a.html", "b.html"]
+    (staging.dir / "a.html").unlink()
+    (staging.dir / "b.html").unlink()
+    (out / "b.html").unlink()
+    staging.write("a.html", "tiga")
+    assert not staging.reuse("b.html", "v2")
+    staging.write("b.html", "tiga")
+    staging.commit()
+    assert [(out / name).read_text(encoding="utf-8") for name in ("a.html", "b.html")] == [
+        "tiga", "tiga"]
+
+
 def test_without_a_cache_or_with_a_foreign_marker_nothing_is_linked(tmp_path: Path):
     out, cache = tmp_path / "site", tmp_path / "cache"
     committed(out, cache, {"index.html": "sama"})
