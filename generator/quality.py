@@ -54,7 +54,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(DigestByFields):
     """One kecamatan or desa: for each measure, the entries it counts."""
 
     kode: str

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 from training_content import make_content
 
 from generator import pagedata, plan
@@ -177,6 +178,7 @@ def test_a_value_digest_follows_its_content_not_its_identity():
                [moved, [melati, moved], [melati], visit_sheet(moved, day), ["a", "c"]]]
     assert all(a != b for a, b in zip(fresh, changed, strict=True))
     assert digest_of([melati], {}) != digest_of((melati,), {})
+    assert len({digest_of("<b>", {}), digest_of(Markup("<b>"), {}), digest_of("<i>", {})}) == 3
     assert digest_of(visit_sheet(melati, day), {}) != digest_of(
         visit_sheet(melati, dt.date(2027, 1, 1)), {})
 
