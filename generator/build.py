@@ -168,7 +168,7 @@ def build(opts: Options, inputs: Inputs | None = None) -> Result:
     with exclusive(opts), collector_paused(), pdf.early_printer(
             opts.content, opts.cache_dir, opts.start_method) as printer:
         inputs = inputs or load(opts)
-        qr = QrCache(opts.cache_dir.qr(), code_digest())
+        qr = QrCache(opts.cache_dir.qr(), opts.cache_dir.key("qr"))
         site = SiteContext.kabupaten(inputs.registry.settings, inputs.registry.region,
                                      inputs.training is not None or opts.training_above,
                                      opts.parents)

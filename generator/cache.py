@@ -211,9 +211,7 @@ class PickleStore:
             kept = {k: v for k, v in self.data.items() if k in keep}
             if self.read is not None and self.read == kept.keys():
                 return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.path, pickle.dumps((self.salt, kept),
-                                                     protocol=pickle.HIGHEST_PROTOCOL))
+            _write_pickle(self.path, self.salt, kept)
 
 
 class AppendStore:
@@ -241,12 +239,9 @@ class AppendStore:
         dropped = len(self.whole - keep)
         if self.whole and len(added) + dropped <= len(self.whole) // 4:
             if added.keys() != self.read_added:
-                write_atomically(self.added, pickle.dumps((self.salt, added),
-                                                          protocol=pickle.HIGHEST_PROTOCOL))
+                _write_pickle(self.added, self.salt, added)
             return
-        kept = {k: v for k, v in self.data.items() if k in keep}
-        write_atomically(self.path, pickle.dumps((self.salt, kept),
-                                                 protocol=pickle.HIGHEST_PROTOCOL))
+        _write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
         self.added.unlink(missing_ok=True)
 
 
@@ -260,6 +255,11 @@ def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     except Exception:  # a damaged or foreign cache file is simply rebuilt
         return None
     return data if salt_read == salt and isinstance(data, dict) else None
+
+
+def _write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` at ``path`` for ``salt``, as ``_read_pickle`` reads it."""
+    write_atomically(path, pickle.dumps((salt, data), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class ShardedStore:

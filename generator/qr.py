@@ -65,7 +65,8 @@ class QrCache:
     a few small files) and writes only those it added codes to."""
 
     def __init__(self, stem: Path | None, salt: str = "") -> None:
-        """``stem``: the store's files (CacheDir.qr), ``salt``: the generator's code."""
+        """``stem``: the store's files (CacheDir.qr), ``salt``: its key (CacheDir.key, which
+        starts from the generator's code)."""
         self.store = ShardedStore(stem, salt)
         self.used: set[str] = set()
         self.made: dict[str, str] = {}  # drawn by this process, for a parent to ``absorb``
