@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import REGISTRATION_STATUSES, DigestByFields, Kecamatan, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry, derived_digest
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
@@ -54,7 +54,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Row(DigestByFields):
+class Row:
     """One kecamatan or desa: for each measure, the entries it counts."""
 
     kode: str
@@ -69,13 +69,15 @@ class Row(DigestByFields):
 
 
 @dataclass(frozen=True)
-class Report(DigestByFields):
+class Report:
     """The whole report: the kabupaten total, its kecamatan and its desa."""
 
     today: dt.date
     total: Row
     kecamatan: tuple[Row, ...]
     desa: tuple[Row, ...]
+    # made of the date and every entry's digest, in the registry's order (models.derived_digest)
+    content_digest: str = field(repr=False, compare=False)
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -85,7 +87,8 @@ class Report(DigestByFields):
     def part(self, kecamatan: Row) -> Report:
         """The report of one kecamatan: its row as the total, its desa."""
         return Report(self.today, kecamatan, (kecamatan,),
-                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode))
+                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode),
+                      derived_digest("quality report part", self.content_digest, kecamatan.kode))
 
 
 _COUNTED = Note()
@@ -197,4 +200,6 @@ def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Rep
         desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, [])) for d in k.desa]
     everyone = [c for d in sorted(by_desa) for c in by_desa[d]]
     return Report(today, _row(reg.region.kode, reg.region.label, None, everyone),
-                  tuple(kecamatan), tuple(desa))
+                  tuple(kecamatan), tuple(desa), derived_digest(
+                      "quality report", today.isoformat(), url.__module__, url.__qualname__,
+                      *(p.content_digest for p in reg.posyandu)))

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, digests, options
+from jinja2 import Environment
 from registry_edits import add_entry, edit_entry, edit_template, remove_entry, small_registry
 from training_content import make_content
-
-from jinja2 import Environment
 
 from generator import pool
 from generator.build import build

@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 from training_content import make_content
 
-from generator import pagedata, plan
+from generator import pagedata, plan, quality
 from generator.cache import CacheDir
 from generator.models import (
     SPM_FIELDS,
@@ -39,6 +39,7 @@ from generator.plan import (
 from generator.problems import Problems
 from generator.qr import QrCache
 from generator.training import load_training
+from generator.urls import posyandu as posyandu_url
 from generator.visit import visit_sheet
 
 HANDIL = Desa("64.02.13.1012", "Handil Baru", "kelurahan", -1.03, 117.05, "64.02.13")
@@ -181,6 +182,28 @@ def test_a_value_digest_follows_its_content_not_its_identity():
     assert len({digest_of("<b>", {}), digest_of(Markup("<b>"), {}), digest_of("<i>", {})}) == 3
     assert digest_of(visit_sheet(melati, day), {}) != digest_of(
         visit_sheet(melati, dt.date(2027, 1, 1)), {})
+
+
+def test_the_quality_report_digest_follows_every_entry_and_the_date():
+    """The report's digest is made of what the report is made of: every entry (one changed,
+    added, moved in the registry's order), the date and the page function change it; each
+    kecamatan's part has its own."""
+    day = dt.date(2025, 6, 1)
+
+    def digest(entries: list[Posyandu], today: dt.date = day, url=posyandu_url) -> str:
+        return quality.report(Registry(SETTINGS, REGION, entries), today, url).content_digest
+
+    first = digest(REGISTRY.posyandu)
+    assert first == digest([dataclasses.replace(p) for p in REGISTRY.posyandu])
+    renamed = dataclasses.replace(REGISTRY.posyandu[2], nama="Posyandu Mawar")
+    assert len({first, digest(REGISTRY.posyandu[:2] + [renamed]), digest(REGISTRY.posyandu[:2]),
+                digest(REGISTRY.posyandu[::-1]), digest(REGISTRY.posyandu, dt.date(2026, 1, 1)),
+                digest(REGISTRY.posyandu, url=lambda p: p.id)}) == 6
+    report = quality.report(REGISTRY, day, posyandu_url)
+    other = dataclasses.replace(report.kecamatan[0], kode="64.02.14")
+    assert len({report.content_digest, report.part(report.kecamatan[0]).content_digest,
+                report.part(other).content_digest}) == 3
+    assert digest_of(report, {}) == report.content_digest
 
 
 def test_json_ld_cannot_close_its_script_element():
