@@ -76,8 +76,10 @@ class Report:
     total: Row
     kecamatan: tuple[Row, ...]
     desa: tuple[Row, ...]
-    # made of the date and every entry's digest, in the registry's order (models.derived_digest)
+    # made of the date, the page function and the digests of the entries it counts
+    # (models.derived_digest); ``parts``: that of each kecamatan's part, by its code
     content_digest: str = field(repr=False, compare=False)
+    parts: dict[str, str] = field(repr=False, compare=False)
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -88,7 +90,7 @@ class Report:
         """The report of one kecamatan: its row as the total, its desa."""
         return Report(self.today, kecamatan, (kecamatan,),
                       tuple(d for d in self.desa if d.kecamatan == kecamatan.kode),
-                      derived_digest("quality report part", self.content_digest, kecamatan.kode))
+                      self.parts[kecamatan.kode], {})
 
 
 _COUNTED = Note()
@@ -180,8 +182,9 @@ def _cells(p: Posyandu, today: dt.date, url: Callable[[Posyandu], str]) -> Cells
     return tuple([None if note is None else Entry(link, nama, desa, note) for note in notes])
 
 
-def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]) -> Row:
-    columns = list(zip(*members, strict=True)) or [()] * len(MEASURES)
+def _row(kode: str, nama: str, kecamatan: Kecamatan | None,
+         members: list[tuple[Posyandu, Cells]]) -> Row:
+    columns = list(zip(*(cells for _, cells in members), strict=True)) or [()] * len(MEASURES)
     return Row(kode, nama, kecamatan.kode if kecamatan else "",
                kecamatan.nama if kecamatan else "",
                tuple(tuple(filter(None, column)) for column in columns))
@@ -190,16 +193,19 @@ def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]
 def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Report:
     """The report of a registry as of ``today``; ``url`` gives a Posyandu's page. Entries are
     in the order of the exports."""
-    by_desa: dict[str, list[Cells]] = {}
+    by_desa: dict[str, list[tuple[Posyandu, Cells]]] = {}
     for p in reg.by_place():
-        by_desa.setdefault(p.desa.kode, []).append(_cells(p, today, url))
-    kecamatan, desa = [], []
+        by_desa.setdefault(p.desa.kode, []).append((p, _cells(p, today, url)))
+    made_of = (today.isoformat(), url.__module__, url.__qualname__)
+    kecamatan, desa, parts = [], [], {}
     for k in reg.region.kecamatan:
-        members = [c for d in k.desa for c in by_desa.get(d.kode, [])]
+        members = [m for d in k.desa for m in by_desa.get(d.kode, [])]
         kecamatan.append(_row(k.kode, k.nama, k, members))
         desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, [])) for d in k.desa]
-    everyone = [c for d in sorted(by_desa) for c in by_desa[d]]
+        parts[k.kode] = derived_digest("quality report part", *made_of, k.kode,
+                                       *(p.content_digest for p, _ in members))
+    everyone = [m for d in sorted(by_desa) for m in by_desa[d]]
     return Report(today, _row(reg.region.kode, reg.region.label, None, everyone),
                   tuple(kecamatan), tuple(desa), derived_digest(
-                      "quality report", today.isoformat(), url.__module__, url.__qualname__,
-                      *(p.content_digest for p in reg.posyandu)))
+                      "quality report", *made_of, *(p.content_digest for p, _ in everyone)),
+                  parts)
