@@ -259,7 +259,8 @@ class Staging:
     def _mark(self, files: dict[str, str]) -> str:
         """Write the marker of staging naming the build of ``files`` by their digest; returns
         that build's id."""
-        ident = hashlib.sha256(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+        ident = hashlib.sha256(pickle.dumps(sorted(files.items()),
+                                            protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
         marker = self.dir / MARKER
         marker.unlink(missing_ok=True)  # a spare's marker: never written through
         marker.write_text(build_marker(ident), encoding="utf-8")
