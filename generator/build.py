@@ -320,10 +320,13 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[s
     """Every link and anchor of every page resolves inside the staged site; raises BuildError
     with every broken one."""
     outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
+    built = links.Built(staging.files(), staging.digests,
+                        links.previous_site(staging.previous, staging.previous_checked))
     links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name, outside, known,
-                      links.Built(staging.files(), staging.digests))
+                      built)
     if problems:
         raise BuildError(problems)
+    staging.checked = links.checked_record(built, pub.site.base_path, outside)
 
 
 def write_open_data(staging: Staging, registry: Registry, cache: CacheDir) -> None:
