@@ -14,6 +14,8 @@
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
     json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
+    templates/<v>-<t>.cache      each template compiled by Jinja (<v>: this version of the
+                                 generator, <t>: the template; Jinja checks its source: render.py)
     <kode>/                      one kabupaten of a national build: this layout again, and
       built.json                 the digest of the inputs of its last successful build
     top/, top-cache/             the national top, staged before it is copied into the site
@@ -26,6 +28,7 @@ that cannot be read is simply made again. The folder is local and trusted (pickl
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -45,8 +48,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+@functools.cache
 def code_digest() -> str:
-    """A digest of the generator's own code: a new version never reads an old cache."""
+    """A digest of the generator's own code: a new version never reads an old cache. Read once
+    per process (a build asks about ten times): the code a process runs is what it imported,
+    even when the files change while it runs (a long preview)."""
     digest = hashlib.sha256()
     for path in sorted(_SOURCE.rglob("*.py")):
         digest.update(path.read_bytes())
@@ -116,6 +122,19 @@ class CacheDir:
     def _spare(self, name: str) -> tuple[Path, Path] | None:
         folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.json")
         return (folder, manifest) if folder and manifest else None
+
+    def compiled_templates(self) -> tuple[Path, str] | None:
+        """Where Jinja keeps the compiled templates, and the prefix of the names of this
+        version's files (the compiled code follows the environment's options, which are code);
+        the files of other versions are removed."""
+        if not self.folder:
+            return None
+        folder, prefix = self.folder / "templates", self.key("templates")[:16] + "-"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if not old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+        return folder, prefix
 
     def handbook(self, key: str) -> Path | None:
         return self._file(f"handbook-{key[:20]}.pdf")
