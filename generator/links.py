@@ -145,10 +145,11 @@ class _Pages:
         return entry
 
     def targets(self, rel: str) -> Targets:
-        """The ``Targets`` of the page ``rel`` (the short way for one kept in ``known``)."""
-        entry = self.known.get(self.digests.get(rel, ""))
-        if entry is not None and len(entry) > 2 and entry[2].where == (rel, self.base_path, self.absent):
-            return entry[2]
+        """The ``Targets`` of the page ``rel``: those ``known`` keeps for its digest when they
+        were resolved from its place (the short way, for many pages), else ``entry``'s."""
+        kept = self.known.get(self.digests.get(rel, ""))
+        if kept and len(kept) > 2 and kept[2].where == (rel, self.base_path, self.absent):
+            return kept[2]
         return self.entry(rel)[2]
 
 
@@ -164,12 +165,13 @@ def _to_check(pages: _Pages, built: Built) -> list[str]:
                                                                      pages.absent):
         return sorted(html)
     before = previous.digests
-    todo = {rel for rel in html if before.get(rel, "") != digests.get(rel)}  # changed, new
+    # the pages changed, new, or made by a tool (without a digest)
+    todo = {rel for rel in html if before.get(rel, "") != digests.get(rel)}
     doubtful = {rel for rel in chain(before, previous.trees) if rel not in built.files}
     for rel in todo:
         if rel in before:
-            entry = pages.known.get(before[rel])
-            if entry is None or not entry[0] <= pages.entry(rel)[0]:
+            earlier = pages.known.get(before[rel])  # what the page was
+            if earlier is None or not earlier[0] <= pages.entry(rel)[0]:
                 doubtful.add(rel)
         elif rel in previous.trees:  # made by a tool: its ids before are not known
             doubtful.add(rel)
