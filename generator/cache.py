@@ -9,8 +9,8 @@
     links.pickle, .added         the links and anchors of each rendered page by its digest
                                  (an AppendStore: the whole, and the pages added since)
     training.pickle              the training modules read, by the digest of content/ (training.py)
-    manifest-<output>.json       digest and key of every file of one output (write.py)
-    spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
+    manifest-<output>.pickle     digest and key of every file of one output (write.py)
+    spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
     json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
@@ -107,7 +107,7 @@ class CacheDir:
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""
-        return self._file(f"manifest-{_short(str(out))}.json")
+        return self._file(f"manifest-{_short(str(out))}.pickle")
 
     def spare(self, out: Path) -> tuple[Path, Path] | None:
         """The spare of ``out`` (as real_path gives it): its folder and its manifest."""
@@ -115,12 +115,12 @@ class CacheDir:
 
     def spares(self) -> list[tuple[Path, Path]]:
         """The folder and manifest of every spare kept here."""
-        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.json")
+        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.pickle")
                        ) if self.folder else []
         return [pair for pair in map(self._spare, names) if pair]
 
     def _spare(self, name: str) -> tuple[Path, Path] | None:
-        folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.json")
+        folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.pickle")
         return (folder, manifest) if folder and manifest else None
 
     def compiled_templates(self) -> tuple[Path, str] | None:
@@ -220,7 +220,7 @@ class PickleStore:
         self.path, self.salt = path, salt
         self.data: dict[str, Any] = {}
         self.read: set[str] | None = None  # the keys of the file read, if it was valid
-        data = _read_pickle(path, salt)
+        data = read_pickle(path, salt)
         if data is not None:
             self.data, self.read = data, set(data)
 
@@ -230,7 +230,7 @@ class PickleStore:
             kept = {k: v for k, v in self.data.items() if k in keep}
             if self.read is not None and self.read == kept.keys():
                 return
-            _write_pickle(self.path, self.salt, kept)
+            write_pickle(self.path, self.salt, kept)
 
 
 class AppendStore:
@@ -244,9 +244,9 @@ class AppendStore:
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path, self.salt = path, salt
         self.added = path.with_name(path.name + ".added") if path else None
-        self.data: dict[str, Any] = _read_pickle(path, salt) or {}
+        self.data: dict[str, Any] = read_pickle(path, salt) or {}
         self.whole = set(self.data)  # the keys of the whole file
-        added = _read_pickle(self.added, salt) or {}
+        added = read_pickle(self.added, salt) or {}
         self.read_added = set(added)
         self.data.update(added)
 
@@ -258,13 +258,13 @@ class AppendStore:
         dropped = len(self.whole - keep)
         if self.whole and len(added) + dropped <= len(self.whole) // 4:
             if added.keys() != self.read_added:
-                _write_pickle(self.added, self.salt, added)
+                write_pickle(self.added, self.salt, added)
             return
-        _write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
+        write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
         self.added.unlink(missing_ok=True)
 
 
-def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
+def read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     """The dictionary a store wrote to ``path`` for ``salt``, or None (no file, another salt,
     a damaged file)."""
     if not (path and path.exists()):
@@ -276,8 +276,8 @@ def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     return data if salt_read == salt and isinstance(data, dict) else None
 
 
-def _write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
-    """Keep ``data`` at ``path`` for ``salt``, as ``_read_pickle`` reads it."""
+def write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` at ``path`` for ``salt``, as ``read_pickle`` reads it."""
     write_atomically(path, pickle.dumps((salt, data), protocol=pickle.HIGHEST_PROTOCOL))
 
 

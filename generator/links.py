@@ -80,7 +80,7 @@ def previous_site(digests: dict[str, str], checked: object) -> Previous | None:
 
 def checked_record(built: Built, base_path: str, absent: tuple[str, ...]) -> dict[str, object]:
     """What to keep of a site whose links were all found whole (with ``base_path`` and
-    ``absent``), for ``previous_site`` in the next build: JSON."""
+    ``absent``), for ``previous_site`` in the next build: plain data, kept in the manifest."""
     return {"base_path": base_path, "absent": list(absent),
             "trees": sorted(built.files.difference(built.digests))}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from typing import Any
 
 import pytest
@@ -196,3 +197,44 @@ def test_split_entries_declines_every_other_layout(text: str):
 def test_split_entries_keeps_items_indented_without_a_margin():
     assert split_entries("posyandu:\n- id: a\n- id: b\n  nama: B\n", "posyandu") == [
         (2, "  id: a\n"), (3, "  id: b\n  nama: B\n\n")]
+
+
+def _split_entries_line_by_line(text: str, key: str) -> list[tuple[int, str]] | None:
+    """split_entries as it was written first, one line at a time: the reference."""
+    def skippable(line: str) -> bool:
+        return not line.strip() or line.strip().startswith("#")
+
+    lines = text.split("\n")
+    n = next((i for i, line in enumerate(lines) if not skippable(line)), len(lines))
+    if n == len(lines) or lines[n].rstrip() != f"{key}:":
+        return None
+    first = next((i for i in range(n + 1, len(lines)) if not skippable(lines[i])), None)
+    match = re.match(r"( *)- ", lines[first]) if first is not None else None
+    if first is None or match is None:
+        return None
+    prefix, depth = match.group(0), len(match.group(1))
+    starts = []
+    for i in range(first, len(lines)):
+        line = lines[i]
+        if line.startswith(prefix):
+            starts.append(i)
+        elif not skippable(line) and len(line) - len(line.lstrip(" ")) <= depth:
+            return None
+    ends = starts[1:] + [len(lines)]
+    return [(s + 1, " " * len(prefix) + "\n".join(lines[s:e])[len(prefix):] + "\n")
+            for s, e in zip(starts, ends, strict=False)]
+
+
+LINE_PARTS = st.sampled_from(["posyandu:", "- ", "  - ", "-", " ", "  ", "    ", "#", "id: a",
+                              "x", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2028",
+                              "\u3000", ":"])
+LINE = st.tuples(st.sampled_from(["  - ", "    ", "  ", "- ", ""]),
+                 st.lists(LINE_PARTS, max_size=3).map("".join)).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), st.lists(LINE, max_size=12))
+@example(True, ["  - id: a", "    nama: A", "", "  - id: b", "\x1c", " \u3000# c", "  - id: c"])
+def test_split_entries_equals_reading_line_by_line(header: bool, lines: list[str]):
+    text = ("posyandu:\n" if header else "") + "\n".join(lines)
+    assert split_entries(text, "posyandu") == _split_entries_line_by_line(text, "posyandu")
