@@ -319,12 +319,17 @@ def write_site_files(pub: Publication, staging: Staging) -> None:
 def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[str, tuple],
                 problems: Problems) -> None:
     """Every link and anchor of every page resolves inside the staged site; raises BuildError
-    with every broken one."""
+    with every broken one. The pages of the previous output the check found whole and nothing
+    changed under are not checked again (links.check_links); the check is recorded with the
+    output's manifest for the next build."""
     outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
+    built = links.Built(staging.files(), staging.digests,
+                        links.previous_site(staging.previous, staging.previous_checked))
     links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name, outside, known,
-                      links.Built(staging.files(), staging.digests))
+                      built)
     if problems:
         raise BuildError(problems)
+    staging.checked = links.checked_record(built, pub.site.base_path, outside)
 
 
 def write_open_data(staging: Staging, registry: Registry, cache: CacheDir) -> None:

@@ -5,7 +5,8 @@ import html
 import posixpath
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -33,11 +34,25 @@ def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The site the last committed build made, whose links were all found whole: each file's
+    digest, the files of the folders a tool made whole (``trees``, without digests), and the
+    ``base_path`` and ``absent`` prefixes its links were checked with."""
+
+    digests: dict[str, str]
+    trees: frozenset[str]
+    base_path: str
+    absent: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Built:
-    """What a build knows of the site it staged: every file in it and each file's digest."""
+    """What a build knows of the site it staged: every file in it and each file's digest, and
+    the ``previous`` site (None: unknown, every link is checked)."""
 
     files: frozenset[str]
     digests: dict[str, str]
+    previous: Previous | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,25 @@ class Targets:
     files: tuple[str | Message | None, ...]
 
 
+def previous_site(digests: dict[str, str], checked: object) -> Previous | None:
+    """The previous site of a build from its files' ``digests`` and what its build recorded of
+    its link check (``checked_record``); None when the record is missing or not one."""
+    if not isinstance(checked, dict):
+        return None
+    try:
+        return Previous(digests, frozenset(checked["trees"]), checked["base_path"],
+                        tuple(checked["absent"]))
+    except (KeyError, TypeError):
+        return None
+
+
+def checked_record(built: Built, base_path: str, absent: tuple[str, ...]) -> dict[str, object]:
+    """What to keep of a site whose links were all found whole (with ``base_path`` and
+    ``absent``), for ``previous_site`` in the next build: plain data, kept in the manifest."""
+    return {"base_path": base_path, "absent": list(absent),
+            "trees": sorted(built.files.difference(built.digests))}
+
+
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
                 absent: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
                 built: Built | None = None) -> int:
@@ -61,31 +95,18 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     site) are not checked. ``known`` maps a page's digest to its ``page_links`` (and, once
     checked, its ``Targets``), so that pages unchanged since the last build are neither read
     nor resolved again; it is updated with the pages read. ``built`` names the files and
-    their digests (default: every file under ``site``, read).
+    their digests (default: every file under ``site``, read), and the previous site, whose
+    unchanged pages are not checked again where nothing they lead to changed (``_to_check``).
     """
-    known = {} if known is None else known
-    files = built.files if built else frozenset(
-        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    pages: dict[str, Targets] = {}
-    ids: dict[str, frozenset[str]] = {}
-    found: dict[str, tuple[str, ...]] = {}  # the links of each page
-    for rel in sorted(f for f in files if f.endswith(".html")):
-        digest = built.digests.get(rel) if built else None
-        entry = known.get(digest) if digest else None
-        if entry is None:
-            entry = page_links((site / rel).read_text(encoding="utf-8"))
-        where = (rel, base_path, absent)
-        if len(entry) < 3 or entry[2].where != where:
-            entry = (*entry[:2], Targets(where, tuple(
-                _target(rel, link, base_path, absent) for link in entry[1])))
-        if digest:
-            known[digest] = entry
-        ids[rel], found[rel], pages[rel] = entry[0], entry[1], entry[2]
+    built = built or Built(frozenset(
+        p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()), {})
+    pages = _Pages(site, base_path, absent, {} if known is None else known, built.digests)
     checked = 0
-    for rel, targets in pages.items():
-        for link, target in zip(found[rel], targets.files, strict=True):
+    for rel in _to_check(pages, built):
+        found, targets = pages.entry(rel)[1:]
+        for link, target in zip(found, targets.files, strict=True):
             checked += 1
-            why = _missing(target, link.partition("#")[2], files, ids) \
+            why = _missing(target, link.partition("#")[2], built.files, pages) \
                 if isinstance(target, str) else target
             if why:
                 problems.add(f"{shown}/{rel}", 1, "(link)", why.format(link=link),
@@ -93,12 +114,79 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     return checked
 
 
-def _missing(target: str, fragment: str, files: frozenset[str],
-             ids: dict[str, frozenset[str]]) -> Message | None:
+@dataclass
+class _Pages:
+    """The pages of a built site, each read (or found in ``known`` by its digest) and its
+    links resolved when first asked for."""
+
+    site: Path
+    base_path: str
+    absent: tuple[str, ...]
+    known: dict[str, tuple]
+    digests: dict[str, str]
+    entries: dict[str, tuple] = field(default_factory=dict)
+
+    def entry(self, rel: str) -> tuple[frozenset[str], tuple[str, ...], Targets]:
+        """The ids, links and ``Targets`` of the page ``rel``; ``known`` gains them."""
+        entry = self.entries.get(rel)
+        if entry is not None:
+            return entry
+        digest = self.digests.get(rel)
+        entry = self.known.get(digest) if digest else None
+        if entry is None:
+            entry = page_links((self.site / rel).read_text(encoding="utf-8"))
+        where = (rel, self.base_path, self.absent)
+        if len(entry) < 3 or entry[2].where != where:
+            entry = (*entry[:2], Targets(where, tuple(
+                _target(rel, link, self.base_path, self.absent) for link in entry[1])))
+        if digest:
+            self.known[digest] = entry
+        self.entries[rel] = entry
+        return entry
+
+    def targets(self, rel: str) -> Targets:
+        """The ``Targets`` of the page ``rel``: those ``known`` keeps for its digest when they
+        were resolved from its place (the short way, for many pages), else ``entry``'s."""
+        kept = self.known.get(self.digests.get(rel, ""))
+        if kept and len(kept) > 2 and kept[2].where == (rel, self.base_path, self.absent):
+            return kept[2]
+        return self.entry(rel)[2]
+
+
+def _to_check(pages: _Pages, built: Built) -> list[str]:
+    """The pages whose links are checked, in order: all of them, but for those whose links are
+    whole as they were. Such a page has the bytes it had at the same place in the previous
+    site (checked alike, every link of it whole), and none of its links leads to a file gone
+    since or to a page that may have lost an id (its ids before not known, or not all there
+    now): each of its links leads where it led, to a file still there, with the ids it had."""
+    previous, digests = built.previous, built.digests
+    html = [rel for rel in built.files if rel.endswith(".html")]
+    if previous is None or (previous.base_path, previous.absent) != (pages.base_path,
+                                                                     pages.absent):
+        return sorted(html)
+    before = previous.digests
+    # the pages changed, new, or made by a tool (without a digest)
+    todo = {rel for rel in html if before.get(rel, "") != digests.get(rel)}
+    doubtful = {rel for rel in chain(before, previous.trees) if rel not in built.files}
+    for rel in todo:
+        if rel in before:
+            earlier = pages.known.get(before[rel])  # what the page was
+            if earlier is None or not earlier[0] <= pages.entry(rel)[0]:
+                doubtful.add(rel)
+        elif rel in previous.trees:  # made by a tool: its ids before are not known
+            doubtful.add(rel)
+    if doubtful:
+        same = {rel: pages.targets(rel).files for rel in html if rel not in todo}
+        if not doubtful.isdisjoint(chain.from_iterable(same.values())):  # one pass, then each
+            todo.update(rel for rel, files in same.items() if not doubtful.isdisjoint(files))
+    return sorted(todo)
+
+
+def _missing(target: str, fragment: str, files: frozenset[str], pages: _Pages) -> Message | None:
     """Why a link to the file ``target`` (and its ``fragment``) is broken, or None."""
     if target not in files:
         return _("'{link}' leads to a page that does not exist")
-    if fragment and target.endswith(".html") and unquote(fragment) not in ids.get(target, ()):
+    if fragment and target.endswith(".html") and unquote(fragment) not in pages.entry(target)[0]:
         return _("'{link}' links to #{fragment}, which does not exist in {page}").format(
             fragment=fragment, page=target)
     return None

@@ -18,6 +18,7 @@ import posixpath
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from .cache import CacheDir, read_pickle, write_pickle
 from .output import MARKER, build_marker, real_path
@@ -44,6 +45,10 @@ class Staging:
         self.previous: dict[str, str] = previous.get("files", {})
         self.previous_keys: dict[str, str] = previous.get("keys", {})
         self.previous_id = str(previous.get("id", ""))
+        # what the link check of the previous output recorded (links.checked_record), if any,
+        # and what this build's records once its links are found whole
+        self.previous_checked: object = previous.get("checked")
+        self.checked: dict[str, object] | None = None
         spare = self.cache.spare(self.out)
         self.spare = Spare(*spare, self.out) if spare else None
         # the files staging holds before this build writes any (those of the spare), by digest
@@ -61,7 +66,7 @@ class Staging:
         """Where the digests of the files of ``out`` are kept between builds."""
         return cache.manifest(real_path(out))
 
-    def _read_manifest(self) -> dict[str, dict[str, str]]:
+    def _read_manifest(self) -> dict[str, Any]:
         """The digests of the previous output, trusted only when the output's marker names
         the same build (a build killed between writing the manifest and swapping the folders
         leaves a manifest that describes no output)."""
@@ -233,8 +238,9 @@ class Staging:
         self.prune()
         ident = self._mark(self.digests)
         if self.manifest:
+            checked = {"checked": self.checked} if self.checked else {}
             write_pickle(self.manifest, MANIFEST,
-                         {"id": ident, "files": self.digests, "keys": self.keys})
+                         {"id": ident, "files": self.digests, "keys": self.keys, **checked})
             self.manifest.with_suffix(".json").unlink(missing_ok=True)  # as kept before 2026-12
         replaced = exchange_folder(self.dir, self.out)
         if replaced and self.spare:
