@@ -18,6 +18,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from helpers import ROOT
 
+from generator import i18n
 from generator.__main__ import main
 from generator.build import Options
 from generator.i18n import (
@@ -77,6 +78,34 @@ def test_the_catalog_is_up_to_date_with_the_code(tmp_path: Path):
     assert {m.id for m in catalog(POT) if m.id} == ids, "run: make messages"
     assert {m.id for m in catalog(PO) if m.id} == ids, "run: make messages, then translate"
     assert "hint: {hint}" in ids and len(ids) >= 60
+
+
+def small_po(path: Path, greeting: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    f'msgid "hello"\nmsgstr "{greeting}"\n', encoding="utf-8")
+    return path
+
+
+def test_the_compiled_catalog_is_kept_and_follows_its_po(tmp_path: Path):
+    """The .mo kept in __pycache__ beside the .po is read by the next run, made again when the
+    .po changes (the old one removed) or the kept file is damaged, and not needed at all where
+    that folder cannot be written."""
+    po = small_po(tmp_path / "id" / "LC_MESSAGES" / "messages.po", "halo")
+    assert i18n.catalog(po, "id").gettext("hello") == "halo"
+    kept = list((po.parent / "__pycache__").glob("messages.*.mo"))
+    assert len(kept) == 1
+    kept[0].write_bytes(kept[0].read_bytes().replace(b"halo", b"hola"))
+    assert i18n.catalog(po, "id").gettext("hello") == "hola"  # read, not compiled again
+    small_po(po, "apa kabar")
+    assert i18n.catalog(po, "id").gettext("hello") == "apa kabar"
+    now = list((po.parent / "__pycache__").glob("messages.*.mo"))
+    assert len(now) == 1 and now != kept
+    now[0].write_bytes(b"damaged")
+    assert i18n.catalog(po, "id").gettext("hello") == "apa kabar"
+    read_only = small_po(tmp_path / "ro" / "messages.po", "selamat")
+    (read_only.parent / "__pycache__").write_text("not a folder", encoding="utf-8")
+    assert i18n.catalog(read_only, "id").gettext("hello") == "selamat"
 
 
 @pytest.mark.parametrize("option, environ, expected", [
