@@ -16,8 +16,7 @@ from . import national
 from .build import Options, build, load, plan
 from .cache import CacheDir
 from .i18n import LANGUAGES, SOURCE, Message, Number, _, choose, ngettext
-from .importer import cli as importer
-from .importer import export_xlsx
+from .importer import commands as spreadsheet
 from .lock import output_lock
 from .models import Registry
 from .problems import BuildError, Problems
@@ -43,8 +42,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", parents=common,
                                      description=say(_("Build the Posyandu directory site.")))
     sub = parser.add_subparsers(dest="command", required=True)
-    importer.add_parser(sub, common, lang)
-    export_xlsx.add_parser(sub, common, lang)
+    spreadsheet.add_parsers(sub, common, lang)
     for name, text in (("build", _("build the site into --out")),
                        ("check", _("validate the input without building")),
                        ("serve", _("preview on 127.0.0.1, rebuilding on every save"))):
@@ -125,9 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     known, argv = _lang_option(SOURCE).parse_known_args(argv)
     lang = choose(known.lang, os.environ)
     args = _parser(lang).parse_args(argv)
-    if args.command in ("import", "export-xlsx"):
-        return (importer.run_import(args, lang) if args.command == "import"
-                else export_xlsx.run(args, lang))
+    if args.command in spreadsheet.COMMANDS:
+        return spreadsheet.run(args, lang)
     if args.command in ("assemble", "shards") or getattr(args, "units", None):
         return _run_national(args, lang)
     opts = Options(config=args.config, data=registry_files(args.data or [Path("data/posyandu.yaml")]),
