@@ -23,15 +23,14 @@ from __future__ import annotations
 import functools
 import gettext
 import hashlib
+import importlib.util
 import io
 import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import TypeAlias
-
-import babel
-from babel.numbers import format_decimal
 
 from .cache import write_atomically
 
@@ -41,6 +40,7 @@ SOURCE = "en"  # the language of the msgids
 DEFAULT = "id"
 LANGUAGES = (DEFAULT, SOURCE)
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
+DECIMAL_SIGN = {DEFAULT: ",", SOURCE: "."}  # CLDR's decimal symbol of each language
 
 
 def choose(option: str | None, environ: Mapping[str, str]) -> str:
@@ -69,7 +69,7 @@ def catalog(po: Path, lang: str) -> gettext.GNUTranslations:
     when that is of this text; otherwise compiled and kept there for the next run (if the
     folder can be written: else only for this process)."""
     text = po.read_bytes()
-    digest = hashlib.sha256(text + b"\0babel " + babel.__version__.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(text + b"\0" + _babel_version()).hexdigest()[:16]
     cache = po.parent / "__pycache__"
     kept = cache / f"{po.stem}.{digest}.mo"
     try:
@@ -87,6 +87,12 @@ def catalog(po: Path, lang: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(io.BytesIO(compiled))
 
 
+def _babel_version() -> bytes:
+    """Babel's ``__init__.py``, which holds its version: read, not imported (4 ms)."""
+    spec = importlib.util.find_spec("babel")
+    return Path(spec.origin).read_bytes() if spec and spec.origin else b""
+
+
 def _compile(po: bytes, lang: str) -> bytes:
     """The .mo file of a .po file's text (Babel's reader and writer: imported only here)."""
     from babel.messages.mofile import write_mo
@@ -99,13 +105,17 @@ def _compile(po: bytes, lang: str) -> bytes:
 
 @dataclass(frozen=True)
 class Number:
-    """A decimal number as ``lang`` writes it: 2.40 in English, 2,40 in Indonesian."""
+    """A decimal number as ``lang`` writes it: 2.40 in English, 2,40 in Indonesian. Rounded
+    and written as Babel's ``format_decimal`` does with the pattern 0.00 (half to even from
+    the number's shortest decimal form, no thousands separator), without loading its locale
+    data: 16 ms for the one number of a build's last line."""
 
     value: float
     digits: int = 2
 
     def render(self, lang: str) -> str:
-        return format_decimal(self.value, "0." + "0" * self.digits, locale=lang)
+        rounded = Decimal(str(self.value)).quantize(Decimal(10) ** -self.digits, ROUND_HALF_EVEN)
+        return f"{rounded:f}".replace(".", DECIMAL_SIGN[lang])
 
 
 Argument: TypeAlias = "str | int | float | Number | Message"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from helpers import ROOT
 
 from generator import i18n
@@ -137,6 +138,16 @@ def test_a_message_keeps_its_arguments_and_is_translated_when_printed():
     assert done.render("en") == "assembled 2 shards into site/ (3.5 national pages)"
     assert done.render("id") == "2 bagian (shard) digabungkan ke site/ (3,5 halaman nasional)"
     assert _("{count} problem(s) found").format(count=1) < _("hint: {hint}").format(hint="x")
+
+
+@pytest.mark.parametrize("value", [0, -0.0, 0.4512, 2.4, 3.5, 1234.5678, -0.5031, 117.25, 0.005,
+                                   0.015, 2.675, 99.995, 1e-7, 123456789.125, -3.765])
+def test_a_number_is_written_as_babel_writes_it(value: float):
+    """Number does without Babel's locale data, not without its way of rounding."""
+    for digits in (0, 1, 2):
+        for lang in ("id", "en"):
+            assert Number(value, digits).render(lang) == format_decimal(
+                value, "0." + "0" * digits, locale=lang), (value, digits, lang)
 
 
 def test_a_problem_prints_in_the_language_asked_with_its_hint_label():
