@@ -263,7 +263,8 @@ def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, stagin
                  meanwhile: Callable[[], None]) -> None:
     """Render every page (reusing those whose inputs did not change) while this process does
     ``meanwhile``; raises BuildError."""
-    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr)
+    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr,
+                   opts.cache_dir.compiled_templates())
     problems = pool.render_pages(job, opts.jobs, progress, known, meanwhile, opts.start_method,
                                  opts.environments)
     if problems:

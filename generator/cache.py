@@ -9,11 +9,13 @@
     links.pickle, .added         the links and anchors of each rendered page by its digest
                                  (an AppendStore: the whole, and the pages added since)
     training.pickle              the training modules read, by the digest of content/ (training.py)
-    manifest-<output>.json       digest and key of every file of one output (write.py)
-    spare-<output>/, .json       the output a build replaced, the next one's staging (spare.py)
+    manifest-<output>.pickle     digest and key of every file of one output (write.py)
+    spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
     json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
+    templates/<v>-<t>.cache      each template compiled by Jinja (<v>: this version of the
+                                 generator, <t>: the template; Jinja checks its source: render.py)
     <kode>/                      one kabupaten of a national build: this layout again, and
       built.json                 the digest of the inputs of its last successful build
     top/, top-cache/             the national top, staged before it is copied into the site
@@ -26,6 +28,7 @@ that cannot be read is simply made again. The folder is local and trusted (pickl
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -45,8 +48,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+@functools.cache
 def code_digest() -> str:
-    """A digest of the generator's own code: a new version never reads an old cache."""
+    """A digest of the generator's own code: a new version never reads an old cache. Read once
+    per process (a build asks about ten times): the code a process runs is what it imported,
+    even when the files change while it runs (a long preview)."""
     digest = hashlib.sha256()
     for path in sorted(_SOURCE.rglob("*.py")):
         digest.update(path.read_bytes())
@@ -101,7 +107,7 @@ class CacheDir:
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""
-        return self._file(f"manifest-{_short(str(out))}.json")
+        return self._file(f"manifest-{_short(str(out))}.pickle")
 
     def spare(self, out: Path) -> tuple[Path, Path] | None:
         """The spare of ``out`` (as real_path gives it): its folder and its manifest."""
@@ -109,13 +115,26 @@ class CacheDir:
 
     def spares(self) -> list[tuple[Path, Path]]:
         """The folder and manifest of every spare kept here."""
-        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.json")
+        names = sorted(p.stem.removeprefix("spare-") for p in self.folder.glob("spare-*.pickle")
                        ) if self.folder else []
         return [pair for pair in map(self._spare, names) if pair]
 
     def _spare(self, name: str) -> tuple[Path, Path] | None:
-        folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.json")
+        folder, manifest = self._file(f"spare-{name}"), self._file(f"spare-{name}.pickle")
         return (folder, manifest) if folder and manifest else None
+
+    def compiled_templates(self) -> tuple[Path, str] | None:
+        """Where Jinja keeps the compiled templates, and the prefix of the names of this
+        version's files (the compiled code follows the environment's options, which are code);
+        the files of other versions are removed."""
+        if not self.folder:
+            return None
+        folder, prefix = self.folder / "templates", self.key("templates")[:16] + "-"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            if not old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+        return folder, prefix
 
     def handbook(self, key: str) -> Path | None:
         return self._file(f"handbook-{key[:20]}.pdf")
@@ -201,7 +220,7 @@ class PickleStore:
         self.path, self.salt = path, salt
         self.data: dict[str, Any] = {}
         self.read: set[str] | None = None  # the keys of the file read, if it was valid
-        data = _read_pickle(path, salt)
+        data = read_pickle(path, salt)
         if data is not None:
             self.data, self.read = data, set(data)
 
@@ -211,7 +230,7 @@ class PickleStore:
             kept = {k: v for k, v in self.data.items() if k in keep}
             if self.read is not None and self.read == kept.keys():
                 return
-            _write_pickle(self.path, self.salt, kept)
+            write_pickle(self.path, self.salt, kept)
 
 
 class AppendStore:
@@ -225,9 +244,9 @@ class AppendStore:
     def __init__(self, path: Path | None, salt: str) -> None:
         self.path, self.salt = path, salt
         self.added = path.with_name(path.name + ".added") if path else None
-        self.data: dict[str, Any] = _read_pickle(path, salt) or {}
+        self.data: dict[str, Any] = read_pickle(path, salt) or {}
         self.whole = set(self.data)  # the keys of the whole file
-        added = _read_pickle(self.added, salt) or {}
+        added = read_pickle(self.added, salt) or {}
         self.read_added = set(added)
         self.data.update(added)
 
@@ -239,13 +258,13 @@ class AppendStore:
         dropped = len(self.whole - keep)
         if self.whole and len(added) + dropped <= len(self.whole) // 4:
             if added.keys() != self.read_added:
-                _write_pickle(self.added, self.salt, added)
+                write_pickle(self.added, self.salt, added)
             return
-        _write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
+        write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
         self.added.unlink(missing_ok=True)
 
 
-def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
+def read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     """The dictionary a store wrote to ``path`` for ``salt``, or None (no file, another salt,
     a damaged file)."""
     if not (path and path.exists()):
@@ -257,8 +276,8 @@ def _read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     return data if salt_read == salt and isinstance(data, dict) else None
 
 
-def _write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
-    """Keep ``data`` at ``path`` for ``salt``, as ``_read_pickle`` reads it."""
+def write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` at ``path`` for ``salt``, as ``read_pickle`` reads it."""
     write_atomically(path, pickle.dumps((salt, data), protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, fields
-from typing import Any, cast
+from dataclasses import dataclass, field
 
 # The six SPM fields of PP 2/2018 that Permendagri 13/2024 assigns to the Posyandu, in fixed order:
 # (key in the registry, name on the site).
@@ -195,14 +194,13 @@ class Verification:
     oleh: str
 
 
-class DigestByFields:
-    """A dataclass whose digest in a page's fingerprint is made of its fields' digests
-    (plan.digest_of), not of its whole repr: it holds records that other pages' values hold
-    too, each digested once."""
-
-    def digested_parts(self) -> list[Any]:
-        """What its digest is made of: the values of the fields its repr shows."""
-        return [getattr(self, f.name) for f in fields(cast(Any, self)) if f.repr]
+def derived_digest(kind: str, *inputs: str) -> str:
+    """The ``content_digest`` of a value that code makes from ``inputs`` alone (their digests,
+    dates and codes): a page's fingerprint takes it instead of digesting all the value holds
+    (a visit sheet holds its Posyandu, the quality report every entry). Whatever else the
+    code reads comes from the page's salt (the code, the templates, the site's settings and
+    region)."""
+    return hashlib.sha256("\0".join((kind, *inputs)).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def start(pages: list[Page], site: SiteContext, templates: Path, images: dict[st
     ``images``: the training modules' images by name, ``method``: how a new printer starts,
     ``printer``: one started earlier (``early_printer``), used if the PDF is not cached."""
     page = next((p for p in pages if p.output == HANDBOOK_PAGE), None)
-    html = render(environment(templates), page, site, Problems(), templates) if page else None
+    env = environment(templates, compiled=cache.compiled_templates())
+    html = render(env, page, site, Problems(), templates) if page else None
     if html is None:
         return None
     return Printing(html, site.settings.base_url, templates, images, cache, printer, method)

@@ -17,7 +17,6 @@ from .cache import CacheDir, ShardedStore
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     TIME_ZONES,
-    DigestByFields,
     Kecamatan,
     Posyandu,
     Registry,
@@ -66,12 +65,11 @@ class Page:
 
 def digest_of(value: Any, seen: dict[int, str]) -> str:
     """The digest of one value of a page's context, remembered by identity in ``seen``: a
-    record's own (``content_digest``: a Posyandu's, made when its entry was read), one made of
-    the items' digests for a list or tuple (but of strings) and of the fields' for a
-    ``DigestByFields`` (values that hold what other values hold too: a desa page lists the
-    Posyandu of its profiles, a visit sheet holds one, a kecamatan's quality report the rows
-    of the whole report), a function's name, a string's type and text (a profile's JSON-LD:
-    no repr of it), or the digest of the value's repr."""
+    record's own (``content_digest``: a Posyandu's, made when its entry was read; a visit
+    sheet's or the quality report's, made of what they are made of: models.derived_digest),
+    one made of the items' digests for a list or tuple (but of strings: a desa page lists the
+    Posyandu of its profiles), a function's name, a string's type and text (a profile's
+    JSON-LD: no repr of it), or the digest of the value's repr."""
     digest = seen.get(id(value))
     if digest is None:
         own = getattr(value, "content_digest", None)
@@ -84,9 +82,6 @@ def digest_of(value: Any, seen: dict[int, str]) -> str:
                 text = f"{type(value).__name__}:{value}"
             elif isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value):
                 text = type(value).__name__ + "(" + ",".join(digest_of(v, seen) for v in value)
-            elif isinstance(value, DigestByFields):
-                text = type(value).__qualname__ + "(" + ",".join(
-                    digest_of(v, seen) for v in value.digested_parts())
             else:
                 text = repr(value)
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -47,6 +47,7 @@ class Job:
     staging: Staging
     templates: Path
     qr: QrCache
+    compiled: tuple[Path, str] | None = None  # where compiled templates are kept (render.py)
 
 
 @dataclass
@@ -75,7 +76,8 @@ def _start(job: Job) -> None:
     """The pool's initializer: leave Ctrl+C to the parent, die with it, keep the job."""
     global _worker
     worker_start()
-    _worker = _Worker(job, environment(job.templates, reload=False))  # lives for one build
+    # lives for one build
+    _worker = _Worker(job, environment(job.templates, reload=False, compiled=job.compiled))
 
 
 @contextmanager
@@ -112,7 +114,9 @@ def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple
     merged = 0
     parallel = jobs > 1 and len(job.pages) >= PARALLEL_FROM
     if not parallel or job.staging.previous:  # a small site, or a rebuild: here first
-        env, seen = kept.get(job.templates) if kept else environment(job.templates), dict[int, str]()
+        env = kept.get(job.templates) if kept else environment(job.templates,
+                                                               compiled=job.compiled)
+        seen: dict[int, str] = {}
         while chunks:
             done = render_chunk(job, env, chunks.pop(0), seen)
             merged = _merge([done], job, problems, progress, known, merged)

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .models import REGISTRATION_STATUSES, DigestByFields, Kecamatan, Posyandu, Registry
+from .models import REGISTRATION_STATUSES, Kecamatan, Posyandu, Registry, derived_digest
 
 STALE_MONTHS = 12  # an entry last verified longer ago than this needs a new verification
 WAITING_DAYS = 90  # a registration "dalam verifikasi" longer than this needs following up
@@ -54,7 +54,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Row(DigestByFields):
+class Row:
     """One kecamatan or desa: for each measure, the entries it counts."""
 
     kode: str
@@ -69,13 +69,17 @@ class Row(DigestByFields):
 
 
 @dataclass(frozen=True)
-class Report(DigestByFields):
+class Report:
     """The whole report: the kabupaten total, its kecamatan and its desa."""
 
     today: dt.date
     total: Row
     kecamatan: tuple[Row, ...]
     desa: tuple[Row, ...]
+    # made of the date, the page function and the digests of the entries it counts
+    # (models.derived_digest); ``parts``: that of each kecamatan's part, by its code
+    content_digest: str = field(repr=False, compare=False)
+    parts: dict[str, str] = field(repr=False, compare=False)
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -85,7 +89,8 @@ class Report(DigestByFields):
     def part(self, kecamatan: Row) -> Report:
         """The report of one kecamatan: its row as the total, its desa."""
         return Report(self.today, kecamatan, (kecamatan,),
-                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode))
+                      tuple(d for d in self.desa if d.kecamatan == kecamatan.kode),
+                      self.parts[kecamatan.kode], {})
 
 
 _COUNTED = Note()
@@ -177,8 +182,9 @@ def _cells(p: Posyandu, today: dt.date, url: Callable[[Posyandu], str]) -> Cells
     return tuple([None if note is None else Entry(link, nama, desa, note) for note in notes])
 
 
-def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]) -> Row:
-    columns = list(zip(*members, strict=True)) or [()] * len(MEASURES)
+def _row(kode: str, nama: str, kecamatan: Kecamatan | None,
+         members: list[tuple[Posyandu, Cells]]) -> Row:
+    columns = list(zip(*(cells for _, cells in members), strict=True)) or [()] * len(MEASURES)
     return Row(kode, nama, kecamatan.kode if kecamatan else "",
                kecamatan.nama if kecamatan else "",
                tuple(tuple(filter(None, column)) for column in columns))
@@ -187,14 +193,19 @@ def _row(kode: str, nama: str, kecamatan: Kecamatan | None, members: list[Cells]
 def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Report:
     """The report of a registry as of ``today``; ``url`` gives a Posyandu's page. Entries are
     in the order of the exports."""
-    by_desa: dict[str, list[Cells]] = {}
+    by_desa: dict[str, list[tuple[Posyandu, Cells]]] = {}
     for p in reg.by_place():
-        by_desa.setdefault(p.desa.kode, []).append(_cells(p, today, url))
-    kecamatan, desa = [], []
+        by_desa.setdefault(p.desa.kode, []).append((p, _cells(p, today, url)))
+    made_of = (today.isoformat(), url.__module__, url.__qualname__)
+    kecamatan, desa, parts = [], [], {}
     for k in reg.region.kecamatan:
-        members = [c for d in k.desa for c in by_desa.get(d.kode, [])]
+        members = [m for d in k.desa for m in by_desa.get(d.kode, [])]
         kecamatan.append(_row(k.kode, k.nama, k, members))
         desa += [_row(d.kode, d.label, k, by_desa.get(d.kode, [])) for d in k.desa]
-    everyone = [c for d in sorted(by_desa) for c in by_desa[d]]
+        parts[k.kode] = derived_digest("quality report part", *made_of, k.kode,
+                                       *(p.content_digest for p, _ in members))
+    everyone = [m for d in sorted(by_desa) for m in by_desa[d]]
     return Report(today, _row(reg.region.kode, reg.region.label, None, everyone),
-                  tuple(kecamatan), tuple(desa))
+                  tuple(kecamatan), tuple(desa), derived_digest(
+                      "quality report", *made_of, *(p.content_digest for p, _ in everyone)),
+                  parts)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import (
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -58,13 +59,20 @@ class _Loader(FileSystemLoader):
             raise error from None
 
 
-def environment(templates: Path, reload: bool = True) -> Environment:
+def environment(templates: Path, reload: bool = True,
+                compiled: tuple[Path, str] | None = None) -> Environment:
     """The Jinja2 environment for one template folder; ``reload``: a template is compiled
     again when its file changed (Jinja looks at the file's modification time on every use,
-    a few stat calls a page), else never."""
+    a few stat calls a page), else never. ``compiled`` (CacheDir.compiled_templates): where
+    the compiled templates are kept between processes, and the prefix of their files' names
+    (Jinja's own bytecode cache: a template is compiled again when its source changed), so a
+    rebuild, its page workers and the handbook load the code of a template instead of
+    compiling it again."""
     env = Environment(loader=_Loader(str(templates)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, auto_reload=reload)
+                      keep_trailing_newline=True, auto_reload=reload,
+                      bytecode_cache=FileSystemBytecodeCache(str(compiled[0]), compiled[1] + "%s")
+                      if compiled else None)
     env.filters["tanggal"] = tanggal
     env.filters["angka"] = angka
     env.globals.update(spm_fields=SPM_FIELDS, statuses=REGISTRATION_STATUSES,

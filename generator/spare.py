@@ -4,7 +4,7 @@ does file-system work only for the files that changed in its last two builds.
 
 The spare lives in the cache folder (``spare-<name>/``, never inside a published folder: a
 kabupaten of a national site keeps its spare in its own cache), beside its manifest
-(``spare-<name>.json``: the build's id and the digest of each file). It is trusted only when the
+(``spare-<name>.pickle``: the build's id and the digest of each file). It is trusted only when the
 manifest's id is the one its marker file repeats, and taken out of place (renamed into the
 staging folder) before any file of it is touched: a build killed while updating it leaves no
 spare, only a staging folder that the next build removes, and that build starts from a new
@@ -14,14 +14,14 @@ and a new file made in its place.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
-from .cache import write_atomically
+from .cache import read_pickle, write_pickle
 from .output import MARKER, build_marker
 
+MANIFEST = "spare"  # what the pickle of a spare's manifest is valid for (cache.read_pickle)
 TREES = ("pagefind",)  # folders made whole by a tool (not file by file): not kept in a spare
 
 
@@ -46,12 +46,12 @@ class Spare:
         return files
 
     def _read(self) -> dict[str, str] | None:
+        manifest = read_pickle(self.manifest, MANIFEST)
         try:
-            manifest = json.loads(self.manifest.read_text(encoding="utf-8"))
             found = (self.dir / MARKER).read_text(encoding="utf-8")
-        except (OSError, ValueError):
+        except OSError:
             return None
-        if not (isinstance(manifest, dict) and isinstance(manifest.get("files"), dict)
+        if not (manifest and isinstance(manifest.get("files"), dict)
                 and found == build_marker(str(manifest.get("id", "")))):
             return None
         return manifest["files"]
@@ -63,18 +63,13 @@ class Spare:
             shutil.rmtree(replaced, ignore_errors=True)
             return
         self.drop()
-        write_atomically(self.manifest, json.dumps({"id": ident, "files": files,
-                                                    "out": str(self.out)},
-                                                   sort_keys=True).encode("utf-8"))
+        write_pickle(self.manifest, MANIFEST, {"id": ident, "files": files, "out": str(self.out)})
         replaced.rename(self.dir)
 
     def drop_if_orphaned(self) -> None:
         """Remove the spare when the output it was kept for is gone (its files would take
         a site's room in the cache for nothing)."""
-        try:
-            out = json.loads(self.manifest.read_text(encoding="utf-8")).get("out")
-        except (OSError, ValueError, AttributeError):
-            out = None
+        out = (read_pickle(self.manifest, MANIFEST) or {}).get("out")
         if not (isinstance(out, str) and os.path.isdir(out)):
             self.drop()
 
@@ -83,6 +78,7 @@ class Spare:
         if os.path.lexists(self.dir):
             shutil.rmtree(self.dir, ignore_errors=True)
         self.manifest.unlink(missing_ok=True)
+        self.manifest.with_suffix(".json").unlink(missing_ok=True)  # as kept before 2026-12
 
 
 def _same_device(a: Path, b: Path) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .models import DigestByFields, Posyandu
+from .models import Posyandu, derived_digest
 from .quality import verification_stale
 
 STATUS_ORDER = {"belum terdaftar": 0, "dalam verifikasi": 1, "terdaftar": 2}
@@ -34,13 +34,19 @@ CHECKLIST: dict[str, tuple[str, ...]] = {
 
 
 @dataclass(frozen=True)
-class VisitSheet(DigestByFields):
+class VisitSheet:
     """What a visiting team needs to know about one Posyandu before it goes."""
 
     posyandu: Posyandu
     gaps: tuple[str, ...]
     stale: bool  # never verified, or verified more than 12 months before the registry's date
     as_of: dt.date
+    # made of its Posyandu's and the date (the gaps and the staleness follow from those)
+    content_digest: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content_digest", derived_digest(
+            "visit sheet", self.posyandu.content_digest, self.as_of.isoformat()))
 
     @property
     def priority(self) -> tuple[int, int, int, str, str]:

@@ -12,17 +12,18 @@ import contextlib
 import ctypes
 import functools
 import hashlib
-import json
 import os
+import pickle
 import posixpath
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .cache import CacheDir, write_atomically
+from .cache import CacheDir, read_pickle, write_pickle
 from .output import MARKER, build_marker, real_path
 from .spare import TREES, Spare
 
+MANIFEST = "manifest"  # what the pickle of a manifest is valid for (cache.read_pickle)
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
 _AT_FDCWD = -100
 
@@ -64,14 +65,14 @@ class Staging:
         """The digests of the previous output, trusted only when the output's marker names
         the same build (a build killed between writing the manifest and swapping the folders
         leaves a manifest that describes no output)."""
-        if not (self.manifest and self.manifest.exists() and self.out.is_dir()):
+        if not (self.manifest and self.out.is_dir()):
             return {}
+        manifest = read_pickle(self.manifest, MANIFEST)
         try:
-            manifest = json.loads(self.manifest.read_text(encoding="utf-8"))
             marker = (self.out / MARKER).read_text(encoding="utf-8")
-        except (OSError, ValueError):
+        except OSError:
             return {}
-        if not isinstance(manifest, dict) or marker != build_marker(manifest.get("id", "")):
+        if manifest is None or marker != build_marker(str(manifest.get("id", ""))):
             return {}
         return manifest
 
@@ -232,9 +233,9 @@ class Staging:
         self.prune()
         ident = self._mark(self.digests)
         if self.manifest:
-            write_atomically(self.manifest, json.dumps(
-                {"id": ident, "files": self.digests, "keys": self.keys},
-                sort_keys=True).encode("utf-8"))
+            write_pickle(self.manifest, MANIFEST,
+                         {"id": ident, "files": self.digests, "keys": self.keys})
+            self.manifest.with_suffix(".json").unlink(missing_ok=True)  # as kept before 2026-12
         replaced = exchange_folder(self.dir, self.out)
         if replaced and self.spare:
             self.spare.keep(replaced, self.previous_id, self.previous)
@@ -258,7 +259,7 @@ class Staging:
     def _mark(self, files: dict[str, str]) -> str:
         """Write the marker of staging naming the build of ``files`` by their digest; returns
         that build's id."""
-        ident = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        ident = hashlib.sha256(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
         marker = self.dir / MARKER
         marker.unlink(missing_ok=True)  # a spare's marker: never written through
         marker.write_text(build_marker(ident), encoding="utf-8")

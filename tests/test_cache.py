@@ -129,15 +129,24 @@ def test_code_digest_changes_with_any_module_of_the_code(tmp_path: Path,
     (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / "b.py").write_text("y = 2\n", encoding="utf-8")
     monkeypatch.setattr(cache_module, "_SOURCE", tmp_path)
-    before = code_digest()
-    (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
-    assert code_digest() == before
-    (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
-    changed = code_digest()
-    assert changed != before
-    (tmp_path / "national").mkdir()
-    (tmp_path / "national" / "top.py").write_text("z = 1\n", encoding="utf-8")
-    assert code_digest() != changed  # a module of a package is code too
+
+    def new_process() -> str:  # the digest is read once per process
+        code_digest.cache_clear()
+        return code_digest()
+
+    try:
+        before = new_process()
+        (tmp_path / "notes.txt").write_text("not code", encoding="utf-8")
+        assert new_process() == before
+        (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
+        assert code_digest() == before  # this process still runs the code it read
+        changed = new_process()
+        assert changed != before
+        (tmp_path / "national").mkdir()
+        (tmp_path / "national" / "top.py").write_text("z = 1\n", encoding="utf-8")
+        assert new_process() != changed  # a module of a package is code too
+    finally:
+        code_digest.cache_clear()  # the digest of the real code again
 
 
 def test_cache_dir_names_every_file_inside_its_folder(tmp_path: Path):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, digests, options
+from jinja2 import Environment
 from registry_edits import add_entry, edit_entry, edit_template, remove_entry, small_registry
 from training_content import make_content
 
@@ -101,3 +102,35 @@ def test_a_one_entry_rebuild_touches_only_the_files_whose_content_changed(tmp_pa
     assert len(same) > len(changed), (len(same), sorted(changed))
     touched = sorted(rel for rel, state in same.items() if state != before[rel])
     assert touched == [], "unchanged files keep their inode and modification time"
+
+
+def test_a_rebuild_loads_the_compiled_templates_and_compiles_a_changed_one(tmp_path: Path,
+                                                                           monkeypatch):
+    """Jinja's compiled templates are kept in the cache: a rebuild after an entry changed
+    compiles no template; after a template changed it compiles that one again, and its page
+    shows the change."""
+    compiled: list[str] = []
+    compile_ = Environment.compile
+
+    def counted(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    (project / "posyandu.yaml").write_text(small_registry(), encoding="utf-8")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    opts = options(site, cache=cache, data=(project / "posyandu.yaml",), jobs=1, search=False,
+                   templates=project / "templates", content=None)
+    build(opts)
+    assert "posyandu.html" in compiled
+    compiled.clear()
+    edit_entry(project)
+    build(opts)
+    assert compiled == []
+    edit_template(project)
+    build(opts)
+    assert compiled == ["posyandu.html"]
+    profile = next(site.glob("posyandu/*/index.html")).read_text(encoding="utf-8")
+    assert "Kapan dan di mana Posyandu buka" in profile

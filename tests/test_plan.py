@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 from training_content import make_content
 
-from generator import pagedata, plan
+from generator import pagedata, plan, quality
 from generator.cache import CacheDir
 from generator.models import (
     SPM_FIELDS,
@@ -39,6 +39,7 @@ from generator.plan import (
 from generator.problems import Problems
 from generator.qr import QrCache
 from generator.training import load_training
+from generator.urls import posyandu as posyandu_url
 from generator.visit import visit_sheet
 
 HANDIL = Desa("64.02.13.1012", "Handil Baru", "kelurahan", -1.03, 117.05, "64.02.13")
@@ -181,6 +182,37 @@ def test_a_value_digest_follows_its_content_not_its_identity():
     assert len({digest_of("<b>", {}), digest_of(Markup("<b>"), {}), digest_of("<i>", {})}) == 3
     assert digest_of(visit_sheet(melati, day), {}) != digest_of(
         visit_sheet(melati, dt.date(2027, 1, 1)), {})
+
+
+def test_the_quality_report_digest_follows_every_entry_and_the_date():
+    """The report's digest is made of what the report is made of: every entry (one changed,
+    added), the date and the page function change it, the registry's order does not (the
+    report is the same); each kecamatan's part follows the entries of that kecamatan only."""
+    day = dt.date(2025, 6, 1)
+    jawa = Desa("64.02.14.2001", "Muara Jawa Ulu", "desa", -0.8, 117.2, "64.02.14")
+    muara = Kecamatan("64.02.14", "Muara Jawa", -0.8, 117.2, (jawa,))
+    region = dataclasses.replace(REGION, kecamatan=(SAMBOJA, muara))
+    there = dataclasses.replace(posyandu("muara-jawa-ulu-mawar", "Posyandu Mawar"), desa=jawa)
+    entries = [*REGISTRY.posyandu, there]
+
+    def report(entries: list[Posyandu], today: dt.date = day, url=posyandu_url):
+        return quality.report(Registry(SETTINGS, region, entries), today, url)
+
+    first = report(entries)
+    assert first.content_digest == report([dataclasses.replace(p) for p in entries]).content_digest
+    renamed = dataclasses.replace(there, nama="Posyandu Kenanga")
+    others = [report(entries[:3] + [renamed]), report(entries[:3]),
+              report(entries, dt.date(2026, 1, 1)), report(entries, url=lambda p: p.id)]
+    assert len({first.content_digest, *(r.content_digest for r in others)}) == 5
+    reordered = report(entries[::-1])
+    assert reordered == first and reordered.content_digest == first.content_digest
+    samboja, muara_row = first.kecamatan
+    assert first.part(samboja).content_digest != first.part(muara_row).content_digest
+    assert others[0].part(others[0].kecamatan[0]).content_digest == \
+        first.part(samboja).content_digest  # an entry of another kecamatan changed
+    assert others[0].part(others[0].kecamatan[1]).content_digest != \
+        first.part(muara_row).content_digest
+    assert digest_of(first, {}) == first.content_digest
 
 
 def test_json_ld_cannot_close_its_script_element():

@@ -4,7 +4,6 @@ be trusted is not used; nothing of it is ever published."""
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -15,8 +14,10 @@ from helpers import ROOT, digests, options
 from registry_edits import edit_entry, remove_entry, small_registry
 from training_content import make_content
 
+from generator import spare as spare_module
 from generator import write
 from generator.build import build
+from generator.cache import read_pickle, write_pickle
 from generator.output import MARKER
 from generator.problems import BuildError
 
@@ -68,7 +69,7 @@ def test_the_spare_of_an_output_that_is_gone_is_removed(project: Path, tmp_path:
     assert len(spares(cache)) == 4  # a folder and a manifest for each output
     shutil.rmtree(tmp_path / "a")
     build_in(project, tmp_path / "b", cache)
-    kept = json.loads(next(cache.glob("spare-*.json")).read_text(encoding="utf-8"))
+    kept = read_pickle(next(cache.glob("spare-*.pickle")), spare_module.MANIFEST)
     assert len(spares(cache)) == 2 and kept["out"] == str((tmp_path / "b").resolve())
 
 
@@ -78,12 +79,12 @@ def test_a_spare_that_cannot_be_trusted_is_not_used(project: Path, tmp_path: Pat
     for _ in range(2):
         build_in(project, site, cache)
     spare = next(cache.glob("spare-*/"))
-    manifest = spare.with_name(spare.name + ".json")
+    manifest = spare.with_name(spare.name + ".pickle")
     page = next(p for p in sorted(spare.rglob("index.html")) if "posyandu/" in p.as_posix())
     page.unlink()  # a file of the spare that its manifest names is gone
     if damage == "manifest":
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-        manifest.write_text(json.dumps({**doc, "id": "0" * 64}), encoding="utf-8")
+        doc = read_pickle(manifest, spare_module.MANIFEST)
+        write_pickle(manifest, spare_module.MANIFEST, {**doc, "id": "0" * 64})
     elif damage == "marker":
         (spare / MARKER).write_text("another build\n", encoding="utf-8")
     else:
