@@ -1,20 +1,15 @@
 """Markdown to safe HTML: tables, admonitions, footnotes, heading ids; links collected for checks.
 
 Raw HTML in Markdown is sanitised with nh3 to an allow-list; links other than http(s), mailto,
-tel and relative ones (javascript:, data:, ...) are dropped.
+tel and relative ones (javascript:, data:, ...) are dropped. Python-Markdown's part, with the
+link rewriter, is in ``markdown_html``, imported by the first conversion.
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-
-from .slugs import slugify
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -40,57 +35,15 @@ class Converted:
     links: list[str] = field(default_factory=list)  # every href/src, in order, before rewriting
 
 
-class _Links(Treeprocessor):
-    """Collects every link and image target and rewrites it through ``rewrite``."""
-
-    def __init__(self, md: markdown.Markdown, sink: LinkRewriter) -> None:
-        super().__init__(md)
-        self.sink = sink
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            attr = "href" if element.tag == "a" else "src" if element.tag == "img" else None
-            if attr and element.get(attr) is not None:
-                original = element.get(attr, "")
-                self.sink.links.append(original)
-                element.set(attr, self.sink.rewrite(original))
-
-
-class LinkRewriter(Extension):
-    """Markdown extension: ``rewrite`` maps a link as written to its URL on the site."""
-
-    def __init__(self, rewrite: Callable[[str], str]) -> None:
-        super().__init__()
-        self.rewrite = rewrite
-        self.links: list[str] = []
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
-        md.treeprocessors.register(_Links(md, self), "posyandu-links", 1)
-
-
 def convert(text: str, rewrite: Callable[[str], str]) -> Converted:
     """Convert Markdown ``text``; ``rewrite(target)`` gives the site URL of each link."""
-    links = LinkRewriter(rewrite)
-    md = markdown.Markdown(
-        extensions=["tables", "admonition", "footnotes", "sane_lists", "toc", links],
-        extension_configs={"toc": {"slugify": lambda value, sep: slugify(value), "toc_depth": "2-3"},
-                           "footnotes": {"BACKLINK_TITLE": "Kembali ke teks"}},
-        output_format="html",
-    )
-    body = md.convert(text)
-    toc = [(t["level"], t["id"], t["name"]) for t in _flatten(md.toc_tokens)]  # type: ignore[attr-defined]
-    return Converted(sanitize(body), toc, links.links)
+    from .markdown_html import to_html  # Python-Markdown: only when something is converted
+
+    body, toc, links = to_html(text, rewrite)
+    return Converted(sanitize(body), toc, links)
 
 
 def sanitize(html: str) -> str:
     """Keep only allowed tags, attributes and URL schemes."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
-
-
-def _flatten(tokens: list[dict]) -> list[dict]:
-    out = []
-    for token in tokens:
-        out.append(token)
-        out.extend(_flatten(token.get("children", [])))
-    return out

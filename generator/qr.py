@@ -11,7 +11,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import zint
 from markupsafe import Markup
 
 from .cache import ShardedStore
@@ -22,6 +21,8 @@ _GAP_RUN = re.compile(r"0+1+")  # light modules, then dark ones
 
 def modules(text: str) -> list[str]:
     """The QR code for ``text`` (error correction level M) as rows of "1" (dark) and "0"."""
+    import zint  # 5 ms (it imports pydoc): only in a process that draws a code, most rebuilds none
+
     symbol = zint.Symbol()
     symbol.symbology = zint.Symbology.QRCODE
     symbol.option_1 = 2  # error correction level M

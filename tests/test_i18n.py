@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from helpers import ROOT
 
+from generator import i18n
 from generator.__main__ import main
 from generator.build import Options
 from generator.i18n import (
@@ -79,6 +81,34 @@ def test_the_catalog_is_up_to_date_with_the_code(tmp_path: Path):
     assert "hint: {hint}" in ids and len(ids) >= 60
 
 
+def small_po(path: Path, greeting: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    f'msgid "hello"\nmsgstr "{greeting}"\n', encoding="utf-8")
+    return path
+
+
+def test_the_compiled_catalog_is_kept_and_follows_its_po(tmp_path: Path):
+    """The .mo kept in __pycache__ beside the .po is read by the next run, made again when the
+    .po changes (the old one removed) or the kept file is damaged, and not needed at all where
+    that folder cannot be written."""
+    po = small_po(tmp_path / "id" / "LC_MESSAGES" / "messages.po", "halo")
+    assert i18n.catalog(po, "id").gettext("hello") == "halo"
+    kept = list((po.parent / "__pycache__").glob("messages.*.mo"))
+    assert len(kept) == 1
+    kept[0].write_bytes(kept[0].read_bytes().replace(b"halo", b"hola"))
+    assert i18n.catalog(po, "id").gettext("hello") == "hola"  # read, not compiled again
+    small_po(po, "apa kabar")
+    assert i18n.catalog(po, "id").gettext("hello") == "apa kabar"
+    now = list((po.parent / "__pycache__").glob("messages.*.mo"))
+    assert len(now) == 1 and now != kept
+    now[0].write_bytes(b"damaged")
+    assert i18n.catalog(po, "id").gettext("hello") == "apa kabar"
+    read_only = small_po(tmp_path / "ro" / "messages.po", "selamat")
+    (read_only.parent / "__pycache__").write_text("not a folder", encoding="utf-8")
+    assert i18n.catalog(read_only, "id").gettext("hello") == "selamat"
+
+
 @pytest.mark.parametrize("option, environ, expected", [
     (None, {}, "id"),
     (None, {"LANG": "en_US.UTF-8"}, "en"),
@@ -108,6 +138,16 @@ def test_a_message_keeps_its_arguments_and_is_translated_when_printed():
     assert done.render("en") == "assembled 2 shards into site/ (3.5 national pages)"
     assert done.render("id") == "2 bagian (shard) digabungkan ke site/ (3,5 halaman nasional)"
     assert _("{count} problem(s) found").format(count=1) < _("hint: {hint}").format(hint="x")
+
+
+@pytest.mark.parametrize("value", [0, -0.0, 0.4512, 2.4, 3.5, 1234.5678, -0.5031, 117.25, 0.005,
+                                   0.015, 2.675, 99.995, 1e-7, 123456789.125, -3.765])
+def test_a_number_is_written_as_babel_writes_it(value: float):
+    """Number does without Babel's locale data, not without its way of rounding."""
+    for digits in (0, 1, 2):
+        for lang in ("id", "en"):
+            assert Number(value, digits).render(lang) == format_decimal(
+                value, "0." + "0" * digits, locale=lang), (value, digits, lang)
 
 
 def test_a_problem_prints_in_the_language_asked_with_its_hint_label():

@@ -6,10 +6,12 @@ import http.client
 import os
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from helpers import BASE_URL
+from helpers import BASE_URL, ROOT
 from processes import child_of_killed_build, children, generator, group_alive, wait_until
 
 
@@ -27,6 +29,31 @@ def port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+EXIT_NOW = """
+import atexit, tempfile, threading, time
+from generator.__main__ import exit_now
+kept = tempfile.TemporaryDirectory(prefix="exit-now-")
+print(kept.name)
+atexit.register(print, "handler ran")
+if {thread}:
+    threading.Thread(target=lambda: (time.sleep(0.3), print("thread done"))).start()
+print("buffered", end="")
+exit_now(3)
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_quick_exit_runs_exit_handlers_and_waits_for_threads(thread: bool):
+    """exit_now skips the interpreter's teardown, not what has to happen at exit: atexit
+    handlers (a TemporaryDirectory's removal among them), buffered output, a running thread."""
+    done = subprocess.run([sys.executable, "-c", EXIT_NOW.format(thread=thread)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 3 and not Path(lines[0]).exists(), done
+    assert lines[1:] == (["bufferedthread done", "handler ran"] if thread
+                         else ["bufferedhandler ran"]), done
 
 
 @pytest.mark.slow

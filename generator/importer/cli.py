@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import re
 import sys
-from pathlib import Path
 
 from ..i18n import Message, _, render
 from ..problems import BuildError, Problem
@@ -24,13 +23,6 @@ from .registry import (
 from .sheet import SheetError, Table, read_table
 
 # Messages (one place, for translation).
-HELP = _("merge an .xlsx/.csv list of Posyandu into the registry")
-DESCRIPTION = _("Merge a spreadsheet of Posyandu (.xlsx or .csv) into the registry.")
-FILE_HELP = _("the .xlsx or .csv file")
-DATA_HELP = _("the registry to merge into (default: data/posyandu.yaml)")
-CONFIG_HELP = _("site settings naming the region table (default: config.yaml)")
-SHEET_HELP = _("the sheet of an .xlsx file (default: the first with a header row)")
-DRY_RUN_HELP = _("report what would change and check the result; write nothing")
 HEAD = _("import {source}: {rows} rows into {data}")
 IGNORED = _("ignored columns: {columns}")
 FAILED = _("nothing written: {count} problem(s); fix {what} and import again")
@@ -44,20 +36,6 @@ WROTE_BACKUP = _("wrote {data} (previous version kept as {backup})")
 CHECK_OK = _("check: ok, {count} Posyandu in {data}")
 
 _ENTRY_FIELD = re.compile(r"posyandu\[(\d+)\]\.?(.*)")
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-               parents: list[argparse.ArgumentParser], lang: str) -> None:
-    """Register ``import`` with the generator's command line, its help in ``lang``."""
-    cmd = sub.add_parser("import", help=HELP.render(lang), description=DESCRIPTION.render(lang),
-                         parents=parents)
-    cmd.add_argument("file", type=Path, metavar="FILE", help=FILE_HELP.render(lang))
-    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"),
-                     help=DATA_HELP.render(lang))
-    cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
-                     help=CONFIG_HELP.render(lang))
-    cmd.add_argument("--sheet", help=SHEET_HELP.render(lang))
-    cmd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP.render(lang))
 
 
 def run_import(args: argparse.Namespace, lang: str) -> int:

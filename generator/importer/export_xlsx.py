@@ -8,7 +8,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-from pathlib import Path
 
 from ..i18n import _
 from ..load import read_text
@@ -18,29 +17,10 @@ from .registry import check_text, load_region
 
 # Messages (one place, for translation), in the language of the run (the workbook's own text is
 # in Indonesian, in workbook.py: it is for DPMD staff, whatever the language of the command line).
-HELP = _("write the registry as a spreadsheet that import reads back")
-DESCRIPTION = _("Write the registry as an .xlsx spreadsheet with the columns import reads; "
-                "edit it and merge it back with 'python -m generator import'.")
-OUT_HELP = _("the .xlsx file to write (default: daftar-posyandu.xlsx)")
-DATA_HELP = _("the registry (default: data/posyandu.yaml)")
-CONFIG_HELP = _("site settings naming the region table (default: config.yaml)")
 WROTE = _("wrote {out}: {count} Posyandu from {data}")
 NOT_WRITTEN = _("cannot be written ({error})")
 NOT_WRITTEN_HINT = _("close the file if it is open in Excel, or choose another --out")
 FAILED = _("nothing written: {count} problem(s)")
-
-
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser],
-               parents: list[argparse.ArgumentParser], lang: str) -> None:
-    """Register ``export-xlsx`` with the generator's command line, its help in ``lang``."""
-    cmd = sub.add_parser("export-xlsx", help=HELP.render(lang),
-                         description=DESCRIPTION.render(lang), parents=parents)
-    cmd.add_argument("--out", type=Path, default=Path("daftar-posyandu.xlsx"),
-                     help=OUT_HELP.render(lang))
-    cmd.add_argument("--data", type=Path, default=Path("data/posyandu.yaml"),
-                     help=DATA_HELP.render(lang))
-    cmd.add_argument("--config", type=Path, default=Path("config.yaml"),
-                     help=CONFIG_HELP.render(lang))
 
 
 def run(args: argparse.Namespace, lang: str) -> int:
