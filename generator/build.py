@@ -228,7 +228,8 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
     known = AppendStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
     problems = Problems()
     # The handbook is printed in a child process while everything else is made.
-    handbook = pdf.start(pub.pages, pub.site, opts.templates,
+    compiled = opts.cache_dir.compiled_templates()  # Jinja's compiled templates (render.py)
+    handbook = pdf.start(pub.pages, pub.site, opts.templates, compiled,
                          pub.training.images if pub.training else {}, opts.cache_dir,
                          opts.start_method, printer)
     try:
@@ -237,7 +238,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
             if pub.registry:
                 write_open_data(staging, pub.registry, opts.cache_dir)
 
-        render_pages(opts, pub, salt, qr, staging, progress, known.data, own_work)
+        render_pages(opts, pub, salt, qr, staging, progress, known.data, own_work, compiled)
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -260,11 +261,10 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
 
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
                  progress: Progress, known: dict[str, tuple],
-                 meanwhile: Callable[[], None]) -> None:
+                 meanwhile: Callable[[], None], compiled: tuple[Path, str] | None) -> None:
     """Render every page (reusing those whose inputs did not change) while this process does
-    ``meanwhile``; raises BuildError."""
-    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr,
-                   opts.cache_dir.compiled_templates())
+    ``meanwhile``, the templates' code kept in ``compiled``; raises BuildError."""
+    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr, compiled)
     problems = pool.render_pages(job, opts.jobs, progress, known, meanwhile, opts.start_method,
                                  opts.environments)
     if problems:

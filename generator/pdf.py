@@ -118,14 +118,16 @@ class Printing:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(pages: list[Page], site: SiteContext, templates: Path, images: dict[str, Path],
-          cache: CacheDir, method: str = "fork", printer: Printer | None = None) -> Printing | None:
+def start(pages: list[Page], site: SiteContext, templates: Path,
+          compiled: tuple[Path, str] | None, images: dict[str, Path], cache: CacheDir,
+          method: str = "fork", printer: Printer | None = None) -> Printing | None:
     """Render the handbook page of ``pages`` and start printing it (None without one, or when
     it does not render: the build reports the template's problem when it renders the page);
-    ``images``: the training modules' images by name, ``method``: how a new printer starts,
+    ``compiled``: where the templates' code is kept (render.environment), ``images``: the
+    training modules' images by name, ``method``: how a new printer starts,
     ``printer``: one started earlier (``early_printer``), used if the PDF is not cached."""
     page = next((p for p in pages if p.output == HANDBOOK_PAGE), None)
-    env = environment(templates, compiled=cache.compiled_templates())
+    env = environment(templates, compiled=compiled)
     html = render(env, page, site, Problems(), templates) if page else None
     if html is None:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from .cache import read_pickle, write_pickle
 from .output import MARKER, build_marker
@@ -46,15 +47,9 @@ class Spare:
         return files
 
     def _read(self) -> dict[str, str] | None:
-        manifest = read_pickle(self.manifest, MANIFEST)
-        try:
-            found = (self.dir / MARKER).read_text(encoding="utf-8")
-        except OSError:
-            return None
-        if not (manifest and isinstance(manifest.get("files"), dict)
-                and found == build_marker(str(manifest.get("id", "")))):
-            return None
-        return manifest["files"]
+        manifest = read_manifest(self.manifest, MANIFEST, self.dir)
+        files = manifest.get("files") if manifest else None
+        return files if isinstance(files, dict) else None
 
     def keep(self, replaced: Path, ident: str, files: dict[str, str]) -> None:
         """Keep the tree ``replaced`` (the output before the commit: build ``ident``, whose
@@ -63,7 +58,7 @@ class Spare:
             shutil.rmtree(replaced, ignore_errors=True)
             return
         self.drop()
-        write_pickle(self.manifest, MANIFEST, {"id": ident, "files": files, "out": str(self.out)})
+        write_manifest(self.manifest, MANIFEST, {"id": ident, "files": files, "out": str(self.out)})
         replaced.rename(self.dir)
 
     def drop_if_orphaned(self) -> None:
@@ -78,7 +73,27 @@ class Spare:
         if os.path.lexists(self.dir):
             shutil.rmtree(self.dir, ignore_errors=True)
         self.manifest.unlink(missing_ok=True)
-        self.manifest.with_suffix(".json").unlink(missing_ok=True)  # as kept before 2026-12
+
+
+def read_manifest(path: Path, salt: str, folder: Path) -> dict[str, Any] | None:
+    """The manifest kept at ``path`` for ``salt`` (an output's, a spare's), trusted only when
+    the marker file inside ``folder`` names the same build; None when it is missing, damaged or
+    of another build (one killed between writing the manifest and swapping the folders)."""
+    manifest = read_pickle(path, salt)
+    try:
+        marker = (folder / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if manifest is None or marker != build_marker(str(manifest.get("id", ""))):
+        return None
+    return manifest
+
+
+def write_manifest(path: Path, salt: str, manifest: dict[str, Any]) -> None:
+    """Keep ``manifest`` at ``path`` for ``salt``, as ``read_manifest`` reads it (and remove the
+    JSON manifest that versions before 2026-12 kept beside it)."""
+    write_pickle(path, salt, manifest)
+    path.with_suffix(".json").unlink(missing_ok=True)
 
 
 def _same_device(a: Path, b: Path) -> bool:

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .cache import CacheDir, read_pickle, write_pickle
+from .cache import CacheDir
 from .output import MARKER, build_marker, real_path
-from .spare import TREES, Spare
+from .spare import TREES, Spare, read_manifest, write_manifest
 
 MANIFEST = "manifest"  # what the pickle of a manifest is valid for (cache.read_pickle)
 _RENAME_EXCHANGE = 2  # renameat2(2) flag
@@ -68,18 +68,10 @@ class Staging:
 
     def _read_manifest(self) -> dict[str, Any]:
         """The digests of the previous output, trusted only when the output's marker names
-        the same build (a build killed between writing the manifest and swapping the folders
-        leaves a manifest that describes no output)."""
+        the same build (spare.read_manifest)."""
         if not (self.manifest and self.out.is_dir()):
             return {}
-        manifest = read_pickle(self.manifest, MANIFEST)
-        try:
-            marker = (self.out / MARKER).read_text(encoding="utf-8")
-        except OSError:
-            return {}
-        if manifest is None or marker != build_marker(str(manifest.get("id", ""))):
-            return {}
-        return manifest
+        return read_manifest(self.manifest, MANIFEST, self.out) or {}
 
     def reuse(self, rel: str, key: str) -> bool:
         """Link ``rel`` from the previous output if it was made from the same inputs (``key``)."""
@@ -239,9 +231,8 @@ class Staging:
         ident = self._mark(self.digests)
         if self.manifest:
             checked = {"checked": self.checked} if self.checked else {}
-            write_pickle(self.manifest, MANIFEST,
-                         {"id": ident, "files": self.digests, "keys": self.keys, **checked})
-            self.manifest.with_suffix(".json").unlink(missing_ok=True)  # as kept before 2026-12
+            write_manifest(self.manifest, MANIFEST,
+                           {"id": ident, "files": self.digests, "keys": self.keys, **checked})
         replaced = exchange_folder(self.dir, self.out)
         if replaced and self.spare:
             self.spare.keep(replaced, self.previous_id, self.previous)
