@@ -16,7 +16,6 @@ from typing import NoReturn, TextIO
 
 from . import national
 from .build import Options, build, load, plan
-from .cache import CacheDir
 from .i18n import LANGUAGES, SOURCE, Message, Number, _, choose, ngettext
 from .importer import commands as spreadsheet
 from .lock import output_lock
@@ -143,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             inputs = load(opts)
-            pages = plan(inputs, QrCache(None), CacheDir(None))
+            pages = plan(inputs, QrCache(None))
             modules = len(inputs.training.modules) if inputs.training else 0
             _say(_("ok: {posyandu} Posyandu, {modules} training modules, {pages} pages planned")
                  .format(posyandu=len(inputs.registry.posyandu), modules=modules, pages=len(pages)),

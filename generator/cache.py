@@ -12,7 +12,6 @@
     manifest-<output>.pickle     digest and key of every file of one output (write.py)
     spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
-    json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     templates/<v>-<t>.cache      each template compiled by Jinja (<v>: this version of the
                                  generator, <t>: the template; Jinja checks its source: render.py)
@@ -100,10 +99,6 @@ class CacheDir:
     def opendata_pieces(self) -> Path | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
         return self._file("opendata-pieces")
-
-    def json_ld(self) -> Path | None:
-        """The stem of a ShardedStore's files (json-ld-0.pickle ...)."""
-        return self._file("json-ld")
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""

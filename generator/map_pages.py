@@ -4,6 +4,7 @@ its desa and Posyandu, on every profile a locator. Without boundaries (a kabupat
 boundary file) pages get no map."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import pagedata, urls
@@ -21,7 +22,7 @@ from .maps import (
     path_data,
     progress_class,
 )
-from .models import Desa, Kecamatan, Posyandu, Region, place_order
+from .models import Desa, Kecamatan, Posyandu, Region, derived_digest, place_order
 from .plan import Area, Page, Stats
 from .render import angka
 
@@ -45,26 +46,37 @@ class MapView:
 
 def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
            boundaries: Boundaries | None) -> list[Page]:
-    """``pages`` with a map (or None) in the context of the home, kecamatan and profile pages
-    as ``peta``."""
+    """``pages`` with a map (or None) in the context of the home and kecamatan pages as
+    ``peta`` (a profile's is drawn when it renders: ``locators``)."""
     if boundaries is None:
         return pages
-    by_kec: dict[str, list[Posyandu]] = {}
-    for p in sorted(posyandu, key=place_order):
-        by_kec.setdefault(p.desa.kecamatan_kode, []).append(p)
-    locators = _Locators(boundaries, by_kec)
+    by_kec = _by_kecamatan(posyandu)
     result = []
     for page in pages:
         data = page.data
         if isinstance(data, pagedata.Home):
-            data = replace(data, peta=kabupaten_map(region, data.kec_stats, boundaries, page.root))
+            page = replace(page, data=replace(data, peta=kabupaten_map(
+                region, data.kec_stats, boundaries, page.root)))
         elif isinstance(data, pagedata.KecamatanPage):
-            data = replace(data, peta=kecamatan_map(data.kec, by_kec.get(data.kec.kode, []),
-                                                    boundaries, page.root))
-        elif isinstance(data, pagedata.Profile):
-            data = replace(data, peta=locators.locator(data.kec, data.p, page.root))
-        result.append(replace(page, data=data))
+            page = replace(page, data=replace(data, peta=kecamatan_map(
+                data.kec, by_kec.get(data.kec.kode, []), boundaries, page.root)))
+        result.append(page)
     return result
+
+
+def locators(posyandu: list[Posyandu],
+             boundaries: Boundaries | None) -> Callable[[Kecamatan], Locator | None]:
+    """The locator maps of each kecamatan's profiles (None for all without ``boundaries``)."""
+    by_kec = _by_kecamatan(posyandu)
+    return lambda kec: Locator(boundaries, kec, by_kec.get(kec.kode, [])) if boundaries else None
+
+
+def _by_kecamatan(posyandu: list[Posyandu]) -> dict[str, list[Posyandu]]:
+    """``posyandu`` by kecamatan code, each in place order."""
+    by_kec: dict[str, list[Posyandu]] = {}
+    for p in sorted(posyandu, key=place_order):
+        by_kec.setdefault(p.desa.kecamatan_kode, []).append(p)
+    return by_kec
 
 
 @dataclass(frozen=True)
@@ -182,26 +194,32 @@ def _dot(p: Posyandu, frame: Frame, href: str, name: str) -> Dot:
                *frame.xy(p.desa.lon, p.desa.lat), approximate=True)
 
 
-class _Locators:
-    """Profile locators: the desa of a Posyandu within its kecamatan, and the Posyandu's dot;
-    each kecamatan's frame, desa outlines and desa URLs are made once."""
+class Locator:
+    """The locator maps of one kecamatan's profiles: the desa of a Posyandu within it, and the
+    Posyandu's dot. The frame (fitting the desa and the coordinates of the kecamatan's
+    Posyandu, ``members``), desa outlines and desa URLs are drawn once, for the first map
+    asked for; ``content_digest`` covers what they are drawn from (a profile's fingerprint
+    takes it): the boundaries, the kecamatan and those coordinates, so that a changed entry
+    redraws the other locators only when it moved."""
 
-    def __init__(self, boundaries: Boundaries, by_kec: dict[str, list[Posyandu]]) -> None:
-        self.boundaries, self.by_kec = boundaries, by_kec
-        self.drawn: dict[str, tuple[Frame, dict[str, tuple[str, str]]]] = {}
+    def __init__(self, boundaries: Boundaries, kec: Kecamatan, members: list[Posyandu]) -> None:
+        self.boundaries, self.kec, self.points = boundaries, kec, _located(members)
+        self.content_digest = derived_digest("locator", boundaries.content_digest, repr(kec),
+                                             repr(self.points))
+        self._drawn: tuple[Frame, dict[str, tuple[str, str]]] | None = None
 
-    def locator(self, kec: Kecamatan, p: Posyandu, root: str) -> MapView | None:
-        """The locator of ``p``; None when its desa has no boundary."""
-        b = self.boundaries
+    def draw(self, p: Posyandu, root: str) -> MapView | None:
+        """The locator of ``p`` (a member), on a page ``root`` below the site's root; None when
+        its desa has no boundary."""
+        b, kec = self.boundaries, self.kec
         if p.desa.kode not in b.desa:
             return None
-        if kec.kode not in self.drawn:
+        if self._drawn is None:
             frame = Frame.fit([b.desa[d.kode] for d in kec.desa if d.kode in b.desa],
-                              LOCATOR_WIDTH, DOT_MARGIN, _located(self.by_kec[kec.kode]))
-            self.drawn[kec.kode] = frame, {d.kode: (path_data(b.desa[d.kode], frame),
-                                                    urls.desa(d))
-                                           for d in kec.desa if d.kode in b.desa}
-        frame, drawn = self.drawn[kec.kode]
+                              LOCATOR_WIDTH, DOT_MARGIN, self.points)
+            self._drawn = frame, {d.kode: (path_data(b.desa[d.kode], frame), urls.desa(d))
+                                  for d in kec.desa if d.kode in b.desa}
+        frame, drawn = self._drawn
         here = p.desa.kode
         shapes = tuple(Shape(root + drawn[d.kode][1], d.label if d.kode != here else
                              f"{d.label}, tempat {p.nama}", drawn[d.kode][0],

@@ -3,6 +3,7 @@ JavaScript): projection, path drawing with rounded coordinates (so identical inp
 identical bytes), colour classes, and the maps of the home, kecamatan and profile pages."""
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -41,6 +42,7 @@ class Boundaries:
 
     sumber: str
     lisensi: str
+    content_digest: str  # of the file's text: what a page's fingerprint takes for all of it
     provinsi: dict[str, Geometry] = field(default_factory=dict)
     kabupaten: dict[str, Geometry] = field(default_factory=dict)
     kecamatan: dict[str, Geometry] = field(default_factory=dict)
@@ -122,6 +124,7 @@ def load_boundaries(path: Path, known: dict[str, Container[str]], owner: str,
                                           "which licence"),
                          _('e.g. "lisensi": "MIT, Copyright (c) 2024 Cahya DSN"'))
     return Boundaries(str(data.get("sumber", "")), str(data.get("lisensi", "")),
+                      hashlib.sha256(text.encode("utf-8")).hexdigest(),
                       *(levels.get(level, {}) for level in LEVELS))
 
 

@@ -227,7 +227,7 @@ class Posyandu:
     verifikasi: Verification | None
     # The digest of this record (of its repr), made once when the entry is read and kept with
     # it in the entry cache: a page's fingerprint uses it instead of digesting the record again,
-    # and the cache keeps what is made of one entry by it (open-data pieces, profile JSON-LD).
+    # and the cache keeps what is made of one entry by it (its open-data pieces).
     content_digest: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,6 +1,7 @@
 """Plan every page before rendering: its URL, output file, template and data."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -8,19 +9,20 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from inspect import isfunction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from . import calendar, pagedata, quality, urls
-from .cache import CacheDir, ShardedStore
 from .curriculum import KELOMPOK, TESTS
 from .models import (
     TIME_ZONES,
     Kecamatan,
     Posyandu,
+    Region,
     Registry,
     Schedule,
+    Settings,
     kabupaten_label,
 )
 from .opendata import datadict
@@ -28,6 +30,20 @@ from .pagedata import PageData
 from .qr import QrCache
 from .training import AUDIENCES, Training
 from .visit import visit_order, visit_sheet
+
+if TYPE_CHECKING:  # map_pages plans with these pages
+    from .map_pages import Locator
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page's data made only when the page is rendered, as ``make(*args)``: a rebuild reuses
+    nearly every page without making its data. The page's fingerprint digests ``make``'s name
+    and each of ``args`` (``digest_of``) in place of the data, so ``make`` may read nothing but
+    its arguments (and what every page depends on: the code, the templates and the site)."""
+
+    make: Callable[..., PageData]
+    args: tuple[Any, ...]
 
 
 @dataclass
@@ -37,14 +53,19 @@ class Page:
     url: str
     template: str
     title: str
-    data: PageData = field(default_factory=PageData)  # the template's variables
+    data: PageData | Deferred = field(default_factory=PageData)  # the template's variables
     crumbs: list[tuple[str, str]] = field(default_factory=list)
     kind: str = ""
 
     @property
     def output(self) -> str:
         """The file this page is written to, relative to the site root."""
-        return self.url if not self.url.endswith("/") and self.url else self.url + "index.html"
+        return urls.output(self.url)
+
+    def context(self) -> PageData:
+        """The template's variables (made now when they are deferred)."""
+        data = self.data
+        return data.make(*data.args) if isinstance(data, Deferred) else data
 
     def fingerprint(self, salt: str, seen: dict[int, str] | None = None) -> str:
         """A digest of everything this page is made from (given the templates and site in
@@ -53,14 +74,19 @@ class Page:
         its desa is in the context of every profile in it); its values must outlive it."""
         seen = {} if seen is None else seen
         parts = [salt, self.url, self.template, self.title, repr(self.crumbs), self.kind]
-        parts += [f"{name}={digest_of(value, seen)}"
-                  for name, value in sorted(self.data.variables().items())]
+        data = self.data
+        if isinstance(data, Deferred):
+            parts.append(data.make.__qualname__)
+            parts += [digest_of(value, seen) for value in data.args]
+        else:
+            parts += [f"{name}={digest_of(value, seen)}"
+                      for name, value in sorted(data.variables().items())]
         return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     @property
     def root(self) -> str:
         """The relative path from this page back to the site root."""
-        return "../" * self.output.count("/")
+        return urls.root(self.url)
 
 
 def digest_of(value: Any, seen: dict[int, str]) -> str:
@@ -127,33 +153,11 @@ def json_ld(data: dict[str, Any]) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-class ProfileLd:
-    """Each profile's JSON-LD (``json_ld`` of ``_posyandu_ld``), made once per entry and kept
-    in the cache (CacheDir.json_ld) by the entry's digest. Besides the entry it depends on the
-    settings and the region table only (never on the date), which the store's salt covers."""
-
-    def __init__(self, reg: Registry, cache: CacheDir) -> None:
-        self.reg = reg
-        self.store = ShardedStore(cache.json_ld(),
-                                  cache.key("json-ld", repr(reg.settings), repr(reg.region)))
-
-    def of(self, p: Posyandu, k: Kecamatan) -> Markup:
-        """The JSON-LD of ``p``'s profile (``k``: its kecamatan)."""
-        text = self.store.get(p.content_digest)
-        if text is None:
-            text = str(json_ld(_posyandu_ld(p, k, self.reg)))
-            self.store.put(p.content_digest, text)
-        return Markup(text)
-
-    def save(self) -> None:
-        """Keep the JSON-LD of this registry's entries (the shards that changed)."""
-        self.store.save({p.content_digest for p in self.reg.posyandu})
-
-
-def directory_pages(reg: Registry, qr: QrCache, cache: CacheDir) -> list[Page]:
-    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages; each
-    profile's JSON-LD comes from ``cache`` where an earlier build made it."""
-    linked = ProfileLd(reg, cache)
+def directory_pages(reg: Registry, qr: QrCache,
+                    locators: Callable[[Kecamatan], Locator | None]) -> list[Page]:
+    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages; a profile's
+    locator map is drawn by ``locators`` of its kecamatan (map_pages.locators), if any. The
+    pages of each Posyandu and the visit orders are deferred: made only when rendered."""
     by_desa: dict[str, list[Posyandu]] = {}
     for p in reg.by_place():
         by_desa.setdefault(p.desa.kode, []).append(p)
@@ -187,12 +191,12 @@ def directory_pages(reg: Registry, qr: QrCache, cache: CacheDir) -> list[Page]:
                               k, kec_stats[k.kode], sorted(k.desa, key=lambda d: (d.nama, d.kode)),
                               desa_stats, urls.desa)))
         kec_crumb = crumbs + [(f"Kecamatan {k.nama}", urls.kecamatan(k))]
-        sheets = {p.id: visit_sheet(p, as_of) for d in k.desa for p in by_desa.get(d.kode, [])}
+        members = [p for d in k.desa for p in by_desa.get(d.kode, [])]
         pages.append(Page(urls.visit_order(k), "urutan-kunjungan.html",
                           f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
                           kind="urutan-kunjungan",
-                          data=pagedata.VisitOrder(k, visit_order(sheets.values()),
-                                                   urls.posyandu)))
+                          data=Deferred(visit_order_page, (k, members, as_of))))
+        locator = locators(k)
         for d in k.desa:
             members = by_desa.get(d.kode, [])
             pages.append(Page(urls.desa(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",
@@ -201,23 +205,43 @@ def directory_pages(reg: Registry, qr: QrCache, cache: CacheDir) -> list[Page]:
                                                      urls.posyandu)))
             desa_crumb = kec_crumb + [(d.label, urls.desa(d))]
             for p in members:
-                pages.append(Page(urls.posyandu(p), "posyandu.html",
-                                  f"{p.nama}, {d.label}", crumbs=desa_crumb, kind="posyandu",
-                                  data=pagedata.Profile(p, k, calendar.file_name(p),
-                                                        linked.of(p, k))))
-                profile = reg.settings.base_url + urls.posyandu(p)
-                pages.append(Page(urls.poster(p), "poster.html",
-                                  f"Poster {p.nama}, {d.label}",
-                                  crumbs=desa_crumb + [(p.nama, urls.posyandu(p))], kind="poster",
-                                  data=pagedata.Poster(p, k, profile, qr.code(
-                                      profile, f"Kode QR ke halaman {p.nama}"))))
+                url = urls.posyandu(p)
+                pages.append(Page(url, "posyandu.html", f"{p.nama}, {d.label}", crumbs=desa_crumb,
+                                  kind="posyandu",
+                                  data=Deferred(profile_page, (p, k, reg.settings, reg.region,
+                                                               locator, urls.root(url)))))
+                profile = reg.settings.base_url + url
+                own_crumbs = desa_crumb + [(p.nama, url)]
+                pages.append(Page(urls.poster(p), "poster.html", f"Poster {p.nama}, {d.label}",
+                                  crumbs=own_crumbs, kind="poster",
+                                  data=Deferred(pagedata.Poster, (p, k, profile, qr.code(
+                                      profile, f"Kode QR ke halaman {p.nama}")))))
                 pages.append(Page(urls.visit_sheet(p), "kunjungan.html",
                                   f"Lembar kunjungan pembinaan {p.nama}, {d.label}",
-                                  crumbs=desa_crumb + [(p.nama, urls.posyandu(p))],
-                                  kind="kunjungan",
-                                  data=pagedata.VisitSheetPage(k, sheets[p.id])))
-    linked.save()
+                                  crumbs=own_crumbs, kind="kunjungan",
+                                  data=Deferred(visit_sheet_page, (k, p, as_of))))
     return pages + open_data_pages(reg, home)
+
+
+def profile_page(p: Posyandu, k: Kecamatan, settings: Settings, region: Region,
+                 locator: Locator | None, root: str) -> pagedata.Profile:
+    """A profile's data (``k``: its kecamatan, ``locator``: its kecamatan's locator maps, if
+    any; ``root``: the page's way back to the site root)."""
+    return pagedata.Profile(p, k, calendar.file_name(p),
+                            json_ld(_posyandu_ld(p, k, settings, region)),
+                            locator.draw(p, root) if locator else None)
+
+
+def visit_sheet_page(k: Kecamatan, p: Posyandu, as_of: dt.date) -> pagedata.VisitSheetPage:
+    """The coaching-visit sheet of ``p`` (in ``k``) with its gaps as of ``as_of``."""
+    return pagedata.VisitSheetPage(k, visit_sheet(p, as_of))
+
+
+def visit_order_page(k: Kecamatan, members: list[Posyandu],
+                     as_of: dt.date) -> pagedata.VisitOrder:
+    """The order of coaching visits to the Posyandu of ``k`` (``members``, by place)."""
+    return pagedata.VisitOrder(k, visit_order([visit_sheet(p, as_of) for p in members]),
+                               urls.posyandu)
 
 
 def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
@@ -241,20 +265,20 @@ def open_data_pages(reg: Registry, home: tuple[str, str]) -> list[Page]:
     return pages
 
 
-def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
+def _posyandu_ld(p: Posyandu, k: Kecamatan, settings: Settings,
+                 region: Region) -> dict[str, Any]:
     """schema.org description of a Posyandu profile."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "CivicStructure",
         "identifier": p.id,
         "name": p.nama,
-        "url": reg.settings.base_url + urls.posyandu(p),
+        "url": settings.base_url + urls.posyandu(p),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": p.alamat or "",
             "addressLocality": p.desa.label,
-            "addressRegion": f"Kecamatan {k.nama}, {reg.region.label}, "
-                             f"{reg.region.provinsi}",
+            "addressRegion": f"Kecamatan {k.nama}, {region.label}, {region.provinsi}",
             "addressCountry": "ID",
         },
         "amenityFeature": [
@@ -269,7 +293,7 @@ def _posyandu_ld(p: Posyandu, k: Kecamatan, reg: Registry) -> dict[str, Any]:
     if p.email:
         data["email"] = p.email
     if p.jadwal:
-        data["event"] = _opening_event(p, p.jadwal, data["address"], reg.settings.zona_waktu)
+        data["event"] = _opening_event(p, p.jadwal, data["address"], settings.zona_waktu)
     return data
 
 

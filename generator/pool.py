@@ -63,10 +63,13 @@ class Done:
 
 @dataclass
 class _Worker:
-    """A worker's own copy of the job and the template environment it made from it."""
+    """A worker's own copy of the job, the template environment it made from it, and the
+    digests of the shared context values of its pages (Page.fingerprint), kept from chunk to
+    chunk: the job holds those values until the worker ends."""
 
     job: Job
     env: Environment
+    seen: dict[int, str] = field(default_factory=dict)
 
 
 _worker: _Worker | None = None  # in a worker process only: set once by ``_start``
@@ -148,16 +151,14 @@ def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Prog
 def _chunk(indices: range) -> Done:
     """In a worker: render the pages at ``indices`` of the job it was started with."""
     assert _worker is not None, "called in a process the pool did not start"
-    return render_chunk(_worker.job, _worker.env, indices)
+    return render_chunk(_worker.job, _worker.env, indices, _worker.seen)
 
 
-def render_chunk(job: Job, env: Environment, indices: range,
-                 seen: dict[int, str] | None = None) -> Done:
+def render_chunk(job: Job, env: Environment, indices: range, seen: dict[int, str]) -> Done:
     """Render (or reuse) the pages at ``indices`` of ``job``; ``seen`` keeps the digests of
     shared context values (job.pages holds them) from chunk to chunk."""
     done, problems = Done(), Problems()
     job.qr.made = {}
-    seen = {} if seen is None else seen
     for i in indices:
         page = job.pages[i]
         key = page.fingerprint(job.salt, seen)

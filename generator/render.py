@@ -102,7 +102,7 @@ def render(env: Environment, page: Page, site: SiteContext, problems: Problems,
     try:
         template = env.get_template(page.template)
         root = site.base_path if page.kind == "404" else page.root
-        return template.render(site=site, page=page, root=root, **page.data.variables())
+        return template.render(site=site, page=page, root=root, **page.context().variables())
     except TemplateSyntaxError as exc:
         problems.add(_shown(exc.filename, templates, page.template), exc.lineno or 1,
                      "(template)",

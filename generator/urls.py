@@ -24,6 +24,16 @@ MEDIA_FOLDER = "media"  # images of the modules: pelatihan/media/<name>
 MEDIA = TRAINING + MEDIA_FOLDER + "/"
 
 
+def output(url: str) -> str:
+    """The file of the page at ``url``, relative to the site root."""
+    return url if not url.endswith("/") and url else url + "index.html"
+
+
+def root(url: str) -> str:
+    """The relative path from the page at ``url`` back to the site root."""
+    return "../" * output(url).count("/")
+
+
 def kecamatan(k: Kecamatan) -> str:
     """A kecamatan page."""
     return f"kecamatan/{code_slug(k.nama, k.kode)}/"

@@ -55,3 +55,13 @@ def test_a_failed_build_restores_the_collector(tmp_path: Path, collector_states)
         build(options(tmp_path / "site", data=(registry(tmp_path, broken),),
                       templates=ROOT / "templates", content=None, search=False))
     assert gc.isenabled()
+
+
+def test_what_a_build_made_is_old_when_the_collector_runs_again(tmp_path: Path):
+    """Not left young (the collector off, nothing moved on): the first collection after the
+    build would walk all of it."""
+    gc.enable()
+    build(options(tmp_path / "site", data=(registry(tmp_path, small_registry()),),
+                  templates=ROOT / "templates", content=None, search=False))
+    young = [len(gc.get_objects(generation)) for generation in (0, 1)]
+    assert sum(young) < 1000 < len(gc.get_objects(generation=2)), young

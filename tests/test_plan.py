@@ -11,8 +11,7 @@ import pytest
 from markupsafe import Markup
 from training_content import make_content
 
-from generator import pagedata, plan, quality
-from generator.cache import CacheDir
+from generator import map_pages, pagedata, plan, quality
 from generator.models import (
     SPM_FIELDS,
     Desa,
@@ -72,9 +71,12 @@ REGISTRY = Registry(SETTINGS, REGION, [
 ])
 
 
+NO_MAPS = map_pages.locators(REGISTRY.posyandu, None)
+
+
 @pytest.fixture(scope="module")
 def pages() -> list[Page]:
-    return directory_pages(REGISTRY, QrCache(None), CacheDir(None))
+    return directory_pages(REGISTRY, QrCache(None), NO_MAPS)
 
 
 def test_the_directory_of_a_tiny_registry(pages: list[Page]):
@@ -101,10 +103,11 @@ def test_titles_crumbs_and_context_of_a_profile(pages: list[Page]):
     assert profile.title == "Posyandu Melati, Kelurahan Handil Baru"
     assert profile.crumbs == [("Beranda", ""), ("Kecamatan Samboja", "kecamatan/samboja-640213/"),
                               ("Kelurahan Handil Baru", "desa/handil-baru-6402131012/")]
-    assert profile.template == "posyandu.html" and isinstance(profile.data, pagedata.Profile)
-    assert profile.data.p is REGISTRY.posyandu[0]
-    poster = by_url["posyandu/samboja-handil-baru-melati-2/poster/"]
-    assert poster.data.profile == "https://example.org/p/posyandu/samboja-handil-baru-melati-2/"
+    made = profile.context()
+    assert profile.template == "posyandu.html" and isinstance(made, pagedata.Profile)
+    assert made.p is REGISTRY.posyandu[0] and made.peta is None
+    poster = by_url["posyandu/samboja-handil-baru-melati-2/poster/"].context()
+    assert isinstance(poster, pagedata.Poster) and poster.profile == "https://example.org/p/posyandu/samboja-handil-baru-melati-2/"
     desa = by_url["desa/handil-baru-6402131012/"]
     assert [p.id for p in desa.data.posyandu] == [
         "samboja-handil-baru-anggrek", "samboja-handil-baru-melati", "samboja-handil-baru-melati-2"]
@@ -122,8 +125,9 @@ def test_statistics_of_home_kecamatan_and_desa(pages: list[Page]):
 
 
 def test_the_profile_describes_the_posyandu_as_json_ld(pages: list[Page]):
-    data = json.loads(str({p.url: p for p in pages}["posyandu/samboja-handil-baru-anggrek/"]
-                          .data.jsonld))
+    made = {p.url: p for p in pages}["posyandu/samboja-handil-baru-anggrek/"].context()
+    assert isinstance(made, pagedata.Profile)
+    data = json.loads(str(made.jsonld))
     assert data["@type"] == "CivicStructure" and data["identifier"] == "samboja-handil-baru-anggrek"
     assert data["address"]["addressRegion"] == ("Kecamatan Samboja, Kabupaten Kutai Kartanegara, "
                                                 "Kalimantan Timur")
@@ -265,23 +269,42 @@ def test_national_areas_group_kabupaten_by_provinsi_in_code_order():
     assert (areas[1].percent(), areas[0].percent()) == (50.0, 0.0)
 
 
-def _profile_ld(reg: Registry, cache: CacheDir) -> dict[str, str]:
-    """Each profile's JSON-LD text by its URL, planned with ``cache``."""
-    return {p.url: str(p.data.jsonld) for p in directory_pages(reg, QrCache(None), cache)
-            if p.kind == "posyandu"}
+def _fingerprints(reg: Registry) -> dict[str, str]:
+    """Every page's fingerprint by its URL."""
+    seen: dict[int, str] = {}
+    return {p.url: p.fingerprint("salt", seen)
+            for p in directory_pages(reg, QrCache(None), map_pages.locators(reg.posyandu, None))}
 
 
-def test_json_ld_is_kept_by_entry_and_made_again_when_the_settings_change(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    cache = CacheDir(tmp_path)
-    fresh = _profile_ld(REGISTRY, cache)
-    assert fresh == _profile_ld(REGISTRY, CacheDir(None))
-    monkeypatch.setattr(plan, "_posyandu_ld", None)  # kept: not made again
-    assert _profile_ld(REGISTRY, cache) == fresh
+def test_a_posyandu_pages_are_fingerprinted_without_making_their_data(
+        monkeypatch: pytest.MonkeyPatch):
+    before = _fingerprints(REGISTRY)
+    for made_late in ("_posyandu_ld", "visit_sheet"):  # only when a page renders
+        monkeypatch.setattr(plan, made_late, None)
+    assert _fingerprints(REGISTRY) == before
     monkeypatch.undo()
-    moved = Registry(dataclasses.replace(SETTINGS, base_url="https://example.net/"), REGION,
-                     REGISTRY.posyandu)
-    assert _profile_ld(moved, cache) == _profile_ld(moved, CacheDir(None)) != fresh
-    renamed = Registry(SETTINGS, REGION, [dataclasses.replace(REGISTRY.posyandu[0], nama="Baru"),
+    first = REGISTRY.posyandu[0]
+    renamed = Registry(SETTINGS, REGION, [dataclasses.replace(first, nama="Posyandu Baru"),
                                           *REGISTRY.posyandu[1:]])
-    assert _profile_ld(renamed, cache) == _profile_ld(renamed, CacheDir(None))
+    after = _fingerprints(renamed)
+    changed = {url for url in before if before[url] != after.get(url)}
+    own = {f"posyandu/{first.id}/{part}" for part in ("", "poster/", "kunjungan/")}
+    assert changed == own | {"desa/handil-baru-6402131012/",  # it lists the name
+                             "kecamatan/samboja-640213/urutan-kunjungan/",
+                             "kualitas/", "kualitas/kecamatan/samboja-640213/"}
+    moved = _fingerprints(Registry(dataclasses.replace(SETTINGS, base_url="https://example.net/"),
+                                   REGION, REGISTRY.posyandu))
+    assert {url for url in before if before[url] != moved[url]} == {  # JSON-LD and QR codes
+        f"posyandu/{p.id}/{part}" for p in REGISTRY.posyandu for part in ("", "poster/")}
+
+
+def test_a_deferred_page_fingerprint_follows_its_function_and_each_argument():
+    page = Page("a/", "t.html", "Judul", data=plan.Deferred(Numbers, ([1, 2],)))
+    assert page.context() == Numbers([1, 2])
+    assert page.fingerprint("salt") == Page("a/", "t.html", "Judul", data=plan.Deferred(
+        Numbers, ([1, 2],))).fingerprint("salt")
+    others = {dataclasses.replace(page, data=plan.Deferred(Numbers, ([1, 3],))).fingerprint("s"),
+              dataclasses.replace(page, data=plan.Deferred(pagedata.Poster, ([1, 2],)))
+              .fingerprint("salt"),
+              dataclasses.replace(page, data=Numbers([1, 2])).fingerprint("salt")}
+    assert len(others | {page.fingerprint("salt")}) == 4

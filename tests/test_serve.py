@@ -144,7 +144,7 @@ def test_first_build_failure_is_shown_until_fixed(tmp_path):
         assert '<script src="/__preview/reload.js"></script>' in page
         registry.write_text(good, encoding="utf-8")
         wait_for(lambda: "Posyandu Teratai" in fetch(url + PROFILE))
-        assert state(url)["ok"]
+        wait_for(lambda: state(url)["ok"])  # set once the build returns, just after the swap
     finally:
         stop.set()
         thread.join(timeout=10)
