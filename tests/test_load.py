@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from generator import load
 from generator.load import (
     INVALID,
     MAX_DEPTH,
@@ -167,3 +170,16 @@ def test_split_entries_takes_trailing_spaces_comments_at_any_column_and_no_final
     text = "posyandu:  \n# kecamatan Samboja\n  - id: a\n# tengah\n  - id: b\n    nama: B"
     assert split_entries(text, "posyandu") == [
         (3, "    id: a\n# tengah\n"), (5, "    id: b\n    nama: B\n")]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+@example("Posyandu Mawar\u2028")
+@example("\x85")
+@example("\uffff")
+@example("caf\u00e9 \u00a0")
+def test_the_quick_look_for_forbidden_characters_misses_none(text: str):
+    """A text the byte test passes has none: only those it flags are searched."""
+    if load._FORBIDDEN.search(text):
+        assert load._may_be_forbidden(text.encode("utf-8"))
+    if text.isascii() and text.isprintable():
+        assert not load._may_be_forbidden(text.encode("utf-8"))
