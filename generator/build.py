@@ -331,11 +331,11 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[s
     outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
     built = links.Built(staging.files(), staging.digests,
                         links.previous_site(staging.previous, staging.previous_checked))
-    links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name, outside, known,
-                      built)
+    checked = links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name,
+                                outside, known, built)
     if problems:
         raise BuildError(problems)
-    staging.checked = links.checked_record(built, pub.site.base_path, outside)
+    staging.checked = links.checked_record(built, pub.site.base_path, outside, checked)
 
 
 def write_open_data(staging: Staging, registry: Registry, cache: CacheDir) -> None:

@@ -5,6 +5,7 @@ import html
 import posixpath
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -36,13 +37,15 @@ def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
 @dataclass(frozen=True)
 class Previous:
     """The site the last committed build made, whose links were all found whole: each file's
-    digest, the files of the folders a tool made whole (``trees``, without digests), and the
-    ``base_path`` and ``absent`` prefixes its links were checked with."""
+    digest, the files of the folders a tool made whole (``trees``, without digests), the
+    ``base_path`` and ``absent`` prefixes its links were checked with, and how many of its
+    pages led to each file (``inbound``; None: not known)."""
 
     digests: dict[str, str]
     trees: frozenset[str]
     base_path: str
     absent: tuple[str, ...]
+    inbound: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,23 +75,36 @@ def previous_site(digests: dict[str, str], checked: object) -> Previous | None:
     if not isinstance(checked, dict):
         return None
     try:
+        inbound = checked.get("inbound")
         return Previous(digests, frozenset(checked["trees"]), checked["base_path"],
-                        tuple(checked["absent"]))
+                        tuple(checked["absent"]), inbound if isinstance(inbound, dict) else None)
     except (KeyError, TypeError):
         return None
 
 
-def checked_record(built: Built, base_path: str, absent: tuple[str, ...]) -> dict[str, object]:
+@dataclass(frozen=True)
+class Checked:
+    """What one link check did: how many links it checked, and how many pages lead to each
+    file (for the next check: ``Previous.inbound``)."""
+
+    links: int
+    inbound: dict[str, int]
+
+
+def checked_record(built: Built, base_path: str, absent: tuple[str, ...],
+                   checked: Checked) -> dict[str, object]:
     """What to keep of a site whose links were all found whole (with ``base_path`` and
-    ``absent``), for ``previous_site`` in the next build: plain data, kept in the manifest."""
+    ``absent``, by ``checked``), for ``previous_site`` in the next build: plain data, kept in
+    the manifest."""
     return {"base_path": base_path, "absent": list(absent),
-            "trees": sorted(built.files.difference(built.digests))}
+            "trees": sorted(built.files.difference(built.digests)), "inbound": checked.inbound}
 
 
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
                 absent: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
-                built: Built | None = None) -> int:
-    """Check every href/src of every HTML page under ``site``; returns how many were checked.
+                built: Built | None = None) -> Checked:
+    """Check every href/src of every HTML page under ``site``; returns how many were checked
+    and how many pages lead to each file.
 
     Problems name pages as ``shown/<path>``; targets under the ``absent`` prefixes (such as a
     search bundle that was not built, or "../" for the levels above a kabupaten in a national
@@ -102,7 +118,8 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
         p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()), {})
     pages = _Pages(site, base_path, absent, {} if known is None else known, built.digests)
     checked = 0
-    for rel in _to_check(pages, built):
+    todo, inbound = _to_check(pages, built)
+    for rel in todo:
         found, targets = pages.entry(rel)[1:]
         for link, target in zip(found, targets.files, strict=True):
             checked += 1
@@ -111,7 +128,7 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
             if why:
                 problems.add(f"{shown}/{rel}", 1, "(link)", why.format(link=link),
                              _("check the template or content that writes this link"))
-    return checked
+    return Checked(checked, inbound)
 
 
 @dataclass
@@ -152,34 +169,88 @@ class _Pages:
             return kept[2]
         return self.entry(rel)[2]
 
+    def files_led_to(self, rel: str, digest: str | None = None) -> set[str] | None:
+        """The files the page ``rel`` leads to (as it is now; with ``digest``: as the page of
+        that digest was, at the same place), None when the page of ``digest`` is not known."""
+        if digest is None:
+            return {t for t in self.targets(rel).files if isinstance(t, str)}
+        kept = self.known.get(digest)
+        if kept is None:
+            return None
+        where = (rel, self.base_path, self.absent)
+        files = kept[2].files if len(kept) > 2 and kept[2].where == where else (
+            _target(rel, link, self.base_path, self.absent) for link in kept[1])
+        return {t for t in files if isinstance(t, str)}
 
-def _to_check(pages: _Pages, built: Built) -> list[str]:
-    """The pages whose links are checked, in order: all of them, but for those whose links are
-    whole as they were. Such a page has the bytes it had at the same place in the previous
-    site (checked alike, every link of it whole), and none of its links leads to a file gone
-    since or to a page that may have lost an id (its ids before not known, or not all there
-    now): each of its links leads where it led, to a file still there, with the ids it had."""
+    def inbound(self, rels: Iterable[str], counts: dict[str, int] | None = None) -> dict[str, int]:
+        """``counts`` (default: none) with the files each page of ``rels`` leads to counted
+        once more; only the pages the build wrote count (those a tool made are always
+        checked)."""
+        counts = {} if counts is None else counts
+        for rel in rels:
+            if rel in self.digests:
+                for target in self.files_led_to(rel) or ():
+                    counts[target] = counts.get(target, 0) + 1
+        return counts
+
+
+def _to_check(pages: _Pages, built: Built) -> tuple[list[str], dict[str, int]]:
+    """The pages whose links are checked, in order, and how many pages lead to each file. The
+    pages checked are all of them, but for those whose links are whole as they were. Such a
+    page has the bytes it had at the same place in the previous site (checked alike, every
+    link of it whole), and none of its links leads to a file gone since or to a page that may
+    have lost an id (its ids before not known, or not all there now): each of its links leads
+    where it led, to a file still there, with the ids it had. The counts are the previous
+    site's, less the pages changed or gone as they were, plus the pages changed or new: only
+    when a doubtful file is led to by a page that did not change are all pages looked at."""
     previous, digests = built.previous, built.digests
     html = [rel for rel in built.files if rel.endswith(".html")]
     if previous is None or (previous.base_path, previous.absent) != (pages.base_path,
                                                                      pages.absent):
-        return sorted(html)
+        return sorted(html), pages.inbound(html)
     before = previous.digests
     # the pages changed, new, or made by a tool (without a digest)
-    todo = {rel for rel in html if before.get(rel, "") != digests.get(rel)}
+    changed = {rel for rel in html if before.get(rel, "") != digests.get(rel)}
     doubtful = {rel for rel in chain(before, previous.trees) if rel not in built.files}
-    for rel in todo:
+    for rel in changed:
         if rel in before:
             earlier = pages.known.get(before[rel])  # what the page was
             if earlier is None or not earlier[0] <= pages.entry(rel)[0]:
                 doubtful.add(rel)
         elif rel in previous.trees:  # made by a tool: its ids before are not known
             doubtful.add(rel)
-    if doubtful:
-        same = {rel: pages.targets(rel).files for rel in html if rel not in todo}
+    unchanged = _inbound_of_unchanged(pages, previous, changed, built.files)
+    todo = set(changed)
+    if doubtful and (unchanged is None or any(unchanged.get(rel) for rel in doubtful)):
+        same = {rel: pages.targets(rel).files for rel in html if rel not in changed}
         if not doubtful.isdisjoint(chain.from_iterable(same.values())):  # one pass, then each
             todo.update(rel for rel, files in same.items() if not doubtful.isdisjoint(files))
-    return sorted(todo)
+    inbound = pages.inbound(html) if unchanged is None else pages.inbound(changed, unchanged)
+    return sorted(todo), inbound
+
+
+def _inbound_of_unchanged(pages: _Pages, previous: Previous, changed: set[str],
+                          files: frozenset[str]) -> dict[str, int] | None:
+    """How many of the pages that did not change lead to each file: the previous site's
+    counts less the pages ``changed`` or gone, as they were; None when a count or one of
+    those pages is not known."""
+    if previous.inbound is None:
+        return None
+    counts = dict(previous.inbound)
+    for rel, digest in previous.digests.items():
+        if rel.endswith(".html") and (rel in changed or rel not in files):
+            led_to = pages.files_led_to(rel, digest)
+            if led_to is None:
+                return None
+            for target in led_to:
+                left = counts.get(target, 0) - 1
+                if left < 0:  # not counted as it should have been: count again
+                    return None
+                if left:
+                    counts[target] = left
+                else:
+                    del counts[target]
+    return counts
 
 
 def _missing(target: str, fragment: str, files: frozenset[str], pages: _Pages) -> Message | None:

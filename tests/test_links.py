@@ -30,7 +30,7 @@ def test_link_check_finds_every_broken_link(tmp_path: Path):
         '<a href="/sub/a/">absolute ok</a><a href="/lain/">absolute outside</a>'
         '<img src="gambar.svg"><a href="#tidak-ada">self anchor</a>', encoding="utf-8")
     problems = Problems()
-    checked = check_links(tmp_path, "/sub/", problems)
+    checked = check_links(tmp_path, "/sub/", problems).links
     assert checked == 11  # the two external links are not checked
     assert [(p.path, str(p.message)) for p in problems.sorted()] == [
         ("site/a/index.html", "'#tidak-ada' links to #tidak-ada, which does not exist in a/index.html"),
@@ -64,22 +64,29 @@ def _recheck(tmp_path: Path, before: dict[str, str], after: dict[str, str]) -> l
 def _checks(tmp_path: Path, before: dict[str, str], after: dict[str, str],
             absent: tuple[str, ...] = ()) -> tuple[list, int]:
     """``_recheck``'s problems, and how many links of ``after`` the check that knew most
-    checked (``absent``: the prefixes the check of ``before`` left out)."""
+    checked (``absent``: the prefixes the check of ``before`` left out). Each check counts the
+    pages that lead to each file as a check knowing nothing does."""
     known: dict[str, tuple] = {}
     problems = Problems()
     built = _site(tmp_path / "before", before)
-    assert check_links(tmp_path / "before", "/", problems, absent=absent, known=known,
-                       built=built)
-    previous = None if problems else Previous(built.digests, frozenset(), "/", absent)
-    found, counts = [], []
-    for memory, earlier in ((known, previous), (known, None), ({}, None)):
+    first = check_links(tmp_path / "before", "/", problems, absent=absent, known=known,
+                        built=built)
+    assert first.links
+    previous = None if problems else Previous(built.digests, frozenset(), "/", absent,
+                                              first.inbound)
+    found, checks = [], []
+    for memory, earlier in ((known, previous), (known, previous and replace(previous,
+                                                                            inbound=None)),
+                            (known, None), ({}, None)):
         problems = Problems()
-        counts.append(check_links(tmp_path / "after", "/", problems, known=memory,
+        checks.append(check_links(tmp_path / "after", "/", problems, known=memory,
                                   built=replace(_site(tmp_path / "after", after),
                                                 previous=earlier)))
         found.append([(p.path, str(p.message)) for p in problems.sorted()])
-    assert found[0] == found[1] == found[2]
-    return found[0], counts[0]
+    assert found[0] == found[1] == found[2] == found[3]
+    assert checks[0].inbound == checks[1].inbound == checks[3].inbound
+    assert checks[0].links <= checks[1].links
+    return found[0], checks[0].links
 
 
 UP = '<a href="../">up</a><a href="../b/#bagian">b</a><a href="../../luar/">out</a>'
@@ -152,9 +159,9 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Built]]:
     seen: list[tuple[int, Built]] = []
     real = links.check_links
 
-    def check(*args, **kwargs) -> int:
+    def check(*args, **kwargs) -> links.Checked:
         checked = real(*args, **kwargs)
-        seen.append((checked, args[6]))
+        seen.append((checked.links, args[6]))
         return checked
 
     monkeypatch.setattr(links, "check_links", check)
@@ -226,3 +233,33 @@ def test_a_rebuild_finds_the_links_a_change_broke(tmp_path: Path, checks, change
     assert found[0] == found[1]
     assert any(problem.startswith(f"site/{page}:") for problem in found[0])
     assert (page not in _changed(checks[1][1])) == unchanged
+
+
+def test_a_file_gone_with_the_one_page_that_led_to_it_makes_no_other_page_looked_at(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """As a renamed Posyandu's .ics file: its profile changed too, and no other page led to it
+    (the counts of the pages that lead to each file say so)."""
+    before = {**WHOLE, "a/index.html": '<a href="../">up</a><a href="jadwal-lama.ics">x</a>',
+              "a/jadwal-lama.ics": "x"}
+    after = {**WHOLE, "a/index.html": '<a href="../">up</a><a href="jadwal-baru.ics">x</a>',
+             "a/jadwal-baru.ics": "x"}
+    known: dict[str, tuple] = {}
+    built = _site(tmp_path / "before", before)
+    first = check_links(tmp_path / "before", "/", Problems(), known=known, built=built)
+    looked_at: list[str] = []
+    real = links._Pages.targets
+
+    def targets(self, rel: str) -> links.Targets:
+        looked_at.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(links._Pages, "targets", targets)
+    check_links(tmp_path / "after", "/", Problems(), known=known, built=replace(
+        _site(tmp_path / "after", after),
+        previous=Previous(built.digests, frozenset(), "/", (), first.inbound)))
+    assert looked_at == ["a/index.html"]
+    monkeypatch.undo()
+    assert _checks(tmp_path / "2", before, after) == ([], 2)
+    assert _checks(tmp_path / "3", {**before, "c/index.html": '<a href="../a/jadwal-lama.ics">'},
+                   {**after, "c/index.html": '<a href="../a/jadwal-lama.ics">'}) == (
+        [("site/c/index.html", "'../a/jadwal-lama.ics' leads to a page that does not exist")], 3)
