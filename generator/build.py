@@ -37,7 +37,7 @@ from . import (
     urls,
     validate,
 )
-from .cache import AppendStore, CacheDir, EntryCache, code_digest
+from .cache import CacheDir, EntryCache, ShardedStore, code_digest
 from .context import SiteContext
 from .i18n import DEFAULT, _
 from .load import load_yaml
@@ -231,7 +231,9 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
     salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
-    known = AppendStore(opts.cache_dir.links(), salt)  # the links of each page by its digest
+    # the links of each page by its digest: a rebuild reads and writes the few files of
+    # the pages it changed
+    known = ShardedStore(opts.cache_dir.links(), salt, digits=2)
     problems = Problems()
     # The handbook is printed in a child process while everything else is made.
     compiled = opts.cache_dir.compiled_templates()  # Jinja's compiled templates (render.py)
@@ -244,7 +246,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
             if pub.registry:
                 write_open_data(staging, pub.registry, opts.cache_dir)
 
-        render_pages(opts, pub, salt, qr, staging, progress, known.data, own_work, compiled)
+        render_pages(opts, pub, salt, qr, staging, progress, known, own_work, compiled)
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -253,7 +255,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
         finally:
             if indexing:
                 search.finish(indexing, staging.dir, problems)
-        check_links(opts, pub, staging, known.data, problems)
+        check_links(opts, pub, staging, known, problems)
         staging.commit()
         known.save(set(staging.digests.values()))
     except BaseException as exc:
@@ -266,7 +268,7 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
 
 
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
-                 progress: Progress, known: dict[str, tuple],
+                 progress: Progress, known: ShardedStore,
                  meanwhile: Callable[[], None], compiled: tuple[Path, str] | None) -> None:
     """Render every page (reusing those whose inputs did not change) while this process does
     ``meanwhile``, the templates' code kept in ``compiled``; raises BuildError."""
@@ -322,7 +324,7 @@ def write_site_files(pub: Publication, staging: Staging) -> None:
         base_url + path + "sitemap.xml" for path in pub.sitemaps_below]))
 
 
-def check_links(opts: Options, pub: Publication, staging: Staging, known: dict[str, tuple],
+def check_links(opts: Options, pub: Publication, staging: Staging, known: ShardedStore,
                 problems: Problems) -> None:
     """Every link and anchor of every page resolves inside the staged site; raises BuildError
     with every broken one. The pages of the previous output the check found whole and nothing

@@ -6,8 +6,8 @@
     entries-<file>-<d>.pickle    the valid entries of one registry file by the hash of their text
                                  (<d>: 0-f, the first digit of the keys in it: ShardedStore)
     qr-<d>.pickle                the QR codes' SVG by the hash of their text (qr.py)
-    links.pickle, .added         the links and anchors of each rendered page by its digest
-                                 (an AppendStore: the whole, and the pages added since)
+    links-<dd>.pickle            the links and anchors of each rendered page by its digest
+                                 (<dd>: 00-ff, the keys' first two digits)
     training.pickle              the training modules read, by the digest of content/ (training.py)
     manifest-<output>.pickle     digest and key of every file of one output (write.py)
     spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
@@ -91,7 +91,8 @@ class CacheDir:
         return self._file("qr")
 
     def links(self) -> Path | None:
-        return self._file("links.pickle")
+        """The stem of a ShardedStore's files (links-00.pickle ...)."""
+        return self._file("links")
 
     def training(self) -> Path | None:
         return self._file("training.pickle")
@@ -228,37 +229,6 @@ class PickleStore:
             write_pickle(self.path, self.salt, kept)
 
 
-class AppendStore:
-    """A dictionary kept between builds in one pickle file and a second one of the keys added
-    since (``<name>`` and ``<name>.added``), both valid for one ``salt``: a build that adds a
-    few keys to a large store writes those few. When the added keys, and the keys no build
-    keeps any more, reach a quarter of the whole, the whole is written again with the kept
-    keys only. A value is what its key (with the salt) determines, so an added file left
-    beside a newer whole (a build killed between the two writes) is harmless."""
-
-    def __init__(self, path: Path | None, salt: str) -> None:
-        self.path, self.salt = path, salt
-        self.added = path.with_name(path.name + ".added") if path else None
-        self.data: dict[str, Any] = read_pickle(path, salt) or {}
-        self.whole = set(self.data)  # the keys of the whole file
-        added = read_pickle(self.added, salt) or {}
-        self.read_added = set(added)
-        self.data.update(added)
-
-    def save(self, keep: set[str]) -> None:
-        """Keep the entries whose keys are in ``keep``."""
-        if not (self.path and self.added):
-            return
-        added = {k: v for k, v in self.data.items() if k in keep and k not in self.whole}
-        dropped = len(self.whole - keep)
-        if self.whole and len(added) + dropped <= len(self.whole) // 4:
-            if added.keys() != self.read_added:
-                write_pickle(self.added, self.salt, added)
-            return
-        write_pickle(self.path, self.salt, {k: v for k, v in self.data.items() if k in keep})
-        self.added.unlink(missing_ok=True)
-
-
 def read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:
     """The dictionary a store wrote to ``path`` for ``salt``, or None (no file, another salt,
     a damaged file)."""
@@ -277,19 +247,17 @@ def write_pickle(path: Path, salt: str, data: dict[str, Any]) -> None:
 
 
 class ShardedStore:
-    """A PickleStore of hexadecimal keys split into 16 files by the keys' first digit
-    (``<stem>-0.pickle`` ... ``<stem>-f.pickle``), each read when a key of it is first asked
-    for: a build that needs or changes a few keys reads and writes a few small files instead
-    of one large one."""
+    """A PickleStore of hexadecimal keys split into files by the keys' first ``digits`` digits
+    (``<stem>-0.pickle`` ... ``<stem>-f.pickle``: 16 files; with 2 digits 256), each read when
+    a key of it is first asked for: a build that needs or changes a few keys reads and writes a
+    few small files instead of one large one."""
 
-    DIGITS = "0123456789abcdef"
-
-    def __init__(self, stem: Path | None, salt: str) -> None:
-        self.stem, self.salt = stem, salt
+    def __init__(self, stem: Path | None, salt: str, digits: int = 1) -> None:
+        self.stem, self.salt, self.digits = stem, salt, digits
         self.shards: dict[str, PickleStore] = {}
 
     def _shard(self, key: str) -> PickleStore:
-        digit = key[0]
+        digit = key[:self.digits]
         shard = self.shards.get(digit)
         if shard is None:
             stem = self.stem

@@ -11,6 +11,7 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import unquote
 
+from .cache import ShardedStore
 from .i18n import Message, _
 from .problems import Problems
 
@@ -101,7 +102,7 @@ def checked_record(built: Built, base_path: str, absent: tuple[str, ...],
 
 
 def check_links(site: Path, base_path: str, problems: Problems, shown: str = "site",
-                absent: tuple[str, ...] = (), known: dict[str, tuple] | None = None,
+                absent: tuple[str, ...] = (), known: ShardedStore | None = None,
                 built: Built | None = None) -> Checked:
     """Check every href/src of every HTML page under ``site``; returns how many were checked
     and how many pages lead to each file.
@@ -116,7 +117,8 @@ def check_links(site: Path, base_path: str, problems: Problems, shown: str = "si
     """
     built = built or Built(frozenset(
         p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()), {})
-    pages = _Pages(site, base_path, absent, {} if known is None else known, built.digests)
+    pages = _Pages(site, base_path, absent, ShardedStore(None, "") if known is None else known,
+                   built.digests)
     checked = 0
     todo, inbound = _to_check(pages, built)
     for rel in todo:
@@ -139,7 +141,7 @@ class _Pages:
     site: Path
     base_path: str
     absent: tuple[str, ...]
-    known: dict[str, tuple]
+    known: ShardedStore  # page digest -> page_links, and Targets once resolved
     digests: dict[str, str]
     entries: dict[str, tuple] = field(default_factory=dict)
 
@@ -149,15 +151,14 @@ class _Pages:
         if entry is not None:
             return entry
         digest = self.digests.get(rel)
-        entry = self.known.get(digest) if digest else None
-        if entry is None:
-            entry = page_links((self.site / rel).read_text(encoding="utf-8"))
+        kept: tuple | None = self.known.get(digest) if digest else None
+        entry = kept or page_links((self.site / rel).read_text(encoding="utf-8"))
         where = (rel, self.base_path, self.absent)
         if len(entry) < 3 or entry[2].where != where:
             entry = (*entry[:2], Targets(where, tuple(
                 _target(rel, link, self.base_path, self.absent) for link in entry[1])))
         if digest:
-            self.known[digest] = entry
+            self.known.put(digest, entry)
         self.entries[rel] = entry
         return entry
 

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment
 
 from . import links
+from .cache import ShardedStore
 from .children import worker_start
 from .context import SiteContext
 from .i18n import _
@@ -102,7 +103,7 @@ def workers(jobs: int, method: str = "fork", initializer: Callable[..., None] = 
             child.join()
 
 
-def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple],
+def render_pages(job: Job, jobs: int, progress: Progress, known: ShardedStore,
                  meanwhile: Callable[[], None], method: str = "fork",
                  kept: Environments | None = None) -> Problems:
     """Render every page of ``job`` into its staging folder, ``jobs`` processes at once
@@ -136,12 +137,13 @@ def render_pages(job: Job, jobs: int, progress: Progress, known: dict[str, tuple
 
 
 def _merge(results: Iterable[Done], job: Job, problems: Problems, progress: Progress,
-           known: dict[str, tuple], done_pages: int = 0) -> int:
+           known: ShardedStore, done_pages: int = 0) -> int:
     """Take in what chunks gave; returns the number of pages done (``done_pages`` before)."""
     for done in results:
         job.staging.record(done.files)
         problems.items.extend(done.problems)
-        known.update(done.links)
+        for digest, found in done.links.items():
+            known.put(digest, found)
         job.qr.absorb(done.qr)
         done_pages += len(done.files) + len(done.problems)
         progress.update(_("rendering"), min(done_pages, len(job.pages)), len(job.pages))

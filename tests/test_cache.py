@@ -3,6 +3,7 @@ and stores survive between builds for the same salt only, and a damaged cache fi
 never trusted or fatal."""
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
@@ -13,10 +14,10 @@ from training_content import SVG, make_content
 from generator import cache as cache_module
 from generator import qr, training
 from generator.cache import (
-    AppendStore,
     CacheDir,
     EntryCache,
     PickleStore,
+    ShardedStore,
     code_digest,
     write_atomically,
 )
@@ -273,28 +274,27 @@ def test_training_is_read_again_only_when_a_file_of_the_content_changed(
     assert len(reads) == 3  # not kept: read (and reported) again
 
 
-def test_append_store_writes_what_a_build_added_until_the_additions_are_a_quarter(
-        tmp_path: Path):
-    path = tmp_path / "links.pickle"
-    first = AppendStore(path, "salt")
-    first.data.update({f"k{i}": i for i in range(40)})
-    first.save(set(first.data))
-    whole = path.stat().st_ino
-    second = AppendStore(path, "salt")
-    second.data["new"] = "n"
-    second.save({*(f"k{i}" for i in range(1, 40)), "new"})  # k0 no longer kept
-    assert path.stat().st_ino == whole and path.with_name("links.pickle.added").exists()
-    third = AppendStore(path, "salt")
-    assert third.data == {**{f"k{i}": i for i in range(40)}, "new": "n"}
-    added = path.with_name("links.pickle.added").stat().st_ino
-    third.save({*(f"k{i}" for i in range(1, 40)), "new"})  # nothing new: nothing written
-    assert path.stat().st_ino == whole
-    assert path.with_name("links.pickle.added").stat().st_ino == added
-    assert AppendStore(path, "other salt").data == {}
-    fourth = AppendStore(path, "salt")
-    fourth.data.update({f"n{i}": i for i in range(10)})
-    fourth.save({f"n{i}" for i in range(10)} | {f"k{i}" for i in range(20, 40)})
-    assert path.stat().st_ino != whole and not path.with_name("links.pickle.added").exists()
-    assert AppendStore(path, "salt").data == {**{f"k{i}": i for i in range(20, 40)},
-                                              **{f"n{i}": i for i in range(10)}}
-    AppendStore(None, "salt").save({"a"})  # no cache folder: nothing to write
+def test_a_sharded_store_of_two_digits_reads_and_writes_only_the_files_of_its_keys(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    stem = tmp_path / "links"
+    keys = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(40)]
+    first = ShardedStore(stem, "salt", digits=2)
+    for i, key in enumerate(keys):
+        first.put(key, i)
+    first.save(set(keys))
+    files = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    assert set(files) == {f"links-{key[:2]}.pickle" for key in keys}
+    read: list[str] = []
+    real = cache_module.read_pickle
+    monkeypatch.setattr(cache_module, "read_pickle", lambda path, salt: read.append(path.name) or real(
+        path, salt))
+    second = ShardedStore(stem, "salt", digits=2)
+    assert second.get(keys[3]) == 3 and read == [f"links-{keys[3][:2]}.pickle"]
+    new = next(f"{d:02x}" for d in range(256) if f"{d:02x}" not in {k[:2] for k in keys}) + "0" * 62
+    second.put(new, "baru")
+    second.save(set(keys[1:]) | {new})
+    assert {path.name: path.stat().st_ino for path in tmp_path.iterdir() if path.name in files
+            } == files  # a shard whose keys did not change is not written again
+    assert ShardedStore(stem, "salt", digits=2).get(new) == "baru"
+    assert ShardedStore(stem, "other salt", digits=2).get(keys[3]) is None
+    ShardedStore(None, "salt", digits=2).save({"a"})  # no cache folder: nothing to write

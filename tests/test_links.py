@@ -14,6 +14,7 @@ from registry_edits import edit_entry, small_registry
 
 from generator import links
 from generator.build import build
+from generator.cache import ShardedStore
 from generator.links import Built, Previous, check_links, page_links
 from generator.problems import BuildError, Problems
 
@@ -66,7 +67,7 @@ def _checks(tmp_path: Path, before: dict[str, str], after: dict[str, str],
     """``_recheck``'s problems, and how many links of ``after`` the check that knew most
     checked (``absent``: the prefixes the check of ``before`` left out). Each check counts the
     pages that lead to each file as a check knowing nothing does."""
-    known: dict[str, tuple] = {}
+    known = ShardedStore(None, "")
     problems = Problems()
     built = _site(tmp_path / "before", before)
     first = check_links(tmp_path / "before", "/", problems, absent=absent, known=known,
@@ -77,7 +78,7 @@ def _checks(tmp_path: Path, before: dict[str, str], after: dict[str, str],
     found, checks = [], []
     for memory, earlier in ((known, previous), (known, previous and replace(previous,
                                                                             inbound=None)),
-                            (known, None), ({}, None)):
+                            (known, None), (ShardedStore(None, ""), None)):
         problems = Problems()
         checks.append(check_links(tmp_path / "after", "/", problems, known=memory,
                                   built=replace(_site(tmp_path / "after", after),
@@ -243,7 +244,7 @@ def test_a_file_gone_with_the_one_page_that_led_to_it_makes_no_other_page_looked
               "a/jadwal-lama.ics": "x"}
     after = {**WHOLE, "a/index.html": '<a href="../">up</a><a href="jadwal-baru.ics">x</a>',
              "a/jadwal-baru.ics": "x"}
-    known: dict[str, tuple] = {}
+    known = ShardedStore(None, "")
     built = _site(tmp_path / "before", before)
     first = check_links(tmp_path / "before", "/", Problems(), known=known, built=built)
     looked_at: list[str] = []
