@@ -12,6 +12,7 @@
     manifest-<output>.pickle     digest and key of every file of one output (write.py)
     spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
+    opendata-orders.pickle       the entries' digests in the orders of the open-data files
     json-ld-<d>.pickle           each profile's schema.org JSON-LD by its entry's digest (plan.py)
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     templates/<v>-<t>.cache      each template compiled by Jinja (<v>: this version of the
@@ -97,9 +98,11 @@ class CacheDir:
     def training(self) -> Path | None:
         return self._file("training.pickle")
 
-    def opendata_pieces(self) -> Path | None:
-        """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
-        return self._file("opendata-pieces")
+    def opendata_pieces(self) -> tuple[Path, Path] | None:
+        """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...), and the file
+        of the orders of their entries in the open data."""
+        stem, orders = self._file("opendata-pieces"), self._file("opendata-orders.pickle")
+        return (stem, orders) if stem and orders else None
 
     def json_ld(self) -> Path | None:
         """The stem of a ShardedStore's files (json-ld-0.pickle ...)."""
