@@ -12,6 +12,7 @@
     manifest-<output>.pickle     digest and key of every file of one output (write.py)
     spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
+    opendata-orders.pickle       the entries' digests in the orders of the open-data files
     handbook-<inputs>.pdf        the printed handbook by the digest of its inputs (pdf.py)
     templates/<v>-<t>.cache      each template compiled by Jinja (<v>: this version of the
                                  generator, <t>: the template; Jinja checks its source: render.py)
@@ -97,9 +98,11 @@ class CacheDir:
     def training(self) -> Path | None:
         return self._file("training.pickle")
 
-    def opendata_pieces(self) -> Path | None:
-        """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...)."""
-        return self._file("opendata-pieces")
+    def opendata_pieces(self) -> tuple[Path, Path] | None:
+        """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...), and the file
+        of the orders of their entries in the open data."""
+        stem, orders = self._file("opendata-pieces"), self._file("opendata-orders.pickle")
+        return (stem, orders) if stem and orders else None
 
     def manifest(self, out: Path) -> Path | None:
         """``out`` as real_path gives it (the same output by every name)."""

@@ -66,16 +66,17 @@ def positions(reg: Registry) -> dict[str, int]:
     return {d.kode: i for i, d in enumerate(_desa(reg))}
 
 
-def row(p: Posyandu, desa_at: dict[str, int]) -> str:
-    """A Posyandu's row of the index as JSON text; ``desa_at``: ``positions``."""
+def row(p: Posyandu, desa_at: dict[str, int]) -> bytes:
+    """A Posyandu's row of the index as JSON text in UTF-8; ``desa_at``: ``positions``."""
     return compact([p.id, p.nama, desa_at[p.desa.kode],
                     REGISTRATION_STATUSES.index(p.registrasi.status), _schedule(p),
                     None if p.lat is None else _round(p.lat),
-                    None if p.lon is None else _round(p.lon)])
+                    None if p.lon is None else _round(p.lon)]).encode()
 
 
-def index(reg: Registry, rows: Sequence[str] | None = None) -> str:
-    """The finder index of one kabupaten, as compact JSON (byte-identical for equal input);
+def index(reg: Registry, rows: Sequence[bytes] | None = None) -> bytes:
+    """The finder index of one kabupaten, as compact JSON in UTF-8 (byte-identical for equal
+    input);
     ``rows``: every Posyandu's ``row`` in the order of ``order``.
 
     ``kecamatan``: [name, URL, variants]; ``desa``: [label, kecamatan position, latitude,

@@ -35,6 +35,15 @@ def remove_entry(project: Path) -> None:
     path.write_text(text[:start] + text[end:], encoding="utf-8")
 
 
+def reverse_entries(project: Path) -> None:
+    """Put the entries in the opposite order (each entry as it was)."""
+    path = project / "posyandu.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, *entries = text.split("\n  - id: ")
+    path.write_text("\n  - id: ".join([head, *(e.rstrip("\n") for e in reversed(entries))]) + "\n",
+                    encoding="utf-8")
+
+
 def edit_template(project: Path) -> None:
     """Change a heading of the profile template."""
     path = project / "templates" / "posyandu.html"

@@ -159,7 +159,7 @@ def _is_number(text: str) -> bool:
 
 def test_csv_numbers_are_numbers_negative_latitudes_included(tmp_path: Path):
     registry = load(options(tmp_path / "site", content=None)).registry
-    rows = list(csv.DictReader(io.StringIO(records.to_csv(registry))))
+    rows = list(csv.DictReader(io.StringIO(records.to_csv(registry).decode())))
     assert len(rows) == len(registry.posyandu) == 827
     latitudes = [float(r["lat"]) for r in rows if r["lat"]]  # raises on '-0.48294
     assert sorted(latitudes) == sorted(p.lat for p in registry.posyandu if p.lat is not None)

@@ -302,10 +302,10 @@ def test_every_page_footer_states_the_licence(sample_pages):
 def _package_folder(registry: Registry, tmp: Path, csv_text: str | None = None) -> Path:
     """data/ as the build writes it: the package and the files it describes."""
     for _rels, make in exports(registry):
-        for rel, text in make().items():
+        for rel, data in make().items():
             if rel.startswith("data/"):
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp / rel).write_text(text, encoding="utf-8")
+                (tmp / rel).write_bytes(data if isinstance(data, bytes) else data.encode())
     if csv_text is not None:
         (tmp / CSV).write_text(csv_text, encoding="utf-8")
     return tmp / DATA_PACKAGE
@@ -326,7 +326,7 @@ def test_the_data_package_validates_with_frictionless(registry: Registry, tmp_pa
 
 
 def test_the_table_schema_catches_a_wrong_cell(registry: Registry, tmp_path: Path):
-    rows = export_csv(registry).split("\n")
+    rows = export_csv(registry).decode().split("\n")
     rows[1] = rows[1].replace(",belum terdaftar,", ",belum daftar,", 1)
     rows[2] = rows[2].replace(",ya,", ",mungkin,", 1)
     report = frictionless.validate(str(_package_folder(registry, tmp_path, "\n".join(rows))))
@@ -336,7 +336,7 @@ def test_the_table_schema_catches_a_wrong_cell(registry: Registry, tmp_path: Pat
 
 
 def test_csv_numbers_are_not_quoted_as_formulas(registry: Registry):
-    rows = list(csvmod.DictReader(io.StringIO(export_csv(registry))))
+    rows = list(csvmod.DictReader(io.StringIO(export_csv(registry).decode())))
     lats = [float(r["lat"]) for r in rows if r["lat"]]  # a quoted number would not parse
     assert len(lats) > 500 and min(lats) < 0  # most of Kukar lies south of the equator
 
@@ -392,7 +392,7 @@ def test_a_kota_is_named_as_a_kota_everywhere(tmp_path: Path):
     """A kota's region table names it "Kota X": no export, feed or message says "Kabupaten Kota"."""
     registry = _load(tmp_path)
     registry.region = dataclasses.replace(registry.region, nama="Kota Contoh")
-    texts = "".join(hsds(registry).values())
+    texts = b"".join(hsds(registry).values()).decode()
     assert "Kota Contoh" in texts and "Kabupaten Kota" not in texts
     problems = Problems()
     checker = validate.RegistryValidator(registry.region, problems, dt.date(2026, 12, 1))

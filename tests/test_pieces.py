@@ -2,19 +2,29 @@
 other entries' pieces from the cache; the files equal those of a cold build, byte for byte."""
 from __future__ import annotations
 
+import dataclasses
 import pickle
+import random
 import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 from helpers import ROOT, digests, options
-from registry_edits import add_entry, edit_entry, edit_template, remove_entry, small_registry
+from registry_edits import (
+    add_entry,
+    edit_entry,
+    edit_template,
+    remove_entry,
+    reverse_entries,
+    small_registry,
+)
 
-from generator.build import build
+from generator import finder
+from generator.build import Options, build, load
 from generator.cache import CacheDir
-from generator.models import Posyandu
-from generator.opendata import hsds, pieces
+from generator.models import Posyandu, Registry, place_order
+from generator.opendata import hsds, pieces, records
 
 
 def _project(tmp_path: Path) -> Path:
@@ -24,10 +34,17 @@ def _project(tmp_path: Path) -> Path:
     return project
 
 
+def _sample(tmp_path: Path) -> Registry:
+    """The sample registry."""
+    return load(Options(config=ROOT / "config.yaml", data=(ROOT / "data" / "posyandu.yaml",),
+                        content=None, out=tmp_path / "site", cache=None)).registry
+
+
 def _cached_digests(cache: Path) -> set[str]:
     found: set[str] = set()
-    stem = CacheDir(cache).opendata_pieces()
-    assert stem
+    files = CacheDir(cache).opendata_pieces()
+    assert files
+    stem = files[0]
     for path in cache.glob(f"{stem.name}-*.pickle"):
         _salt, data = pickle.loads(path.read_bytes())
         found.update(data)
@@ -35,7 +52,8 @@ def _cached_digests(cache: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("change, serialized", [(edit_entry, 1), (add_entry, 1),
-                                                (remove_entry, 0), (edit_template, 0), (None, 0)],
+                                                (remove_entry, 0), (reverse_entries, 0),
+                                                (edit_template, 0), (None, 0)],
                          ids=lambda c: getattr(c, "__name__", str(c)))
 def test_a_rebuild_serializes_only_the_changed_entries(tmp_path: Path, monkeypatch, change,
                                                        serialized: int):
@@ -70,3 +88,35 @@ def test_a_rebuild_serializes_only_the_changed_entries(tmp_path: Path, monkeypat
 def test_hsds_identifiers_are_the_uuid5_of_the_standard_library(tmp_path: Path):
     for name in ("64.02/a", "64.02/posyandu-é/location", "", "x" * 200):
         assert hsds.uuid5(name) == str(uuid.uuid5(hsds.NAMESPACE, name))
+
+
+@pytest.mark.parametrize("key", [place_order, finder.order], ids=["place", "name"])
+@pytest.mark.parametrize("changes", [0, 1, 3, 40, 400])
+def test_an_order_made_from_the_previous_one_is_the_sorted_order(tmp_path: Path, key,
+                                                                 changes: int):
+    """Entries renamed (moved elsewhere in both orders), removed and added since the previous
+    order was made, in any order of the registry: the order is what sorting them all gives."""
+    registry = _sample(tmp_path)
+    rng = random.Random(changes)
+    before = {p.content_digest: p for p in registry.posyandu}
+    previous = sorted(before, key=lambda d: key(before[d]))
+    now = list(registry.posyandu)
+    rng.shuffle(now)
+    for i in rng.sample(range(len(now)), changes):
+        now[i] = dataclasses.replace(now[i], nama=rng.choice(["A", "Posyandu Z", now[i].nama + "!"]))
+    del now[:changes]
+    now += [dataclasses.replace(p, id=p.id + "-baru") for p in rng.sample(now, changes)]
+    entries = {p.content_digest: p for p in now}
+    expected = sorted(entries, key=lambda d: key(entries[d]))
+    assert pieces.order(entries, previous, key) == expected
+    assert pieces.order(entries, [], key) == expected
+    assert pieces.order(entries, expected, key) == expected
+
+
+@pytest.mark.parametrize("values", [[], [1], ["é", {"a": None}, [2, 3]]], ids=len)
+def test_files_joined_from_pieces_are_the_json_of_their_values(values: list):
+    texts = [records.compact(v).encode() for v in values]
+    assert records.array(texts) == records.dump(values).encode()
+    head = {"judul": "ä", "jumlah": len(values)}
+    assert records.document(head, "posyandu", texts) == records.dump(
+        head | {"posyandu": values}).encode()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
@@ -60,11 +61,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_LIMIT = 50
 PAGE = "data-terbuka/"  # the page that describes the files
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-Exports = list[tuple[tuple[str, ...], Callable[[], dict[str, str]]]]
+Exports = list[tuple[tuple[str, ...], Callable[[], dict[str, str | bytes]]]]
 
 
 def exports(reg: Registry, joined: Callable[[], Joined] | None = None) -> Exports:
-    """Every open-data file as (its paths, a function that makes them: path -> text);
+    """Every open-data file as (its paths, a function that makes them: path -> text, or its
+    UTF-8 bytes for the files joined from every entry's pieces);
     ``joined`` gives every entry's pieces (called once, when the first file is made; by
     default all are serialized then)."""
     parts = functools.cache(joined or (lambda: pieces.fresh(reg)))
@@ -93,20 +95,34 @@ def write(staging: Staging, reg: Registry, cache: CacheDir) -> None:
     Besides the entries, the files depend on the generator's code, the settings and the
     region table only (not on the templates: editing a page serializes nothing again)."""
     salt = cache.key("open data", repr(reg.settings), repr(reg.region))
-    digests = [p.content_digest for p in reg.posyandu]  # of everything its pieces show
+    cached = pieces.Cached(reg, cache.opendata_pieces(), salt)
+    digests = cached.digests  # of everything each entry's pieces show
     key = hashlib.sha256("\0".join([salt, *digests]).encode()).hexdigest()
-    cached = pieces.Cached(reg, digests, cache.opendata_pieces(), salt)
     for rels, make in exports(reg, cached.joined):
         if not all(staging.reuse(rel, key) for rel in rels):
-            for rel, text in make().items():
-                staging.write(rel, text, key)
+            for rel, data in make().items():
+                staging.write(rel, data, key)
     cached.save()
+    _calendars(staging, reg, salt, digests)
+
+
+def _calendars(staging: Staging, reg: Registry, salt: str, digests: list[str]) -> None:
+    """One .ics per Posyandu with a schedule, kept by its entry's ``digests`` and the ``salt``.
+    Its key is half of each (128 bits apiece: as unique as a digest of both, without hashing
+    once per entry), and names its path too (the path is made of the entry, the settings and
+    the code), so a kept file is found by its key in the previous build's keys without
+    making its name again."""
     settings = reg.settings
     kecamatan = reg.region.kecamatan_names()
+    stamp = salt[:32]
+    kept = {key: rel for rel, key in staging.previous_keys.items()}
     for p, entry in zip(reg.posyandu, digests, strict=True):
-        rel = posyandu_url(p) + calendar.file_name(p)
-        entry_key = hashlib.sha256((salt + entry).encode()).hexdigest()
-        if p.jadwal and not staging.reuse(rel, entry_key):
+        if not p.jadwal:
+            continue
+        entry_key = stamp + entry[:32]
+        rel = kept.get(entry_key)
+        if rel is None or not staging.reuse(rel, entry_key):
+            rel = posyandu_url(p) + calendar.file_name(p)
             staging.write(rel, calendar.ics(p, settings, settings.base_url + posyandu_url(p),
                                             settings.zona_waktu, kecamatan[p.desa.kecamatan_kode]),
                           entry_key)
@@ -128,12 +144,13 @@ def _description(reg: Registry) -> str:
     return text
 
 
-def geojson(reg: Registry, features: Sequence[str] | None = None) -> str:
-    """A FeatureCollection with one Point per Posyandu that has coordinates; ``features``: their
-    JSON texts in the order of ``Registry.by_place``."""
+def geojson(reg: Registry, features: Sequence[bytes] | None = None) -> bytes:
+    """A FeatureCollection (UTF-8) with one Point per Posyandu that has coordinates;
+    ``features``: their JSON texts in UTF-8 in the order of ``Registry.by_place``."""
     sample = reg.settings.data_contoh
     if features is None:
-        features = [compact(f) for f in (feature(rec, sample) for rec in public_records(reg)) if f]
+        features = [compact(f).encode()
+                    for f in (feature(rec, sample) for rec in public_records(reg)) if f]
     return document({"type": "FeatureCollection", "data_contoh": sample,
                      "lisensi": license_info(reg), "diperbarui": latest_update(reg).isoformat()},
                     "features", features)
@@ -270,7 +287,8 @@ def _entry(feed: ET.Element, p: Posyandu, reg: Registry, kecamatan: str) -> None
 def atom(reg: Registry) -> str:
     """An Atom 1.0 feed: the most recently updated Posyandu, newest first."""
     settings = reg.settings
-    latest = sorted(reg.posyandu, key=lambda p: (-p.diperbarui.toordinal(), p.id))[:FEED_LIMIT]
+    latest = heapq.nsmallest(FEED_LIMIT, reg.posyandu,
+                             key=lambda p: (-p.diperbarui.toordinal(), p.id))
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "id"})
     _sub(feed, "id", settings.base_url)
     _sub(feed, "title", f"{settings.judul}: pembaruan data")

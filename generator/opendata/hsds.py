@@ -129,20 +129,24 @@ def _services(p: Posyandu, reg: Registry) -> list[dict[str, Any]]:
     return out
 
 
-def entry(p: Posyandu, reg: Registry, kecamatan: str) -> tuple[str, str, str]:
-    """One Posyandu's HSDS objects as JSON texts: its organization, its location and its
-    services (joined by commas; "" when it runs none); ``kecamatan``: its kecamatan's name."""
-    return (compact(_organization(p, reg, kecamatan)), compact(_location(p, reg, kecamatan)),
-            ",".join(compact(s) for s in _services(p, reg)))
+def entry(p: Posyandu, reg: Registry, kecamatan: str) -> tuple[bytes, bytes, bytes]:
+    """One Posyandu's HSDS objects as JSON texts in UTF-8: its organization, its location and
+    its services (joined by commas; empty when it runs none); ``kecamatan``: its kecamatan's
+    name."""
+    return (compact(_organization(p, reg, kecamatan)).encode(),
+            compact(_location(p, reg, kecamatan)).encode(),
+            ",".join(compact(s) for s in _services(p, reg)).encode())
 
 
-def files(reg: Registry, entries: Sequence[tuple[str, str, str]] | None = None) -> dict[str, str]:
-    """The HSDS export: file name (HSDS_FILES) -> JSON text (an array of one HSDS object type);
-    ``entries``: every Posyandu's ``entry`` in the order of ``Registry.by_place``."""
+def files(reg: Registry, entries: Sequence[tuple[bytes, bytes, bytes]] | None = None
+          ) -> dict[str, bytes]:
+    """The HSDS export: file name (HSDS_FILES) -> JSON text in UTF-8 (an array of one HSDS
+    object type); ``entries``: every Posyandu's ``entry``, in UTF-8, in the order of
+    ``Registry.by_place``."""
     if entries is None:
         kec = reg.region.kecamatan_names()
         entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in reg.by_place()]
-    organizations = array(e[0] for e in entries)
-    locations = array(e[1] for e in entries)
-    services = array(e[2] for e in entries if e[2])
+    organizations = array([e[0] for e in entries])
+    locations = array([e[1] for e in entries])
+    services = array([e[2] for e in entries if e[2]])
     return dict(zip(HSDS_FILES, (organizations, locations, services), strict=True))

@@ -8,27 +8,29 @@ depend on the settings and the region table (URLs, names), which the cache's sal
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import finder
-from ..cache import ShardedStore
+from ..cache import ShardedStore, read_pickle, write_pickle
 from ..models import Posyandu, Registry, place_order
 from . import hsds, records
 from .records import compact
 
 
 class Pieces(NamedTuple):
-    """One Posyandu's serialized share of each open-data file (kept in the cache as a plain
-    tuple, which pickles many times faster than an object)."""
+    """One Posyandu's serialized share of each open-data file, in UTF-8 as the files are (kept
+    in the cache as a plain tuple, which pickles many times faster than an object; bytes, which
+    unpickle and join many times faster than text, and need no encoding when written)."""
 
-    record: str  # its object in data/posyandu.json
-    row: str  # its line of data/posyandu.csv
-    feature: str  # its feature in data/posyandu.geojson; "" without coordinates
-    hsds: tuple[str, str, str]  # hsds.entry: organization, location, services
-    finder: str  # its row of the finder's index
+    record: bytes  # its object in data/posyandu.json
+    row: bytes  # its line of data/posyandu.csv
+    feature: bytes  # its feature in data/posyandu.geojson; empty without coordinates
+    hsds: tuple[bytes, bytes, bytes]  # hsds.entry: organization, location, services
+    finder: bytes  # its row of the finder's index
 
 
 @dataclass(frozen=True)
@@ -45,55 +47,77 @@ def make(p: Posyandu, reg: Registry, kecamatan: dict[str, str],
     rec = records.record(p, reg, kecamatan)
     sample = reg.settings.data_contoh
     point = records.feature(rec, sample)
-    return Pieces(compact(rec), records.csv_row(rec, sample), compact(point) if point else "",
+    return Pieces(compact(rec).encode(), records.csv_row(rec, sample).encode(),
+                  compact(point).encode() if point else b"",
                   hsds.entry(p, reg, kecamatan[p.desa.kecamatan_kode]),
                   finder.row(p, desa_at))
 
 
-def join(reg: Registry, items: Sequence[tuple[Posyandu, Pieces]]) -> Joined:
-    """The pieces of ``items`` (every entry of ``reg``) in the orders of the files."""
-    ordered = sorted(items, key=lambda item: place_order(item[0]))
-    by_name = sorted(items, key=lambda item: finder.order(item[0]))
-    return Joined([piece for _, piece in ordered], [piece for _, piece in by_name])
+def order(entries: dict[str, Posyandu], previous: Sequence[str],
+          key: Callable[[Posyandu], tuple[str, ...]]) -> list[str]:
+    """The digests of ``entries`` sorted by ``key`` of their entries, made from ``previous``
+    (digests an earlier build sorted by the same ``key``): those still here keep their order,
+    the others are inserted where they belong. That is the order a sort gives (an entry's key
+    is made of its digested fields, and no two entries have the same key: their ids differ),
+    without making every entry's key again; when many entries are new, they are sorted."""
+    kept = [d for d in previous if d in entries]
+    found = set(kept)
+    added = [d for d in entries if d not in found]
+
+    def of(digest: str) -> tuple[str, ...]:
+        return key(entries[digest])
+
+    if len(added) > len(entries) // 16:
+        return sorted(entries, key=of)
+    for digest in added:
+        bisect.insort(kept, digest, key=of)
+    return kept
 
 
 def fresh(reg: Registry) -> Joined:
     """Every entry's pieces, all serialized now."""
-    return Cached(reg, [], None, "").joined()
+    return Cached(reg, None, "").joined()
 
 
 class Cached:
     """The pieces of one build's entries, read from the cache when first needed; entries not
-    found there are serialized and added to it."""
+    found there are serialized and added to it. The orders of the files are kept beside them
+    (as the entries' digests), so that the next build only places the entries that changed."""
 
-    def __init__(self, reg: Registry, digests: list[str], stem: Path | None,
-                 salt: str) -> None:
-        """``stem``: the cache's files (a ShardedStore), or None."""
-        self.reg, self.digests, self.stem, self.salt = reg, digests, stem, salt
+    def __init__(self, reg: Registry, cache: tuple[Path, Path] | None, salt: str) -> None:
+        """``cache``: the stem of the pieces' files (a ShardedStore) and the file of the
+        orders, or None."""
+        self.reg, self.cache, self.salt = reg, cache, salt
+        self.digests = [p.content_digest for p in reg.posyandu]
         self.store: ShardedStore | None = None
+        self._orders: dict[str, list[str]] = {}
         self._joined: Joined | None = None
 
     def joined(self) -> Joined:
         """Every entry's pieces, in the orders of the files."""
         if self._joined is None:
-            self.store = known = ShardedStore(self.stem, self.salt)
+            self.store = known = ShardedStore(self.cache[0] if self.cache else None, self.salt)
             reg = self.reg
             kecamatan, desa_at = reg.region.kecamatan_names(), finder.positions(reg)
-            items = []
-            for i, p in enumerate(reg.posyandu):
-                key = self.digests[i] if self.digests else ""
-                kept = known.get(key) if key else None
+            pieces: dict[str, Pieces] = {}
+            for p, digest in zip(reg.posyandu, self.digests, strict=True):
+                kept = known.get(digest)
                 if kept is None:
-                    piece = make(p, reg, kecamatan, desa_at)
-                    if key:
-                        known.put(key, tuple(piece))
+                    kept = pieces[digest] = make(p, reg, kecamatan, desa_at)
+                    known.put(digest, tuple(kept))
                 else:
-                    piece = Pieces(*kept)
-                items.append((p, piece))
-            self._joined = join(reg, items)
+                    pieces[digest] = Pieces(*kept)
+            entries = dict(zip(self.digests, reg.posyandu, strict=True))
+            previous = (read_pickle(self.cache[1], self.salt) if self.cache else None) or {}
+            self._orders = {name: order(entries, previous.get(name, ()), key)
+                            for name, key in (("ordered", place_order), ("by_name", finder.order))}
+            self._joined = Joined(*([pieces[d] for d in self._orders[name]]
+                                    for name in ("ordered", "by_name")))
         return self._joined
 
     def save(self) -> None:
-        """Keep the pieces of this build's entries (only when they were needed)."""
-        if self.store:
+        """Keep the pieces of this build's entries and the orders (only when they were
+        needed)."""
+        if self.store and self.cache:
             self.store.save(set(self.digests))
+            write_pickle(self.cache[1], self.salt, self._orders)

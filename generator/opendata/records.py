@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..models import REGISTRATION_STATUSES, ZONE_OFFSETS, Posyandu, Registry
@@ -28,17 +28,27 @@ def dump(data: Any) -> str:
     return compact(data) + "\n"
 
 
-def array(items: Iterable[str]) -> str:
-    """A JSON file holding the array of the JSON texts ``items``: the text ``dump`` gives for
-    the array of their values."""
-    return "[" + ",".join(items) + "]\n"
+def _enclosed(start: bytes, items: Sequence[bytes], end: bytes) -> bytes:
+    """``start + b",".join(items) + end``, with the bytes copied once (the files are large)."""
+    if not items:
+        return start + end
+    parts = [b","] * (2 * len(items) + 1)
+    parts[1::2] = items
+    parts[0], parts[-1] = start, end
+    return b"".join(parts)
 
 
-def document(head: dict[str, Any], key: str, items: Iterable[str]) -> str:
+def array(items: Sequence[bytes]) -> bytes:
+    """A JSON file holding the array of the JSON texts ``items`` (UTF-8): the bytes of the
+    text ``dump`` gives for the array of their values."""
+    return _enclosed(b"[", items, b"]\n")
+
+
+def document(head: dict[str, Any], key: str, items: Sequence[bytes]) -> bytes:
     """A JSON file holding ``head`` (not empty) with one more, last member ``key``: the array
-    of the JSON texts ``items`` (the text ``dump`` gives for ``head | {key: [...]}``, without
-    serializing the items again)."""
-    return f"{compact(head)[:-1]},{compact(key)}:[{','.join(items)}]}}\n"
+    of the JSON texts ``items`` (UTF-8; the bytes of the text ``dump`` gives for
+    ``head | {key: [...]}``, without serializing the items again)."""
+    return _enclosed(f"{compact(head)[:-1]},{compact(key)}:[".encode(), items, b"]}\n")
 
 
 def offset(zona: str) -> str:
@@ -109,9 +119,10 @@ def feature(rec: dict[str, Any], sample: bool) -> dict[str, Any] | None:
                            **{k: v for k, v in rec.items() if k not in ("lat", "lon")}}}
 
 
-def to_json(reg: Registry, texts: Sequence[str] | None = None) -> str:
-    """All records as a JSON document, with its licence and a note when it is sample data;
-    ``texts``: the records as JSON texts (``compact``) in the order of ``Registry.by_place``."""
+def to_json(reg: Registry, texts: Sequence[bytes] | None = None) -> bytes:
+    """All records as a JSON document (UTF-8), with its licence and a note when it is sample
+    data; ``texts``: the records as JSON texts (``compact``, UTF-8) in the order of
+    ``Registry.by_place``."""
     head = {
         "judul": reg.settings.judul,
         "data_contoh": reg.settings.data_contoh,
@@ -121,7 +132,7 @@ def to_json(reg: Registry, texts: Sequence[str] | None = None) -> str:
         "jumlah": len(reg.posyandu),
     }
     return document(head, "posyandu",
-                    [compact(rec) for rec in records(reg)] if texts is None else texts)
+                    [compact(rec).encode() for rec in records(reg)] if texts is None else texts)
 
 
 def _cell(value: Any) -> str:
@@ -161,12 +172,12 @@ def csv_row(rec: dict[str, Any], sample: bool) -> str:
     return _csv_line([_cell(_column(rec, name, sample)) for name in _CSV_NAMES])
 
 
-def to_csv(reg: Registry, rows: Sequence[str] | None = None) -> str:
-    """All records as CSV, one row per Posyandu, in the columns of CSV_FIELDS; ``rows``: the
-    records' lines (``csv_row``) in the order of ``Registry.by_place``."""
+def to_csv(reg: Registry, rows: Sequence[bytes] | None = None) -> bytes:
+    """All records as CSV (UTF-8), one row per Posyandu, in the columns of CSV_FIELDS; ``rows``:
+    the records' lines (``csv_row``, UTF-8) in the order of ``Registry.by_place``."""
     if rows is None:
-        rows = [csv_row(rec, reg.settings.data_contoh) for rec in records(reg)]
-    return _csv_line(_CSV_NAMES) + "".join(rows)
+        rows = [csv_row(rec, reg.settings.data_contoh).encode() for rec in records(reg)]
+    return b"".join((_csv_line(_CSV_NAMES).encode(), *rows))
 
 
 def summary(reg: Registry) -> str:
