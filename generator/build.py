@@ -15,6 +15,7 @@ finished, ``check_links``, and the staging folder committed in place of the outp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -139,9 +140,10 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
 def plan(inputs: Inputs, qr: QrCache) -> list[Page]:
     """Every page of the site (the data of most made only if they are rendered)."""
     reg = inputs.registry
-    pages = map_pages.attach(
-        directory_pages(reg, qr, map_pages.locators(reg.posyandu, inputs.boundaries)),
-        reg.region, reg.posyandu, inputs.boundaries)
+    locators = functools.partial(map_pages.Locator, inputs.boundaries) if inputs.boundaries \
+        else None
+    pages = map_pages.attach(directory_pages(reg, qr, locators), reg.region, reg.posyandu,
+                             inputs.boundaries)
     if inputs.training:
         pages += training_pages(inputs.training,
                                 directory=frozenset(p.id for p in inputs.registry.posyandu))

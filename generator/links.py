@@ -153,10 +153,9 @@ class _Pages:
         digest = self.digests.get(rel)
         kept: tuple | None = self.known.get(digest) if digest else None
         entry = kept or page_links((self.site / rel).read_text(encoding="utf-8"))
-        where = (rel, self.base_path, self.absent)
-        if len(entry) < 3 or entry[2].where != where:
-            entry = (*entry[:2], Targets(where, tuple(
-                _target(rel, link, self.base_path, self.absent) for link in entry[1])))
+        targets = self._resolved(rel, entry)
+        if len(entry) < 3 or entry[2] is not targets:
+            entry = (*entry[:2], targets)
         if digest:
             self.known.put(digest, entry)
         self.entries[rel] = entry
@@ -178,10 +177,17 @@ class _Pages:
         kept = self.known.get(digest)
         if kept is None:
             return None
+        return {t for t in self._resolved(rel, kept).files if isinstance(t, str)}
+
+    def _resolved(self, rel: str, entry: tuple) -> Targets:
+        """The links of ``entry`` (``page_links``, with the ``Targets`` of the place they were
+        last resolved from, if any) resolved from the page ``rel``: those kept, when they were
+        resolved from there."""
         where = (rel, self.base_path, self.absent)
-        files = kept[2].files if len(kept) > 2 and kept[2].where == where else (
-            _target(rel, link, self.base_path, self.absent) for link in kept[1])
-        return {t for t in files if isinstance(t, str)}
+        if len(entry) > 2 and entry[2].where == where:
+            return entry[2]
+        return Targets(where, tuple(_target(rel, link, self.base_path, self.absent)
+                                    for link in entry[1]))
 
     def inbound(self, rels: Iterable[str], counts: dict[str, int] | None = None) -> dict[str, int]:
         """``counts`` (default: none) with the files each page of ``rels`` leads to counted

@@ -4,7 +4,6 @@ its desa and Posyandu, on every profile a locator. Without boundaries (a kabupat
 boundary file) pages get no map."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from . import pagedata, urls
@@ -62,13 +61,6 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
                 data.kec, by_kec.get(data.kec.kode, []), boundaries, page.root)))
         result.append(page)
     return result
-
-
-def locators(posyandu: list[Posyandu],
-             boundaries: Boundaries | None) -> Callable[[Kecamatan], Locator | None]:
-    """The locator maps of each kecamatan's profiles (None for all without ``boundaries``)."""
-    by_kec = _by_kecamatan(posyandu)
-    return lambda kec: Locator(boundaries, kec, by_kec.get(kec.kode, [])) if boundaries else None
 
 
 def _by_kecamatan(posyandu: list[Posyandu]) -> dict[str, list[Posyandu]]:

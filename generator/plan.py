@@ -154,10 +154,11 @@ def json_ld(data: dict[str, Any]) -> Markup:
 
 
 def directory_pages(reg: Registry, qr: QrCache,
-                    locators: Callable[[Kecamatan], Locator | None]) -> list[Page]:
-    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages; a profile's
-    locator map is drawn by ``locators`` of its kecamatan (map_pages.locators), if any. The
-    pages of each Posyandu and the visit orders are deferred: made only when rendered."""
+                    locators: Callable[[Kecamatan, list[Posyandu]], Locator] | None) -> list[Page]:
+    """The directory: home, kecamatan, desa and Posyandu pages, and the fixed pages; the
+    profiles of a kecamatan get their locator maps from ``locators`` of it and its Posyandu
+    (map_pages.Locator with the boundaries; None: no maps). The pages of each Posyandu and
+    the visit orders are deferred: made only when rendered."""
     by_desa: dict[str, list[Posyandu]] = {}
     for p in reg.by_place():
         by_desa.setdefault(p.desa.kode, []).append(p)
@@ -196,7 +197,7 @@ def directory_pages(reg: Registry, qr: QrCache,
                           f"Urutan kunjungan pembinaan, Kecamatan {k.nama}", crumbs=kec_crumb,
                           kind="urutan-kunjungan",
                           data=Deferred(visit_order_page, (k, members, as_of))))
-        locator = locators(k)
+        locator = locators(k, members) if locators else None
         for d in k.desa:
             members = by_desa.get(d.kode, [])
             pages.append(Page(urls.desa(d), "desa.html", f"{d.label}, Kecamatan {k.nama}",

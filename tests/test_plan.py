@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 from training_content import make_content
 
-from generator import map_pages, pagedata, plan, quality
+from generator import pagedata, plan, quality
 from generator.models import (
     SPM_FIELDS,
     Desa,
@@ -71,12 +71,9 @@ REGISTRY = Registry(SETTINGS, REGION, [
 ])
 
 
-NO_MAPS = map_pages.locators(REGISTRY.posyandu, None)
-
-
 @pytest.fixture(scope="module")
 def pages() -> list[Page]:
-    return directory_pages(REGISTRY, QrCache(None), NO_MAPS)
+    return directory_pages(REGISTRY, QrCache(None), None)
 
 
 def test_the_directory_of_a_tiny_registry(pages: list[Page]):
@@ -273,7 +270,7 @@ def _fingerprints(reg: Registry) -> dict[str, str]:
     """Every page's fingerprint by its URL."""
     seen: dict[int, str] = {}
     return {p.url: p.fingerprint("salt", seen)
-            for p in directory_pages(reg, QrCache(None), map_pages.locators(reg.posyandu, None))}
+            for p in directory_pages(reg, QrCache(None), None)}
 
 
 def test_a_posyandu_pages_are_fingerprinted_without_making_their_data(
