@@ -1,7 +1,8 @@
 # make site       - install what is missing, build site/
 # make test       - install what is missing (Debian packages, .venv, node_modules), run the
-#                   static checks (ruff, mypy) and the whole test suite
-# make test-fast  - the same checks and every test not marked slow or browser (under 2 minutes)
+#                   static checks (ruff, mypy) and the whole test suite, one pytest process per
+#                   core (pytest-xdist; about 9 minutes on 2 cores)
+# make test-fast  - the same checks and every test not marked slow or browser (about 6 minutes)
 # make serve      - serve site/ on http://127.0.0.1:8000/ (after make site)
 # make messages   - extract the messages of generator/ into generator/locale/messages.pot and
 #                   update every translation (.po) from it (README "Languages / Bahasa")
@@ -38,10 +39,10 @@ lint: $(VENV)/.installed
 	$(PY) -m mypy generator
 
 test: deps-test $(VENV)/.installed node_modules/.installed lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 test-fast: deps-test $(VENV)/.installed node_modules/.installed lint
-	$(PY) -m pytest -q -m "not slow and not browser"
+	$(PY) -m pytest -q -n auto -m "not slow and not browser"
 
 messages: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg --add-location=file --sort-by-file --no-wrap \

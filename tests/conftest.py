@@ -1,6 +1,7 @@
 """Shared fixtures: a built copy of the sample site, a local web server and a real Chromium."""
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_sessionfinish() -> None:
+    """What the session's fixtures made (the parsed pages of the sample site: millions of
+    objects in cycles) is left to end with the process: frozen, pytest's last collection does
+    not walk it. That walk took seconds, and pytest-xdist interrupts a worker that has not
+    ended 5 s after its last test (a KeyboardInterrupt reported as a warning)."""
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
