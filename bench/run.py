@@ -3,6 +3,7 @@
 Usage:
     python bench/run.py --posyandu N [--repeat 3] [--full]  # one kabupaten (Kukar), N Posyandu
     python bench/run.py --national [--posyandu 300000] [--only PREFIX] [--repeat 1] [--full]
+    python bench/run.py --scaling 10000,30000,100000 [--repeat 1]  # growth with the registry
     python bench/run.py --smoke                              # tiny run of both; exit 1 on failure
 
 Every step runs in fresh processes, timed by the wall clock (median of --repeat runs) with the
@@ -14,12 +15,16 @@ indexing the generator's output, and ``cp -r`` of that output as the floor; with
 also the generator's full build (training modules and search index; nationally one index per
 kabupaten), cold and after one entry changed; and the preview (``serve`` of a copy of the
 project's sample) from saving one entry to the reloaded page (bench/preview.py). The last line is
-``ratio generator/hugo=X.XX generator/cp=Y.YY``.
+``ratio generator/hugo=X.XX generator/cp=Y.YY``. ``--scaling`` times, for each size in the
+same rounds, the generator's cold build and its rebuild after one entry changed (both without
+search, as above) and prints how each time and peak grew from one size to the next against how
+the size grew (the goal: linear).
 """
 from __future__ import annotations
 
 import argparse
 import compileall
+import itertools
 import json
 import os
 import re
@@ -389,6 +394,41 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
             f"generator/cp={cold.seconds / cp.seconds:.2f}")
 
 
+def scaling(sizes: list[int], base: Path, repeat: int) -> str:
+    """The cold build and the one-entry rebuild at each size (one kabupaten of synthetic
+    Posyandu), in the same rounds; prints their table and returns the growth lines."""
+    compile_bytecode()
+    load_before = os.getloadavg()[0]
+    works = [prepare(argparse.Namespace(national=False, posyandu=n, only=""), base)
+             for n in sizes]
+    originals = [w.data.units[0].edited.read_text(encoding="utf-8") for w in works]
+    measured = [generator_trials(w, original)[::2]
+                for w, original in zip(works, originals, strict=True)]
+    for work, pair in zip(works, measured, strict=True):
+        for trial in pair:
+            trial.step.name = f"{work.data.posyandu:,} Posyandu: {trial.step.name}"
+    try:
+        run_rounds([t for pair in measured for t in pair], repeat, works[0].log)
+    finally:
+        for work, original in zip(works, originals, strict=True):
+            work.data.units[0].edited.write_text(original, encoding="utf-8")
+    for work, pair in zip(works, measured, strict=True):
+        site = work.path("generator-site")
+        for trial in pair:
+            finish(trial.step, site, html_pages(site))
+    print(f"\ngrowth with the registry; {repeat} round(s); medians of wall-clock seconds; "
+          f"peak = largest process; {os.cpu_count()} cores, load average {load_before:.1f} "
+          f"before, {os.getloadavg()[0]:.1f} after")
+    print("\n".join(table([t.step for pair in measured for t in pair])))
+    lines = []
+    for (small, a), (big, b) in itertools.pairwise(zip(sizes, measured, strict=True)):
+        grown = ", ".join(f"{what} x{y.step.seconds / x.step.seconds:.2f} "
+                          f"(peak x{y.step.peak_mb / x.step.peak_mb:.2f})"
+                          for what, x, y in zip(("cold", "one entry"), a, b, strict=True))
+        lines.append(f"growth {small:,} -> {big:,} (x{big / small:.2f}): {grown}")
+    return "\n".join(lines)
+
+
 def prepare(args: argparse.Namespace, base: Path) -> Work:
     """Write the dataset into a fresh work folder."""
     if args.national:
@@ -424,6 +464,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs per step (default 3)")
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="work folder")
     parser.add_argument("--smoke", action="store_true", help="a tiny run of both presets")
+    parser.add_argument("--scaling", type=lambda s: [int(n) for n in s.split(",")],
+                        metavar="N,N,...", help="cold and one-entry times at each size")
     parser.add_argument("--full", action="store_true",
                         help="also time the full build: training modules and search index")
     return parser.parse_args(argv)
@@ -435,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.smoke:
             return smoke()
+        if args.scaling:
+            print(scaling(args.scaling, args.work, args.repeat))
+            return 0
         print(benchmark(prepare(args, args.work), args.repeat, args.full))
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
