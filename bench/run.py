@@ -16,7 +16,7 @@ also the generator's full build (training modules and search index; nationally o
 kabupaten), cold and after one entry changed; and the preview (``serve`` of a copy of the
 project's sample) from saving one entry to the reloaded page (bench/preview.py). The last line is
 ``ratio generator/hugo=X.XX generator/cp=Y.YY``. ``--scaling`` times, for each size in the
-same rounds, the generator's cold build and its rebuild after one entry changed (both without
+same rounds, the generator's cold build, warm rebuild and rebuild after one entry changed (without
 search, as above) and prints how each time and peak grew from one size to the next against how
 the size grew (the goal: linear).
 """
@@ -395,14 +395,16 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
 
 
 def scaling(sizes: list[int], base: Path, repeat: int) -> str:
-    """The cold build and the one-entry rebuild at each size (one kabupaten of synthetic
-    Posyandu), in the same rounds; prints their table and returns the growth lines."""
+    """The cold build, warm rebuild and one-entry rebuild at each size (one kabupaten of
+    synthetic Posyandu), in the same rounds; prints their table and returns how each grew from
+    one size to the next. The warm rebuild comes between the other two, as in ``benchmark``:
+    the first rebuild after a cold build also links every file of the tree into the spare."""
     compile_bytecode()
     load_before = os.getloadavg()[0]
     works = [prepare(argparse.Namespace(national=False, posyandu=n, only=""), base)
              for n in sizes]
     originals = [w.data.units[0].edited.read_text(encoding="utf-8") for w in works]
-    measured = [generator_trials(w, original)[::2]
+    measured = [generator_trials(w, original)
                 for w, original in zip(works, originals, strict=True)]
     for work, pair in zip(works, measured, strict=True):
         for trial in pair:
@@ -424,7 +426,8 @@ def scaling(sizes: list[int], base: Path, repeat: int) -> str:
     for (small, a), (big, b) in itertools.pairwise(zip(sizes, measured, strict=True)):
         grown = ", ".join(f"{what} x{y.step.seconds / x.step.seconds:.2f} "
                           f"(peak x{y.step.peak_mb / x.step.peak_mb:.2f})"
-                          for what, x, y in zip(("cold", "one entry"), a, b, strict=True))
+                          for what, x, y in zip(("cold", "warm", "one entry"), a, b,
+                                                strict=True))
         lines.append(f"growth {small:,} -> {big:,} (x{big / small:.2f}): {grown}")
     return "\n".join(lines)
 
