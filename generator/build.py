@@ -248,7 +248,8 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
             if pub.registry:
                 write_open_data(staging, pub.registry, opts.cache_dir)
 
-        render_pages(opts, pub, salt, qr, staging, progress, known, own_work, compiled)
+        render_pages(opts, pub, salt, qr, staging, progress, known, own_work, compiled,
+                     printing=bool(handbook and handbook.printing))
         write_site_files(pub, staging)
         staging.prune()  # every file made from the inputs is written: the rest read the folder
         indexing = start_search_index(opts, pub, staging, progress)
@@ -271,10 +272,13 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
 
 def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, staging: Staging,
                  progress: Progress, known: ShardedStore,
-                 meanwhile: Callable[[], None], compiled: tuple[Path, str] | None) -> None:
+                 meanwhile: Callable[[], None], compiled: tuple[Path, str] | None,
+                 *, printing: bool) -> None:
     """Render every page (reusing those whose inputs did not change) while this process does
-    ``meanwhile``, the templates' code kept in ``compiled``; raises BuildError."""
-    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr, compiled)
+    ``meanwhile``, the templates' code kept in ``compiled``, the page workers yielding the CPU
+    to the handbook's printer while it is ``printing``; raises BuildError."""
+    job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr, compiled,
+                   yield_cpu=printing)
     problems = pool.render_pages(job, opts.jobs, progress, known, meanwhile, opts.start_method,
                                  opts.environments)
     if problems:

@@ -100,6 +100,11 @@ class Printing:
             self.printer = printer or Printer(method)
             self.printer.print(self.folder, base_url, cache)
 
+    @property
+    def printing(self) -> bool:
+        """Whether the PDF is being printed (not read from the cache)."""
+        return self.printer is not None
+
     def result(self, problems: Problems) -> bytes | None:
         """Wait for the PDF; None when it could not be made (``problems`` says why)."""
         try:

@@ -9,6 +9,7 @@ digest and key, problems, the links of each page (for the link check) and the QR
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -36,6 +37,11 @@ PARALLEL_FROM = 1000  # fewer pages are rendered in this process: a pool costs m
 # workers, each compiling the templates again, costs more than a few pages), and hands the
 # chunks left to the pool once more did.
 PARALLEL_SHARE = 0.2
+# How much lower the workers' CPU priority is while the handbook prints beside them (os.nice):
+# the printer, one process, is the longest step of a cold build with training modules, and the
+# workers left it part of a core (the project's sample, cold, on 2 cores: the build waited
+# 3.5-4.9 s for the PDF after everything else, 0.3-2.9 s with the workers at 5).
+YIELD_NICENESS = 5
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Job:
     templates: Path
     qr: QrCache
     compiled: tuple[Path, str] | None = None  # where compiled templates are kept (render.py)
+    yield_cpu: bool = False  # the workers run at a lower priority (the handbook is printing)
 
 
 @dataclass
@@ -77,9 +84,12 @@ _worker: _Worker | None = None  # in a worker process only: set once by ``_start
 
 
 def _start(job: Job) -> None:
-    """The pool's initializer: leave Ctrl+C to the parent, die with it, keep the job."""
+    """The pool's initializer: leave Ctrl+C to the parent, die with it, keep the job, and
+    yield the CPU to the handbook's printer while it prints."""
     global _worker
     worker_start()
+    if job.yield_cpu:
+        os.nice(YIELD_NICENESS)
     # lives for one build
     _worker = _Worker(job, environment(job.templates, reload=False, compiled=job.compiled))
 

@@ -4,6 +4,8 @@ child starts, and a failed build leaves no child behind."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from processes import child_of_killed_build, children, generator
 from registry_edits import small_registry
 from training_content import make_content
 
-from generator import pdf
+from generator import pdf, pool
 from generator.build import build
 from generator.cache import CacheDir
 from generator.problems import BuildError, Problems
@@ -61,3 +63,38 @@ def test_the_printing_dies_with_a_killed_build(tmp_path: Path):
     started, ended = child_of_killed_build(build_process, lambda: children(build_process.pid), 2)
     assert started, "a child starts"
     assert ended, "the printing child lives on"
+
+
+def _niceness(pid: int) -> int | None:
+    """A process's nice value (field 19 of /proc/PID/stat), None once it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2].split()[16])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_the_page_workers_yield_the_cpu_to_the_printer_while_it_prints(tmp_path: Path):
+    """A cold build with training modules prints the handbook beside the page workers; they
+    run at a lower priority than the printer (the longest step) and the build."""
+    build_process = generator("build", "--out", str(tmp_path / "site"), "--no-search",
+                              "--cache", str(tmp_path / "cache"), "--base-url", BASE_URL)
+    seen: dict[int, int] = {}
+    while build_process.poll() is None:
+        for child in children(build_process.pid):
+            nice = _niceness(child)
+            if nice is not None:
+                seen[child] = max(nice, seen.get(child, nice))
+        time.sleep(0.02)
+    assert build_process.returncode == 0, build_process.stderr.read()
+    own = _niceness(os.getpid())
+    assert sorted(seen.values()).count(own) == 1, f"one child, the printer, at {own}: {seen}"
+    assert own + pool.YIELD_NICENESS in seen.values(), f"page workers at +5: {seen}"
+
+
+@pytest.mark.parametrize("printing", [False, True])
+def test_a_worker_is_niced_only_while_the_handbook_prints(tmp_path: Path, printing: bool):
+    job = pool.Job([], None, "", None, options(tmp_path).templates, None,  # type: ignore[arg-type]
+                   yield_cpu=printing)
+    with pool.workers(1, "fork", pool._start, (job,)) as workers:
+        nice = workers.submit(os.nice, 0).result()
+    assert nice == os.nice(0) + (pool.YIELD_NICENESS if printing else 0)
