@@ -77,7 +77,8 @@ def test_the_page_workers_yield_the_cpu_to_the_printer_while_it_prints(tmp_path:
     """A cold build with training modules prints the handbook beside the page workers; they
     run at a lower priority than the printer (the longest step) and the build."""
     build_process = generator("build", "--out", str(tmp_path / "site"), "--no-search",
-                              "--cache", str(tmp_path / "cache"), "--base-url", BASE_URL)
+                              "--cache", str(tmp_path / "cache"), "--base-url", BASE_URL,
+                              "--jobs", "2")
     seen: dict[int, int] = {}
     while build_process.poll() is None:
         for child in children(build_process.pid):
