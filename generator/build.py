@@ -233,16 +233,18 @@ def publish(opts: Options, pub: Publication, qr: QrCache,
     salt = page_salt(opts.templates, pub.site)
     staging = open_staging(opts.out, opts.cache)
     progress = Progress(opts.lang)
-    # the links of each page by its digest: a rebuild reads and writes the few files of
-    # the pages it changed
-    known = ShardedStore(opts.cache_dir.links(), salt, digits=2)
-    problems = Problems()
-    # The handbook is printed in a child process while everything else is made.
-    compiled = opts.cache_dir.compiled_templates()  # Jinja's compiled templates (render.py)
-    handbook = pdf.start(pub.pages, pub.site, opts.templates, compiled,
-                         pub.training.images if pub.training else {}, opts.cache_dir,
-                         opts.start_method, printer)
-    try:
+    handbook: pdf.Printing | None = None
+    try:  # from here on, the staging folder is given up on any failure or interruption
+        # the links of each page by its digest: a rebuild reads and writes the few files of
+        # the pages it changed
+        known = ShardedStore(opts.cache_dir.links(), salt, digits=2)
+        problems = Problems()
+        # The handbook is printed in a child process while everything else is made.
+        compiled = opts.cache_dir.compiled_templates()  # Jinja's compiled templates (render.py)
+        handbook = pdf.start(pub.pages, pub.site, opts.templates, compiled,
+                             pub.training.images if pub.training else {}, opts.cache_dir,
+                             opts.start_method, printer)
+
         def own_work() -> None:  # done here while the page workers render
             copy_assets(opts.templates, pub.training, staging)
             if pub.registry:

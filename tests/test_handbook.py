@@ -56,6 +56,19 @@ def test_a_failed_build_stops_the_printing(tmp_path: Path):
     assert not (tmp_path / "site").exists()
 
 
+def test_an_interrupt_while_the_printing_starts_leaves_no_staging_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Ctrl+C while the handbook page renders and its printing starts (the preview's Ctrl+C
+    once came then, under load) gives up the staging folder like any other step."""
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pdf, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(_opts(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+    assert not multiprocessing.active_children()
+
+
 def test_the_printing_dies_with_a_killed_build(tmp_path: Path):
     """The child that prints the handbook starts with the publishing and dies with the build."""
     build_process = generator("build", "--out", str(tmp_path / "site"), "--no-search",
