@@ -1,7 +1,7 @@
 # make site       - install what is missing, build site/
 # make test       - install what is missing (Debian packages, .venv, node_modules), run the
-#                   static checks (ruff, mypy) and the whole test suite, one pytest process per
-#                   core (pytest-xdist; 9-11 minutes on 2 cores)
+#                   static checks (ruff, mypy) and the whole test suite: one pytest process per
+#                   core (pytest-xdist), then the browser tests alone (their timing is Chromium's)
 # make test-fast  - the same checks and every test not marked slow or browser (about 6 minutes)
 # make serve      - serve site/ on http://127.0.0.1:8000/ (after make site)
 # make messages   - extract the messages of generator/ into generator/locale/messages.pot and
@@ -39,7 +39,8 @@ lint: $(VENV)/.installed
 	$(PY) -m mypy generator
 
 test: deps-test $(VENV)/.installed node_modules/.installed lint
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto -m "not browser"
+	$(PY) -m pytest -q -m browser
 
 test-fast: deps-test $(VENV)/.installed node_modules/.installed lint
 	$(PY) -m pytest -q -n auto -m "not slow and not browser"
