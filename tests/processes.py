@@ -42,11 +42,24 @@ def children(pid: int) -> list[int]:
     return [int(c) for c in path.read_text().split()] if path.exists() else []
 
 
-def alive(pid: int) -> bool:
+def stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command's name (the state first), [] once the
+    process is gone."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except (OSError, IndexError):
-        return False
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2].split()
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    fields = stat(pid)
+    return bool(fields) and fields[0] != "Z"
+
+
+def niceness(pid: int) -> int | None:
+    """A process's nice value (field 19 of /proc/PID/stat), None once it is gone."""
+    fields = stat(pid)
+    return int(fields[16]) if len(fields) > 16 else None
 
 
 def child_of_killed_build(build: subprocess.Popen, child: Callable[[], list[int]],

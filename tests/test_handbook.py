@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import BASE_URL, options
-from processes import child_of_killed_build, children, generator
+from processes import child_of_killed_build, children, generator, niceness
 from registry_edits import small_registry
 from training_content import make_content
 
@@ -78,14 +78,6 @@ def test_the_printing_dies_with_a_killed_build(tmp_path: Path):
     assert ended, "the printing child lives on"
 
 
-def _niceness(pid: int) -> int | None:
-    """A process's nice value (field 19 of /proc/PID/stat), None once it is gone."""
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2].split()[16])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 def test_the_page_workers_yield_the_cpu_to_the_printer_while_it_prints(tmp_path: Path):
     """A cold build with training modules prints the handbook beside the page workers; they
     run at a lower priority than the printer (the longest step) and the build."""
@@ -95,12 +87,12 @@ def test_the_page_workers_yield_the_cpu_to_the_printer_while_it_prints(tmp_path:
     seen: dict[int, int] = {}
     while build_process.poll() is None:
         for child in children(build_process.pid):
-            nice = _niceness(child)
+            nice = niceness(child)
             if nice is not None:
                 seen[child] = max(nice, seen.get(child, nice))
         time.sleep(0.02)
     assert build_process.returncode == 0, build_process.stderr.read()
-    own = _niceness(os.getpid())
+    own = niceness(os.getpid())
     assert sorted(seen.values()).count(own) == 1, f"one child, the printer, at {own}: {seen}"
     assert own + pool.YIELD_NICENESS in seen.values(), f"page workers at +5: {seen}"
 

@@ -77,10 +77,8 @@ def test_preview_workers_die_with_it_and_free_its_port(tmp_path: Path, stop: sig
     serve = generator("serve", "--port", str(port), "--no-search",
                       "--out", str(tmp_path / "preview"), "--cache", str(tmp_path / "cache"))
     try:
-        def workers_started() -> bool:
-            children = Path(f"/proc/{serve.pid}/task/{serve.pid}/children")
-            return children.exists() and len(children.read_text().split()) >= 2
-        assert wait_until(workers_started, 120), "the first build forks its rendering workers"
+        assert wait_until(lambda: len(children(serve.pid)) >= 2, 120), \
+            "the first build forks its rendering workers"
         serve.send_signal(stop)
         serve.wait(timeout=30)
         assert wait_until(lambda: not group_alive(serve.pid), 10), "a worker outlived the preview"
