@@ -401,8 +401,7 @@ def scaling(sizes: list[int], base: Path, repeat: int) -> str:
     the first rebuild after a cold build also links every file of the tree into the spare."""
     compile_bytecode()
     load_before = os.getloadavg()[0]
-    works = [prepare(argparse.Namespace(national=False, posyandu=n, only=""), base)
-             for n in sizes]
+    works = [kabupaten_work(n, base) for n in sizes]
     originals = [w.data.units[0].edited.read_text(encoding="utf-8") for w in works]
     measured = [generator_trials(w, original)
                 for w, original in zip(works, originals, strict=True)]
@@ -434,17 +433,22 @@ def scaling(sizes: list[int], base: Path, repeat: int) -> str:
 
 def prepare(args: argparse.Namespace, base: Path) -> Work:
     """Write the dataset into a fresh work folder."""
-    if args.national:
-        count = args.posyandu or synth.NATIONAL_POSYANDU
-        root = base / f"national-{count}{'-' + args.only if args.only else ''}"
-        synth.fresh(root)
-        data = synth.national_dataset(root / "data", count, only=args.only)
-    else:
-        count = args.posyandu or 827
-        root = base / f"kabupaten-{count}"
-        synth.fresh(root)
-        data = synth.kabupaten_dataset(root / "data", count)
+    if not args.national:
+        return kabupaten_work(args.posyandu or 827, base)
+    count = args.posyandu or synth.NATIONAL_POSYANDU
+    root = base / f"national-{count}{'-' + args.only if args.only else ''}"
+    synth.fresh(root)
+    data = synth.national_dataset(root / "data", count, only=args.only)
     print(f"{count:,} synthetic Posyandu in {len(data.units)} kabupaten: {root}/", flush=True)
+    return Work(root, data, root / "log.txt")
+
+
+def kabupaten_work(count: int, base: Path) -> Work:
+    """``count`` synthetic Posyandu of one kabupaten in a fresh work folder."""
+    root = base / f"kabupaten-{count}"
+    synth.fresh(root)
+    data = synth.kabupaten_dataset(root / "data", count)
+    print(f"{count:,} synthetic Posyandu in 1 kabupaten: {root}/", flush=True)
     return Work(root, data, root / "log.txt")
 
 
@@ -468,7 +472,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=BENCH / "out", help="work folder")
     parser.add_argument("--smoke", action="store_true", help="a tiny run of both presets")
     parser.add_argument("--scaling", type=lambda s: [int(n) for n in s.split(",")],
-                        metavar="N,N,...", help="cold and one-entry times at each size")
+                        metavar="N,N,...", help="cold, warm and one-entry times at each size")
     parser.add_argument("--full", action="store_true",
                         help="also time the full build: training modules and search index")
     return parser.parse_args(argv)
