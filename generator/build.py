@@ -38,13 +38,13 @@ from . import (
     urls,
     validate,
 )
-from .cache import CacheDir, EntryCache, ShardedStore, code_digest
+from .cache import CacheDir, EntryCache, ShardedStore, code_digest, kept
 from .context import SiteContext
 from .i18n import DEFAULT, _
 from .load import load_yaml
 from .lock import cache_lock, output_lock
 from .maps import Boundaries, kabupaten_codes, load_boundaries
-from .models import Registry
+from .models import Region, Registry
 from .outdir import open_staging
 from .output import check_output
 from .plan import Page, directory_pages, training_pages
@@ -116,25 +116,46 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     if settings is None or problems:
         raise BuildError(problems)
     region_path = Path(os.path.normpath(opts.config.parent / settings.wilayah))
-    region = validate.region(load_yaml(region_path, problems), str(region_path), problems,
-                             settings.kabupaten)
+    region_digest = hashlib.sha256(_read_bytes(region_path)).hexdigest()
+    region = kept(opts.cache_dir.region(), opts.cache_dir.key(
+        "region", str(region_path), region_digest, settings.kabupaten), lambda: validate.region(
+            load_yaml(region_path, problems), str(region_path), problems, settings.kabupaten),
+                  problems)
     if region is None or problems:
         raise BuildError(problems)
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
     registry = Registry(settings, region)
-    salt = code_digest() + hashlib.sha256(region_path.read_bytes()).hexdigest()
+    salt = code_digest() + region_digest
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     for path, cache in zip(opts.data, caches, strict=True):
         registry.posyandu.extend(read_registry(path, checker, cache))
     training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
-    boundaries = (load_boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
-                                  kabupaten_codes(region), region.label, problems)
-                  if settings.batas else None)
+    boundaries = _boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
+                             region, region_digest, opts.cache_dir, problems) \
+        if settings.batas else None
     if problems:
         raise BuildError(problems)
     for cache in caches:
         cache.save()
     return Inputs(registry, training, boundaries)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; none when it cannot be read (load_yaml reports why)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _boundaries(path: Path, region: Region, region_digest: str, cache: CacheDir,
+                problems: Problems) -> Boundaries | None:
+    """The kabupaten's boundary file read and checked against its ``region`` table
+    (maps.load_boundaries), kept in ``cache`` by the digest of both files: reading and checking
+    the polygons is the longest part of loading a small registry."""
+    key = cache.key("boundaries", str(path), _read_bytes(path), region_digest)
+    return kept(cache.boundaries(), key, lambda: load_boundaries(
+        path, kabupaten_codes(region), region.label, problems), problems)
 
 
 def plan(inputs: Inputs, qr: QrCache) -> list[Page]:

@@ -9,6 +9,9 @@
     links-<dd>.pickle            the links and anchors of each rendered page by its digest
                                  (<dd>: 00-ff, the keys' first two digits)
     training.pickle              the training modules read, by the digest of content/ (training.py)
+    region.pickle                the region table read and checked, by the digest of its file
+    boundaries.pickle            the boundary file read and checked, by the digest of its file
+                                 and of the region table (build.py)
     manifest-<output>.pickle     digest and key of every file of one output (write.py)
     spare-<output>/, .pickle     the output a build replaced, the next one's staging (spare.py)
     opendata-pieces-<d>.pickle   each entry's serialized open data by its digest (opendata/)
@@ -33,9 +36,12 @@ import hashlib
 import os
 import pickle
 import shutil
+from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _SOURCE = Path(__file__).resolve().parent
 
@@ -97,6 +103,12 @@ class CacheDir:
 
     def training(self) -> Path | None:
         return self._file("training.pickle")
+
+    def region(self) -> Path | None:
+        return self._file("region.pickle")
+
+    def boundaries(self) -> Path | None:
+        return self._file("boundaries.pickle")
 
     def opendata_pieces(self) -> tuple[Path, Path] | None:
         """The stem of a ShardedStore's files (opendata-pieces-0.pickle ...), and the file
@@ -230,6 +242,22 @@ class PickleStore:
             if self.read is not None and self.read == kept.keys():
                 return
             write_pickle(self.path, self.salt, kept)
+
+
+def kept(path: Path | None, key: str, make: Callable[[], T | None], problems: Sized) -> T | None:
+    """``make()``, kept at ``path`` for ``key`` (a digest of everything it reads): the next
+    build with the same key reads it back instead of making it again. A value made with
+    problems (added to ``problems``) is not kept: the next build reports them again."""
+    store = PickleStore(path, key)
+    value: T | None = store.data.get("value")
+    if value is not None:
+        return value
+    mark = len(problems)
+    value = make()
+    if value is not None and len(problems) == mark:
+        store.data["value"] = value
+        store.save({"value"})
+    return value
 
 
 def read_pickle(path: Path | None, salt: str) -> dict[str, Any] | None:

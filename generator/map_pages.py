@@ -4,7 +4,8 @@ its desa and Posyandu, on every profile a locator. Without boundaries (a kabupat
 boundary file) pages get no map."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any, Protocol
 
 from . import pagedata, urls
 from .maps import (
@@ -22,7 +23,7 @@ from .maps import (
     progress_class,
 )
 from .models import Desa, Kecamatan, Posyandu, Region, derived_digest, place_order
-from .plan import Area, Page, Stats
+from .plan import Area, Deferred, Page, Stats
 from .render import angka
 
 LABEL_BOX = (44, 30)  # a region drawn smaller than this (viewBox units) gets no label
@@ -46,7 +47,7 @@ class MapView:
 def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
            boundaries: Boundaries | None) -> list[Page]:
     """``pages`` with a map (or None) in the context of the home and kecamatan pages as
-    ``peta`` (a profile's is drawn when it renders: ``locators``)."""
+    ``peta``, drawn when the page renders (``with_map``; a profile's: ``locators``)."""
     if boundaries is None:
         return pages
     by_kec = _by_kecamatan(posyandu)
@@ -54,13 +55,67 @@ def attach(pages: list[Page], region: Region, posyandu: list[Posyandu],
     for page in pages:
         data = page.data
         if isinstance(data, pagedata.Home):
-            page = replace(page, data=replace(data, peta=kabupaten_map(
-                region, data.kec_stats, boundaries, page.root)))
+            page = replace(page, data=with_map(data, KabupatenMap(
+                boundaries, region, data.kec_stats, page.root)))
         elif isinstance(data, pagedata.KecamatanPage):
-            page = replace(page, data=replace(data, peta=kecamatan_map(
-                data.kec, by_kec.get(data.kec.kode, []), boundaries, page.root)))
+            page = replace(page, data=with_map(data, KecamatanMap(
+                boundaries, data.kec, by_kec.get(data.kec.kode, []), page.root)))
         result.append(page)
     return result
+
+
+class Drawing(Protocol):
+    """A map drawn when a page renders; ``content_digest`` covers what it is drawn from."""
+
+    content_digest: str
+
+    def draw(self) -> MapView | None: ...
+
+
+def with_map(data: pagedata.Home | pagedata.KecamatanPage, drawing: Drawing) -> Deferred:
+    """``data`` with ``drawing`` as its ``peta``, made when the page renders: a rebuild draws
+    only the maps of the pages it renders, and a page's fingerprint takes the drawing's digest
+    instead of digesting the map's SVG."""
+    return Deferred(_drawn, (type(data), drawing, *(getattr(data, name) for name in
+                                                    _unmapped(type(data)))))
+
+
+def _unmapped(kind: type[pagedata.PageData]) -> list[str]:
+    """The fields of ``kind`` but its map."""
+    return [f.name for f in fields(kind) if f.name != "peta"]
+
+
+def _drawn(kind: type[pagedata.Home | pagedata.KecamatanPage], drawing: Drawing,
+           *values: Any) -> pagedata.Home | pagedata.KecamatanPage:
+    return kind(**dict(zip(_unmapped(kind), values, strict=True)), peta=drawing.draw())
+
+
+class KabupatenMap:
+    """The home page's map (``kabupaten_map``)."""
+
+    def __init__(self, boundaries: Boundaries, region: Region, kec_stats: dict[str, Stats],
+                 root: str) -> None:
+        self.boundaries, self.region, self.kec_stats, self.root = (boundaries, region,
+                                                                   kec_stats, root)
+        self.content_digest = derived_digest(
+            "kabupaten-map", boundaries.content_digest, repr(region), root,
+            repr(sorted((kode, s.registered, s.total) for kode, s in kec_stats.items())))
+
+    def draw(self) -> MapView | None:
+        return kabupaten_map(self.region, self.kec_stats, self.boundaries, self.root)
+
+
+class KecamatanMap:
+    """A kecamatan page's map (``kecamatan_map``)."""
+
+    def __init__(self, boundaries: Boundaries, kec: Kecamatan, members: list[Posyandu],
+                 root: str) -> None:
+        self.boundaries, self.kec, self.members, self.root = boundaries, kec, members, root
+        self.content_digest = derived_digest("kecamatan-map", boundaries.content_digest,
+                                             repr(kec), root, *(p.content_digest for p in members))
+
+    def draw(self) -> MapView | None:
+        return kecamatan_map(self.kec, self.members, self.boundaries, self.root)
 
 
 def _by_kecamatan(posyandu: list[Posyandu]) -> dict[str, list[Posyandu]]:

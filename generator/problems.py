@@ -49,6 +49,9 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def __len__(self) -> int:
+        return len(self.items)
+
     def sorted(self) -> list[Problem]:
         """Problems sorted by file and line, duplicates removed."""
         return sorted(set(self.items))

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import svg
-from .cache import CacheDir, PickleStore
+from .cache import CacheDir, kept
 from .curriculum import (
     CURRICULUM_FIELDS,
     TESTS,
@@ -221,16 +221,7 @@ def cached_training(content: Path, problems: Problems, cache: CacheDir) -> Train
     files = sorted(p for p in content.rglob("*") if p.is_file()) if content.is_dir() else []
     key = cache.key("training", str(content.absolute()), *(
         part for p in files for part in (p.relative_to(content).as_posix(), p.read_bytes())))
-    store = PickleStore(cache.training(), key)
-    kept = store.data.get("training")
-    if isinstance(kept, Training):
-        return kept
-    mark = len(problems.items)
-    training = load_training(content, problems)
-    if training and len(problems.items) == mark:
-        store.data["training"] = training
-        store.save({"training"})
-    return training
+    return kept(cache.training(), key, lambda: load_training(content, problems), problems)
 
 
 def load_training(content: Path, problems: Problems) -> Training | None:

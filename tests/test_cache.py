@@ -8,9 +8,11 @@ import pickle
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, options
 from tiny_registry import ENTRY, TODAY, WILAYAH, registry_file
 from training_content import SVG, make_content
 
+from generator import build as build_module
 from generator import cache as cache_module
 from generator import qr, training
 from generator.cache import (
@@ -23,7 +25,7 @@ from generator.cache import (
 )
 from generator.load import parse_yaml
 from generator.models import Region
-from generator.problems import Problems
+from generator.problems import BuildError, Problems
 from generator.qr import QrCache
 from generator.registry_file import read_registry
 from generator.training import cached_training, load_training
@@ -155,7 +157,8 @@ def test_cache_dir_names_every_file_inside_its_folder(tmp_path: Path):
     registry = Path("data/posyandu.yaml")
     paths = [cache.lock(), cache.entries(registry), cache.qr(), cache.links(),
              cache.manifest(tmp_path / "site"), cache.handbook("a" * 64), cache.built(),
-             cache.top_files(), cache.provinsi_lookups(), *(cache.top() or ())]
+             cache.top_files(), cache.provinsi_lookups(), cache.region(), cache.boundaries(),
+             *(cache.top() or ())]
     assert all(p is not None and p.parent == tmp_path for p in paths)
     assert len(set(paths)) == len(paths)
     assert cache.entries(registry) == cache.entries(registry.absolute())  # one file, one name
@@ -298,3 +301,44 @@ def test_a_sharded_store_of_two_digits_reads_and_writes_only_the_files_of_its_ke
     assert ShardedStore(stem, "salt", digits=2).get(new) == "baru"
     assert ShardedStore(stem, "other salt", digits=2).get(keys[3]) is None
     ShardedStore(None, "salt", digits=2).save({"a"})  # no cache folder: nothing to write
+
+
+def test_the_region_and_boundaries_are_read_again_only_when_their_files_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A build with a cache reads and checks the region table and the boundary file once;
+    a change to the boundary file reads it again, one to the region table both (the
+    boundaries are checked against it); a file with problems is reported by every build."""
+    project = tmp_path / "project"
+    for name in ("config.yaml", "data/wilayah.yaml", "data/batas-kukar.json",
+                 "data/posyandu.yaml"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_bytes((ROOT / name).read_bytes())
+    opts = options(tmp_path / "site", config=project / "config.yaml", content=None,
+                   data=(project / "data" / "posyandu.yaml",), cache=tmp_path / "cache")
+    reads: list[str] = []
+    for owner, name in ((build_module.validate, "region"), (build_module, "load_boundaries")):
+        real = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a, real=real, name=name: reads.append(name)
+                            or real(*a))
+    first = build_module.load(opts)
+    assert first.boundaries and reads == ["region", "load_boundaries"]
+    second = build_module.load(opts)
+    assert (second.registry.region, second.boundaries) == (first.registry.region,
+                                                          first.boundaries)
+    assert len(reads) == 2
+    batas = project / "data" / "batas-kukar.json"
+    batas.write_text(batas.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = build_module.load(opts).boundaries
+    assert again and again.desa == first.boundaries.desa
+    assert reads[2:] == ["load_boundaries"]
+    wilayah = project / "data" / "wilayah.yaml"
+    wilayah.write_text(wilayah.read_text(encoding="utf-8") + "# lagi\n", encoding="utf-8")
+    build_module.load(opts)
+    assert reads[3:] == ["region", "load_boundaries"]
+    batas.write_text(batas.read_text(encoding="utf-8").replace('"64.02.13"', '"64.02.99"', 1),
+                     encoding="utf-8")
+    for _ in range(2):  # not kept: read and reported again
+        with pytest.raises(BuildError) as failed:
+            build_module.load(opts)
+        assert any("64.02.99" in str(p) for p in failed.value.problems.items)
+    assert reads[5:] == ["load_boundaries"] * 2

@@ -3,6 +3,7 @@ with an accessible name, the boundary file is checked, and a kabupaten without o
 Their sizes are measured by bench/map_sizes.py."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -15,10 +16,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from helpers import ROOT, axe_violations, html_pages, options, serve
 
-from generator.build import build
+from generator import map_pages, pagedata
+from generator.build import build, load, plan
 from generator.load import load_yaml
 from generator.maps import Frame, kabupaten_codes, load_boundaries, path_data, progress_class
 from generator.problems import Problems
+from generator.qr import QrCache
 from generator.validate import region
 
 MAP_TITLE = re.compile(r"Kecamatan (.+): (\d+) dari (\d+) Posyandu terdaftar \(([\d,]+)%\)")
@@ -323,3 +326,36 @@ def test_map_links_work_without_javascript_by_pointer_and_keyboard(browser, site
         assert page.locator("h1").inner_text() == name
     finally:
         context.close()
+
+
+def test_a_kecamatan_map_is_drawn_when_its_page_renders_and_follows_its_posyandu(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    inputs = load(options(tmp_path / "site", content=None))
+
+    def fingerprints(posyandu: list) -> dict[str, str]:
+        reg = dataclasses.replace(inputs.registry, posyandu=posyandu)
+        pages = plan(dataclasses.replace(inputs, registry=reg), QrCache(None))
+        return {p.url: p.fingerprint("salt", {}) for p in pages if p.kind == "kecamatan"}
+
+    def not_now(*args: object) -> None:
+        raise AssertionError("a map drawn while planning")
+
+    with monkeypatch.context() as m:
+        for name in ("kecamatan_map", "kabupaten_map"):
+            m.setattr(map_pages, name, not_now)
+        before = fingerprints(inputs.registry.posyandu)
+    first = next(p for p in inputs.registry.posyandu if p.lat is not None)
+    moved = [dataclasses.replace(p, lat=p.lat + 0.01) if p is first else p
+             for p in inputs.registry.posyandu]
+    after = fingerprints(moved)
+    changed = {url for url in before if before[url] != after[url]}
+    assert len(before) == 20 and len(changed) == 1 and first.desa.kecamatan_kode.replace(
+        ".", "") in changed.pop()
+    pages = plan(dataclasses.replace(inputs, registry=dataclasses.replace(
+        inputs.registry, posyandu=moved)), QrCache(None))
+    home = next(p for p in pages if p.kind == "beranda").context()
+    assert isinstance(home, pagedata.Home) and home.peta and "per kecamatan" in home.peta.map.name
+    drawn = [p.context() for p in pages if p.kind == "kecamatan"]
+    dots = sum(len(d.peta.map.dots) for d in drawn if isinstance(d, pagedata.KecamatanPage)
+               and d.peta)
+    assert dots == len(moved)
