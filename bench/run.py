@@ -13,7 +13,7 @@ first as an installed copy has it (compile_bytecode). Steps: the generator's col
 entry's ``nama`` changed, Hugo's cold build of the same pages (bench/hugo/, from JSON), Pagefind
 indexing the generator's output, and ``cp -r`` of that output as the floor; with ``--full``
 also the generator's full build (training modules and search index; nationally one index per
-kabupaten), cold and after one entry changed; and the preview (``serve`` of a copy of the
+kabupaten), cold, warm and after one entry changed; and the preview (``serve`` of a copy of the
 project's sample) from saving one entry to the reloaded page (bench/preview.py). The last line is
 ``ratio generator/hugo=X.XX generator/cp=Y.YY``. ``--scaling`` times, for each size in the
 same rounds, the generator's cold build, warm rebuild and rebuild after one entry changed (without
@@ -195,25 +195,24 @@ class Trial:
 
 
 def generator_trials(work: Work, original: str, full: bool = False) -> list[Trial]:
-    """Cold build, warm rebuild, rebuild after one entry changed; ``full``: the build with
-    training modules and search index, cold and after one entry changed."""
+    """Cold build, warm rebuild (nothing changed: the first rebuild after a cold one, which
+    links every file into a new tree, there being no spare yet), rebuild after one entry
+    changed (as most rebuilds are: with a spare); ``full``: the build with training modules and
+    search index."""
     name = "generator-full" if full else "generator"
     out, cache = work.path(f"{name}-site"), work.path(f"{name}-cache")
     commands = generator_commands(work.data, out, cache, full)
     registry = work.data.units[0].edited
+    prefix = "full build (search, training): " if full else "generator "
 
     def cold(_: int) -> None:
         registry.write_text(original, encoding="utf-8")
         remove(out, cache)
 
-    edit = Trial(Step(f"{'full build (search, training): ' if full else 'generator '}"
-                      "rebuild, one entry changed"),
-                 lambda i: change_one_entry(registry, original, i), commands)
-    if full:
-        return [Trial(Step("full build (search, training): cold"), cold, commands), edit]
-    return [Trial(Step("generator cold build"), cold, commands),
-            Trial(Step("generator warm rebuild, nothing changed"), lambda _: None, commands),
-            edit]
+    return [Trial(Step(prefix + ("cold" if full else "cold build")), cold, commands),
+            Trial(Step(prefix + "warm rebuild, nothing changed"), lambda _: None, commands),
+            Trial(Step(prefix + "rebuild, one entry changed"),
+                  lambda i: change_one_entry(registry, original, i), commands)]
 
 
 def change_one_entry(registry: Path, original: str, i: int) -> None:
