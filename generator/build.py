@@ -124,11 +124,11 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     if region is None or problems:
         raise BuildError(problems)
     checker = validate.RegistryValidator(region, problems, today or dt.date.today())
-    registry = Registry(settings, region)
     salt = code_digest() + region_digest
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
-    for path, cache in zip(opts.data, caches, strict=True):
-        registry.posyandu.extend(read_registry(path, checker, cache))
+    registry = Registry(settings, region, [
+        p for path, cache in zip(opts.data, caches, strict=True)
+        for p in read_registry(path, checker, cache)])
     training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
     boundaries = _boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                              region, region_digest, opts.cache_dir, problems) \

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -254,12 +255,20 @@ def place_order(p: Posyandu) -> tuple[str, str, str]:
 
 @dataclass
 class Registry:
-    """Everything the directory is built from."""
+    """Everything the directory is built from, whole when made: what it derives from all its
+    Posyandu (``by_place``, ``newest_update``) is made once, when first asked for (each is a
+    pass over every entry, asked for by several steps)."""
 
     settings: Settings
     region: Region
     posyandu: list[Posyandu] = field(default_factory=list)
 
-    def by_place(self) -> list[Posyandu]:
+    @functools.cached_property
+    def by_place(self) -> tuple[Posyandu, ...]:
         """The Posyandu in the order of every list and export: by desa code, name and id."""
-        return sorted(self.posyandu, key=place_order)
+        return tuple(sorted(self.posyandu, key=place_order))
+
+    @functools.cached_property
+    def newest_update(self) -> dt.date | None:
+        """The newest ``diperbarui`` of its Posyandu (None without any)."""
+        return max((p.diperbarui for p in self.posyandu), default=None)

@@ -160,7 +160,7 @@ def directory_pages(reg: Registry, qr: QrCache,
     (map_pages.Locator with the boundaries; None: no maps). The pages of each Posyandu and
     the visit orders are deferred: made only when rendered."""
     by_desa: dict[str, list[Posyandu]] = {}
-    for p in reg.by_place():
+    for p in reg.by_place:
         by_desa.setdefault(p.desa.kode, []).append(p)
     total = Stats()
     kec_stats: dict[str, Stats] = {}

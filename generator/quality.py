@@ -194,7 +194,7 @@ def report(reg: Registry, today: dt.date, url: Callable[[Posyandu], str]) -> Rep
     """The report of a registry as of ``today``; ``url`` gives a Posyandu's page. Entries are
     in the order of the exports."""
     by_desa: dict[str, list[tuple[Posyandu, Cells]]] = {}
-    for p in reg.by_place():
+    for p in reg.by_place:
         by_desa.setdefault(p.desa.kode, []).append((p, _cells(p, today, url)))
     made_of = (today.isoformat(), url.__module__, url.__qualname__)
     kecamatan, desa, parts = [], [], {}

@@ -115,4 +115,4 @@ FILES: tuple[DataFile, ...] = (
 def latest_update(reg: Registry) -> dt.date:
     """The date the data was last changed: the newest ``diperbarui`` of the registry. It is the
     "today" of everything the build derives from dates, so that builds are reproducible."""
-    return max((p.diperbarui for p in reg.posyandu), default=ANCHOR)
+    return reg.newest_update or ANCHOR

@@ -145,7 +145,7 @@ def files(reg: Registry, entries: Sequence[tuple[bytes, bytes, bytes]] | None = 
     ``Registry.by_place``."""
     if entries is None:
         kec = reg.region.kecamatan_names()
-        entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in reg.by_place()]
+        entries = [entry(p, reg, kec[p.desa.kecamatan_kode]) for p in reg.by_place]
     organizations = array([e[0] for e in entries])
     locations = array([e[1] for e in entries])
     services = array([e[2] for e in entries if e[2]])

@@ -106,7 +106,7 @@ def record(p: Posyandu, reg: Registry, kecamatan: dict[str, str]) -> dict[str, A
 def records(reg: Registry) -> list[dict[str, Any]]:
     """Every record, in a fixed order."""
     kecamatan = reg.region.kecamatan_names()
-    return [record(p, reg, kecamatan) for p in reg.by_place()]
+    return [record(p, reg, kecamatan) for p in reg.by_place]
 
 
 def feature(rec: dict[str, Any], sample: bool) -> dict[str, Any] | None:
