@@ -121,7 +121,8 @@ def test_hostile_text_stays_inert_everywhere(tmp_path: Path):
                                 for name in ("pagefind/pagefind-ui.js", "assets/cari.js",
                                              "assets/cari-teks.js", "assets/profil.js",
                                              "assets/vendor/minisearch.js",
-                                             "assets/jadwal.js", "assets/pelatihan.js",
+                                             "assets/jadwal.js", "assets/hasil.js",
+                                             "assets/pelatihan.js",
                                              "assets/kualitas.js")}
     for path in html_pages(out):
         page = soup(path)

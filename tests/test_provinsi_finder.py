@@ -272,10 +272,12 @@ TRICKY = ["Sanga-Sanga Dalam", "Ampara'an", "Nusa Indah II", "Sumber\u00a0Rejo",
 
 
 def test_words_split_as_the_page_splits_them():
-    """generator/national/provinsi_finder.words and the page's fold() and words() (run in Node) agree."""
-    script = (ROOT / "templates" / "assets" / "cari-provinsi.js").read_text(encoding="utf-8")
-    functions = [re.search(rf"\n  function {name}\(text\) {{\n.*?\n  }}\n", script, re.S)
-                 for name in ("fold", "words")]
+    """generator/national/provinsi_finder.words and the page's fold() (hasil.js) and words()
+    (cari-provinsi.js), run in Node, agree."""
+    assets = ROOT / "templates" / "assets"
+    functions = [re.search(rf"\n  function {name}\(text\) {{\n.*?\n  }}\n",
+                           (assets / script).read_text(encoding="utf-8"), re.S)
+                 for script, name in (("hasil.js", "fold"), ("cari-provinsi.js", "words"))]
     assert all(functions)
     program = "".join(f.group(0) for f in functions if f) + (
         "process.stdout.write(JSON.stringify(JSON.parse(process.argv[1]).map(words)));")

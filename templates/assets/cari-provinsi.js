@@ -11,7 +11,8 @@
   var SHOWN = 10;
   var ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
   var form = document.querySelector("[data-provinsi-finder]");
-  if (!form || !window.MiniSearch) return;
+  if (!form || !window.MiniSearch || !window.PosyanduHasil) return;
+  var fold = window.PosyanduHasil.fold, element = window.PosyanduHasil.element;
   var root = new URL(form.dataset.root, window.location.href);
   var input = form.querySelector("input[type=search]");
   var scope = form.querySelector("[name=wilayah]");
@@ -29,10 +30,6 @@
     processTerm: function (term) { return fold(term); },
     searchOptions: { boost: { nama: 3, desa: 2 }, prefix: true, fuzzy: 0.25 }
   });
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
 
   function words(text) {
     return fold(text).split(/[\n\r\p{Z}\p{P}]+/u).filter(function (w) {
@@ -137,44 +134,19 @@
     }).filter(Boolean);
   }
 
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function card(d) {
-    var li = element("li");
-    var link = element("a", "card-title", d.row[1]);
-    link.href = new URL(d.kab[1] + "posyandu/" + d.row[0] + "/", root).href;
-    li.appendChild(link);
-    li.appendChild(element("p", "", d.desa[0] + ", Kecamatan " + d.kec[0] + ", " + d.kab[0]));
-    var j = d.row[4];
-    var s = j ? window.PosyanduJadwal.status({ date: j[0], weekday: j[1], week: j[2], start: j[3],
-      end: j[4] }, Date.now(), d.kab[2], d.kab[3]) : null;
-    var when = element("p", "next-open", s ? s.text : "Jadwal belum tercatat");
-    if (s) when.dataset.state = s.state;
-    li.appendChild(when);
-    var status = d.status[d.row[3]], badge = element("p");
-    badge.appendChild(element("span", "status status-" + status.replace(/ /g, "-"),
-      status.charAt(0).toUpperCase() + status.slice(1)));
-    li.appendChild(badge);
-    return li;
+  function card(i) {
+    var d = docs[i];
+    return window.PosyanduHasil.card({ name: d.row[1],
+      href: new URL(d.kab[1] + "posyandu/" + d.row[0] + "/", root).href,
+      place: d.desa[0] + ", Kecamatan " + d.kec[0] + ", " + d.kab[0], schedule: d.row[4],
+      offset: d.kab[2], zona: d.kab[3], status: d.status[d.row[3]] });
   }
 
   function show(found, message, text) {
     list.textContent = "";
     places(text);
-    found.slice(0, limit).forEach(function (i) { list.appendChild(card(docs[i])); });
-    if (found.length > limit) {
-      var li = element("li", "more");
-      var more = element("button", "secondary", "Tampilkan semua " + found.length + " hasil");
-      more.type = "button";
-      more.addEventListener("click", function () { limit = found.length; show(found, message, text); });
-      li.appendChild(more);
-      list.appendChild(li);
-    }
+    window.PosyanduHasil.fill(list, found, limit, card,
+      function () { limit = found.length; show(found, message, text); });
     live.textContent = message;
   }
 

@@ -8,7 +8,8 @@
   "use strict";
   var SHOWN = 10;
   var form = document.querySelector("[data-finder]");
-  if (!form || !window.MiniSearch) return;
+  if (!form || !window.MiniSearch || !window.PosyanduHasil) return;
+  var fold = window.PosyanduHasil.fold, element = window.PosyanduHasil.element;
   var base = new URL(form.dataset.root, window.location.href);
   var input = form.querySelector("input[type=search]");
   var kecSelect = form.querySelector("[name=kecamatan]");
@@ -21,10 +22,6 @@
   var chooser = document.getElementById(form.dataset.chooser);
   var onSearchPage = form.hasAttribute("data-search-page");
   var data = null, engine = null, loading = null, limit = SHOWN;
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
 
   function load() {
     if (loading) return loading;
@@ -95,48 +92,18 @@
     return hits.map(function (h) { return h.id; });
   }
 
-  function element(tag, className, text) {
-    var el = document.createElement(tag);
-    if (className) el.className = className;
-    if (text) el.textContent = text;
-    return el;
-  }
-
-  function card(i, distance) {
+  function card(i, n, distances) {
     var p = data.posyandu[i], desa = data.desa[p[2]], kec = data.kecamatan[desa[1]];
-    var li = element("li");
-    var link = element("a", "card-title", p[1]);
-    link.href = new URL("posyandu/" + p[0] + "/", base).href;
-    li.appendChild(link);
-    li.appendChild(element("p", "", desa[0] + ", Kecamatan " + kec[0]));
-    if (distance) li.appendChild(element("p", "distance", distance));
-    var s = p[4] ? window.PosyanduJadwal.status({ date: p[4][0], weekday: p[4][1], week: p[4][2],
-      start: p[4][3], end: p[4][4] }, Date.now(), data.offset, data.zona) : null;
-    var when = element("p", "next-open", s ? s.text : "Jadwal belum tercatat");
-    if (s) when.dataset.state = s.state;
-    li.appendChild(when);
-    var status = data.status[p[3]];
-    var badge = element("p");
-    badge.appendChild(element("span", "status status-" + status.replace(/ /g, "-"),
-      status.charAt(0).toUpperCase() + status.slice(1)));
-    li.appendChild(badge);
-    return li;
+    return window.PosyanduHasil.card({ name: p[1], href: new URL("posyandu/" + p[0] + "/", base).href,
+      place: desa[0] + ", Kecamatan " + kec[0], distance: distances ? distances[n] : "",
+      schedule: p[4], offset: data.offset, zona: data.zona, status: data.status[p[3]] });
   }
 
   function show(found, message, distances) {
     list.textContent = "";
     chooser.hidden = true;
-    found.slice(0, limit).forEach(function (i, n) {
-      list.appendChild(card(i, distances ? distances[n] : ""));
-    });
-    if (found.length > limit) {
-      var li = element("li", "more");
-      var more = element("button", "secondary", "Tampilkan semua " + found.length + " hasil");
-      more.type = "button";
-      more.addEventListener("click", function () { limit = found.length; show(found, message, distances); });
-      li.appendChild(more);
-      list.appendChild(li);
-    }
+    window.PosyanduHasil.fill(list, found, limit, function (i, n) { return card(i, n, distances); },
+      function () { limit = found.length; show(found, message, distances); });
     live.textContent = message;
   }
 
