@@ -312,15 +312,23 @@ def assert_previous_site(out: Path) -> None:
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
 
 
+@pytest.fixture(scope="session")
+def corpus_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the corpus's builds (the region and boundaries read once), outside the
+    repository: they run in the corpus folder, whose default .cache would be inside it."""
+    return tmp_path_factory.mktemp("corpus-cache")
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("case", sorted(c for c in CASES["en"] if not c.startswith("fs/")))
 def test_bad_input_gives_its_exact_problems(case: str, lang: str, tmp_path: Path, capsys,
-                                            monkeypatch):
+                                            monkeypatch, corpus_cache: Path):
     monkeypatch.chdir(CORPUS)
     out = tmp_path / "site"
     previous_site(out)
     option = "--config" if case.startswith("config/") else "--data"
     status = main(["build", "--lang", lang, option, case, "--out", str(out), "--no-search",
+                   "--cache", str(corpus_cache),
                    *(["--config", str(ROOT / "config.yaml")] if option == "--data" else [])])
     expected = [e.replace("data/wilayah.yaml", os.path.relpath(ROOT / "data" / "wilayah.yaml"))
                 for e in CASES[lang][case]]
