@@ -16,9 +16,9 @@
     return el;
   }
 
-  // One result: the name (a link to the profile at href), where it is, the distance if given,
-  // when it opens next (j: the index's schedule [date, weekday, week, start, end], or null;
-  // offset and zona: the kabupaten's time zone) and its registration status.
+  // One result (o): its name, a link to its profile (href), where it is (place), the distance
+  // if given, when it opens next (schedule: the index's [date, weekday, week, start, end], or
+  // null; offset and zona: the kabupaten's time zone) and its registration status.
   function card(o) {
     var li = element("li");
     var link = element("a", "card-title", o.name);
