@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import ROOT
+from helpers import ROOT, html_pages, soup
 from playwright.sync_api import Page, expect
 
 RESULT_LINK = ".pagefind-ui__result-link:not(.pagefind-ui__result-nested *)"
@@ -171,14 +171,19 @@ def test_module_prints_answers_and_no_link_paths(sample_site: Path):
     assert ".lampiran-jawaban { display: block" in printing
 
 
-def unique_module_word(sample_pages, modules) -> tuple[str, dict]:
-    """A long word that occurs in exactly one module's body and on no other indexed page."""
+def unique_module_word(site: Path, modules) -> tuple[str, dict]:
+    """A long word that occurs in exactly one module's body and on no other indexed page.
+
+    Only the pages Pagefind indexes (``data-pagefind-body``) are parsed: the browser tests run
+    alone, and parsing every page of the site there took most of this test's time."""
+    indexed = {p.relative_to(site).as_posix(): soup(p) for p in html_pages(site)
+               if "data-pagefind-body" in p.read_text(encoding="utf-8")}
     words_by_page = {rel: set(re.findall(r"[a-z]{9,}", page.main.get_text(" ").lower()))
-                     for rel, page in sample_pages.items()
+                     for rel, page in indexed.items()
                      if page.main and page.main.has_attr("data-pagefind-body")}
     for m in modules:
         rel = f"pelatihan/{m['slug']}/index.html"
-        body = sample_pages[rel].select_one(".body").get_text(" ").lower()
+        body = indexed[rel].select_one(".body").get_text(" ").lower()
         others = set().union(*(w for r, w in words_by_page.items() if r != rel))
         unique = sorted(set(re.findall(r"[a-z]{9,}", body)) - others)
         if unique:
@@ -187,8 +192,8 @@ def unique_module_word(sample_pages, modules) -> tuple[str, dict]:
 
 
 def test_search_for_a_word_of_one_module_finds_that_module(page: Page, site_url: str,
-                                                          sample_pages, modules):
-    word, module = unique_module_word(sample_pages, modules)
+                                                          sample_site: Path, modules):
+    word, module = unique_module_word(sample_site, modules)
     page.goto(site_url + "pelatihan/cari/")
     page.get_by_placeholder("Cari").fill(word)
     first = page.locator(RESULT_LINK).first
