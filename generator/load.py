@@ -355,6 +355,13 @@ def parse_fast(text: str, first_line: int) -> YamlMap | None:
     return result
 
 
+def parse_entry(text: str, first_line: int, name: str, problems: Problems, i: int) -> Any:
+    """Entry ``i`` of a registry, as split_entries gives it: read by parse_fast where that is
+    certain to read it as parse_yaml does, else by parse_yaml."""
+    return parse_fast(text, first_line) or parse_yaml(text, name, problems, first_line=first_line,
+                                                      where=f"posyandu[{i}]")
+
+
 def _same_as_pyyaml(value: Any, text: str, quoted: list[str], depth: int) -> bool:
     """Whether yaml_rs's ``value`` (inside ``depth`` mappings and lists) is what parse_yaml
     makes of ``text``; strings that YAML 1.1 would read as another type are collected in

@@ -14,7 +14,7 @@ from typing import Any
 from .cache import EntryCache
 from .fields import Fields
 from .i18n import _
-from .load import YamlMap, line_of, parse_fast, parse_yaml, read_text, split_entries
+from .load import YamlMap, line_of, parse_entry, parse_yaml, read_text, split_entries
 from .models import Posyandu
 from .problems import Problems
 from .validate import RegistryValidator
@@ -50,8 +50,7 @@ def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidato
         key = EntryCache.key(text)
         hit = cache.get(key) if cache else None
         if hit is None:
-            hit = parse_fast(text, start) or parse_yaml(text, path, local, first_line=start,
-                                                        where=f"posyandu[{i}]")
+            hit = parse_entry(text, start, path, local, i)
             if not isinstance(hit, YamlMap) or any(
                     p.field in ("(syntax)", "(indentation)") for p in local.items):
                 return None

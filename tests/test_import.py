@@ -139,12 +139,22 @@ NEW_FROM_XLSX = """\
 """
 
 
-def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(site: Path, capsys):
+# The registry's lines as import reads them: one entry at a time (load.split_entries), or, in
+# any other layout (here a comment after 'posyandu:'), parsed whole.
+LAYOUTS = {"by entry": lambda text: text,
+           "parsed whole": lambda text: text.replace("\nposyandu:\n", "\nposyandu:  # entri\n")}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(tmp_path: Path, capsys,
+                                                                 layout: str):
+    original = LAYOUTS[layout](ORIGINAL)
+    site = project(tmp_path, original)
     data = site / "data" / "posyandu.yaml"
     sheet = write_xlsx(site / "posyandu.xlsx", GOOD_ROWS)
     assert run(site, sheet) == 0  # the first sheet with a header row: 'Posyandu'
     out = capsys.readouterr().out
-    expected = (ORIGINAL
+    expected = (original
                 .replace('      jam: "09.00-12.00"', '      jam: "08.00-11.00"')
                 .replace("[Penimbangan dan imunisasi balita]}\n      pekerjaan_umum",
                          "[Penimbangan dan imunisasi balita, Pemeriksaan ibu hamil]}\n"
@@ -153,7 +163,7 @@ def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(site: Path, caps
                 .replace("# Akhir registri uji.",
                          NEW_FROM_XLSX.replace("{today}", TODAY) + "# Akhir registri uji."))
     assert data.read_text(encoding="utf-8") == expected
-    assert (site / "data" / "posyandu.yaml.bak").read_text(encoding="utf-8") == ORIGINAL
+    assert (site / "data" / "posyandu.yaml.bak").read_text(encoding="utf-8") == original
     assert out.splitlines() == [
         f"import {sheet}, sheet 'Posyandu': 5 rows into {data}",
         "ignored columns: 'No', 'Keterangan'",
@@ -170,6 +180,23 @@ def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(site: Path, caps
     ]
     mawar = next(p for p in registry(site).posyandu if p.id == "samboja-samboja-kuala-mawar")
     assert (mawar.registrasi.status, mawar.registrasi.nomor) == ("terdaftar", "REG-2025-0077")
+
+
+def test_entries_the_sheet_leaves_as_they_were_keep_their_text(tmp_path: Path, capsys):
+    """Only the entries a sheet changes are written anew: the others keep their lines as they
+    are, spacing included (written from round-trip YAML, they would lose it)."""
+    odd = ORIGINAL.replace('jadwal: {tanggal: 13, jam: "08.00-11.00"}',
+                           'jadwal: {tanggal: 13,  jam: "08.00-11.00"}')
+    site = project(tmp_path, odd)
+    sheet = write_csv(tmp_path / "posyandu.csv", [
+        ["ID", "Telepon"], ["muara-muntai-perian-teratai", "0541-1"],
+        ["samboja-handil-baru-melati", "0541-661234"]])  # Melati's number as it is
+    assert run(site, sheet) == 0
+    assert "added 0, changed 1, unchanged 1" in capsys.readouterr().out
+    assert (site / "data" / "posyandu.yaml").read_text(encoding="utf-8") == odd.replace(
+        '      minggu_ke: 2\n      jam: "09.00-12.00"\n',
+        '      minggu_ke: 2\n      jam: "09.00-12.00"\n    kontak:\n      telepon: "0541-1"\n'
+    ).replace("diperbarui: 2025-04-14", f"diperbarui: {TODAY}", 1)
 
 
 def test_rows_with_problems_are_named_by_cell_and_nothing_is_written(site: Path, capsys):

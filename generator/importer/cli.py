@@ -111,7 +111,7 @@ def _placed(problems: list[Problem], merger: Merger, table: Table, text: str) ->
                                         field=match[2] or "(row)"))
             continue
         starts = starts or RegistryFile.entry_lines(text)
-        line = problem.line - starts[int(match[1])] + entry.lc.line + 1 if not touched \
-            else entry.lc.line + 1
+        line = problem.line - starts[int(match[1])] + entry.line if not touched \
+            else entry.line
         placed.append(dataclasses.replace(problem, line=line))
     return placed

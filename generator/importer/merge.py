@@ -1,5 +1,6 @@
 """Rows merged into the registry's round-trip YAML, field by field, keeping comments, the order of
-entries and fields, and quotes."""
+entries and fields, and quotes. A row is first tried on a draft of its entry as the generator
+reads it (``changes``): only the entries a row changes are parsed as round-trip YAML."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,7 @@ from ..problems import Problem
 from ..slugs import slugify
 from .cells import NAME_PREFIX, REMOVE, FieldPath, row_values
 from .places import PlaceError, Places, name_key
+from .registry import Entry
 from .sheet import Record, Table, text
 
 # Messages (one place, for translation).
@@ -134,6 +136,26 @@ def _left_out(entry: CommentedMap, path: FieldPath, value: Any) -> bool:
         and isinstance(spm, dict) and path[1] not in spm
 
 
+class _Draft(dict[str, Any]):
+    """A plain mapping that ``apply`` can write into (where a field goes does not matter)."""
+
+    def insert(self, pos: int, key: str, value: Any) -> None:
+        self[key] = value
+
+
+def _draft(value: Any) -> Any:
+    """A copy of ``value`` (as the generator reads it) that ``apply`` can write into."""
+    if isinstance(value, dict):
+        return _Draft((k, _draft(v)) for k, v in value.items())
+    return [_draft(v) for v in value] if isinstance(value, list) else value
+
+
+def changes(entry: Entry, values: dict[FieldPath, Any]) -> bool:
+    """Whether ``values`` would change ``entry`` as the generator reads it: a row that leaves
+    an entry as it was costs no round-trip parse of it."""
+    return bool(apply(_draft(entry.plain), values))
+
+
 def apply(entry: CommentedMap, values: dict[FieldPath, Any]) -> list[str]:
     """Write ``values`` into ``entry``, keeping everything else; the fields that changed, in the
     registry's order."""
@@ -185,19 +207,19 @@ class Merger:
     """Merges rows into the registry's list of entries: by id when the row gives one, else by
     (kode_wilayah, nama); matched entries are updated field by field, new ones appended."""
 
-    def __init__(self, entries: CommentedSeq, places: Places, table: Table,
+    def __init__(self, entries: list[Entry], places: Places, table: Table,
                  today: dt.date) -> None:
         self.entries, self.places, self.table, self.today = entries, places, table, today
-        self.by_id: dict[str, CommentedMap] = {}
-        self.by_key: dict[tuple[str, str], CommentedMap] = {}
+        self.by_id: dict[str, Entry] = {}
+        self.by_key: dict[tuple[str, str], Entry] = {}
         for entry in entries:
-            if isinstance(entry, CommentedMap):
+            if isinstance(entry.plain, dict):
                 self._index(entry)
         self.done: dict[int, int] = {}  # id() of an entry → the row that set it
         self.touched: dict[int, Touched] = {}  # id() of an entry → what a row did to it
         self.report = Report()
 
-    def _index(self, entry: CommentedMap) -> None:
+    def _index(self, entry: Entry) -> None:
         self.by_id.setdefault(str(entry.get("id")), entry)
         key = (str(entry.get("kode_wilayah", "")).strip(), name_key(str(entry.get("nama", ""))))
         self.by_key.setdefault(key, entry)
@@ -222,7 +244,7 @@ class Merger:
             self._update(record.row, entry, cells.get("nama"), desa, values, notes)
 
     def _entry(self, row: int, cells: dict[str, str], desa: Desa | None, located: bool,
-               problems: list[Problem]) -> CommentedMap | None:
+               problems: list[Problem]) -> Entry | None:
         """The entry a row updates: by id, else by desa and name; None for a new one."""
         pid, nama = cells.get("id"), cells.get("nama")
         entry = self.by_id.get(pid) if pid else \
@@ -246,20 +268,21 @@ class Merger:
         """Append a new entry (with the row's id, or one made from its kecamatan, desa, name)."""
         assert desa is not None
         nama = values[("nama",)]
-        entry = CommentedMap(id=pid or self._new_id(desa, nama))
-        apply(entry, {("kode_wilayah",): desa.kode, ("registrasi", "status"): "belum terdaftar",
-                      **values, ("diperbarui",): self.today})
-        if "spm" not in entry:
-            _insert(entry, "spm", CommentedMap(), _ORDER[""])
-        entry.yaml_add_eol_comment(self._where(desa), "kode_wilayah")
+        data = CommentedMap(id=pid or self._new_id(desa, nama))
+        apply(data, {("kode_wilayah",): desa.kode, ("registrasi", "status"): "belum terdaftar",
+                     **values, ("diperbarui",): self.today})
+        if "spm" not in data:
+            _insert(data, "spm", CommentedMap(), _ORDER[""])
+        data.yaml_add_eol_comment(self._where(desa), "kode_wilayah")
+        entry = Entry.added(data)
         self.entries.append(entry)
         self._index(entry)
         self.done[id(entry)] = row
         self.touched[id(entry)] = Touched(row, frozenset(values), True)
-        self.report.added.append((ADDED.format(row=row, id=entry["id"], nama=nama,
+        self.report.added.append((ADDED.format(row=row, id=data["id"], nama=nama,
                                                desa=desa.label, kode=desa.kode), notes))
 
-    def _update(self, row: int, entry: CommentedMap, nama: str | None, desa: Desa | None,
+    def _update(self, row: int, entry: Entry, nama: str | None, desa: Desa | None,
                 values: dict[FieldPath, Any], notes: list[Message]) -> None:
         """Update an entry with the fields the row gives."""
         if nama and name_key(nama) == name_key(str(entry.get("nama", ""))):
@@ -267,16 +290,17 @@ class Merger:
         old = self.places.desa.get(str(entry.get("kode_wilayah", "")).strip())
         if desa:
             values[("kode_wilayah",)] = desa.kode
-        changed = apply(entry, values)
+        changed = apply(entry.data, values) if changes(entry, values) else []
         if not changed:
             self.report.unchanged += 1
             return
-        apply(entry, {("diperbarui",): self.today})
+        entry.edited = True
+        apply(entry.data, {("diperbarui",): self.today})
         self._index(entry)  # a later row may use its new name or desa
         if desa and old and "kode_wilayah" in changed:
-            self._recomment(entry, old, desa)
+            self._recomment(entry.data, old, desa)
         self.touched[id(entry)] = Touched(row, frozenset(values), False)
-        self.report.changed.append((CHANGED.format(row=row, id=entry["id"],
+        self.report.changed.append((CHANGED.format(row=row, id=entry.get("id"),
                                                    fields=", ".join(changed)), notes))
 
     def _where(self, desa: Desa) -> str:
