@@ -32,16 +32,27 @@ def read_registry(path: Path, checker: RegistryValidator,
     text = read_text(path, checker.problems, shown)
     if text is None:
         return []
+    return registry_text(text, shown, checker, cache)
+
+
+def registry_text(text: str, shown: str, checker: RegistryValidator,
+                  cache: EntryCache | None = None, items: list[Any] | None = None
+                  ) -> list[Posyandu]:
+    """The valid Posyandu of the registry ``text`` (of the file ``shown``); ``items``, when
+    given, gains every entry as read (plain mappings; those not from ``cache``), valid or not."""
     chunks = split_entries(text, "posyandu")
     if chunks is not None:
-        result = _entries(chunks, shown, checker, cache)
+        result = _entries(chunks, shown, checker, cache, items)
         if result is not None:
             return result
-    return checker.file(parse_yaml(text, shown, checker.problems), shown)
+    data = parse_yaml(text, shown, checker.problems)
+    if items is not None and isinstance(data, dict) and isinstance(data.get("posyandu"), list):
+        items += data["posyandu"]
+    return checker.file(data, shown)
 
 
 def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidator,
-             cache: EntryCache | None) -> list[Posyandu] | None:
+             cache: EntryCache | None, items: list[Any] | None) -> list[Posyandu] | None:
     """Validate entries parsed one by one; None if one is not even YAML (then the whole
     file is parsed, so that the syntax error is reported as for any other file)."""
     parsed: list[tuple[int, str, Any, str]] = []
@@ -64,6 +75,8 @@ def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidato
                 result.append(posyandu)
             continue
         posyandu, item = _checked(item, path, i, start, text, checker)
+        if items is not None:
+            items.append(item)
         if posyandu:
             result.append(posyandu)
             if cache:

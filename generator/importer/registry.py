@@ -17,9 +17,10 @@ from ruamel.yaml.error import YAMLError
 
 from .. import validate
 from ..i18n import _
-from ..load import load_yaml, parse_entry, parse_yaml, split_entries
+from ..load import load_yaml, parse_entry, split_entries
 from ..models import Region
 from ..problems import BuildError, Problem, Problems
+from ..registry_file import registry_text
 
 # Messages (one place, for translation).
 UNREADABLE = _("cannot be read ({error})")
@@ -214,9 +215,10 @@ def load_region(config: Path) -> Region:
 def check_text(text: str, region: Region, shown: Path,
                today: dt.date) -> tuple[list[Any], list[Problem]]:
     """Check registry ``text`` in memory as ``python -m generator check`` checks the file
-    ``shown``: its entries as read (mappings of plain values), and every problem."""
+    ``shown`` (entry by entry where its layout allows, as a build reads it): its entries as
+    read (mappings of plain values), and every problem."""
     problems = Problems()
-    data = parse_yaml(text.removeprefix("\ufeff"), str(shown), problems)
-    validate.RegistryValidator(region, problems, today).file(data, str(shown))
-    entries = data.get("posyandu") if isinstance(data, dict) else None
-    return list(entries) if isinstance(entries, list) else [], problems.sorted()
+    entries: list[Any] = []
+    registry_text(text.removeprefix("\ufeff"), str(shown),
+                  validate.RegistryValidator(region, problems, today), items=entries)
+    return entries, problems.sorted()
