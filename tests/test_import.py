@@ -182,6 +182,48 @@ def test_xlsx_import_merges_and_keeps_comments_order_and_quotes(tmp_path: Path, 
     assert (mawar.registrasi.status, mawar.registrasi.nomor) == ("terdaftar", "REG-2025-0077")
 
 
+def at_the_margin(text: str) -> str:
+    """``text`` with its entries written '- id: …' at the margin."""
+    head, rest = text.split("\nposyandu:\n")
+    return head + "\nposyandu:\n" + "".join(line.removeprefix("  ")
+                                           for line in rest.splitlines(keepends=True))
+
+
+@pytest.mark.parametrize("odd", [
+    # the dashes where the import would not write a changed entry ('  - id: …'): written whole
+    at_the_margin,
+    # no newline at the end: the entries added start on a line of their own
+    lambda text: text.replace("# Akhir registri uji.\n", "").rstrip(),
+])
+def test_an_oddly_laid_out_registry_imports_into_a_valid_registry(tmp_path: Path, capsys, odd):
+    site = project(tmp_path, odd(ORIGINAL))
+    assert run(site, write_xlsx(site / "posyandu.xlsx", GOOD_ROWS)) == 0
+    assert "added 3, changed 1, unchanged 1" in capsys.readouterr().out
+    assert len(registry(site).posyandu) == 6
+
+
+def test_an_entry_round_trip_yaml_cannot_read_is_named_and_nothing_written(site: Path, capsys,
+                                                                           monkeypatch):
+    """Should ruamel.yaml refuse an entry the generator reads (two YAML parsers), the import
+    names that entry's line and writes nothing: no traceback."""
+    from ruamel.yaml.error import YAMLError
+
+    from generator.importer import registry as registry_module
+
+    class Refusing:
+        def load(self, text: str):
+            raise YAMLError("refused")
+
+    monkeypatch.setattr(registry_module, "_yaml", Refusing)
+    sheet = write_csv(site / "posyandu.csv", [["ID", "Telepon"],
+                                              ["samboja-handil-baru-melati", "0541-1"]])
+    assert run(site, sheet) == 1
+    data = site / "data" / "posyandu.yaml"
+    line = ORIGINAL.splitlines().index("  - id: samboja-handil-baru-melati") + 1
+    assert f"{data}:{line}: (file): cannot be read (refused)" in capsys.readouterr().err
+    assert data.read_text(encoding="utf-8") == ORIGINAL
+
+
 def test_entries_the_sheet_leaves_as_they_were_keep_their_text(tmp_path: Path, capsys):
     """Only the entries a sheet changes are written anew: the others keep their lines as they
     are, spacing included (written from round-trip YAML, they would lose it)."""

@@ -54,8 +54,11 @@ def run_import(args: argparse.Namespace, lang: str) -> int:
     except BuildError as exc:
         return _failed(exc.problems.sorted(), str(args.config), lang)
     merger = Merger(registry.entries, places, table, today)
-    for record in table.records:
-        merger.row(record)
+    try:
+        for record in table.records:
+            merger.row(record)
+    except RegistryError as exc:  # an entry the round-trip parser cannot read (Entry.data)
+        return _failed([exc.problem], str(args.data), lang)
     print(HEAD.format(source=table.source, rows=len(table.records), data=args.data).render(lang))
     if table.ignored:
         print(IGNORED.format(columns=", ".join(render(c, lang) for c in table.ignored))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ UNREADABLE = _("cannot be read ({error})")
 UNREADABLE_HINT = _("'python -m generator check' says more")
 NOT_A_REGISTRY = _("expected 'posyandu:' followed by a list of entries")
 NOT_A_REGISTRY_HINT = _("start the file with 'posyandu:' followed by the entries")
+
+
+# How _yaml() starts an entry of the list: a changed entry is written so, among the others.
+_ENTRY_START = r"  - \S"
 
 
 def _yaml() -> YAML:
@@ -57,19 +62,23 @@ class Entry:
     plain: Any
     line: int  # its first line in the file (1-based); 0 for an entry added by the import
     source: str = ""  # its lines in the file ('' when parsed with the whole file, or added)
+    file: str = ""  # the registry file, for a problem of ``source``
     _data: CommentedMap | None = None
     edited: bool = False  # changed by the import: written anew from ``data``
 
     @classmethod
     def added(cls, data: CommentedMap) -> Entry:
-        return cls(data, 0, "", data, edited=True)
+        return cls(data, 0, _data=data, edited=True)
 
     @property
     def data(self) -> CommentedMap:
-        """The entry as round-trip YAML (parsed from ``source`` on first use)."""
+        """The entry as round-trip YAML (parsed from ``source`` on first use); raises
+        RegistryError when round-trip YAML cannot read what the generator read."""
         if self._data is None:
-            parsed = _yaml().load("posyandu:\n" + self.source)["posyandu"][0]
-            self._data = parsed
+            try:
+                self._data = _yaml().load("posyandu:\n" + self.source)["posyandu"][0]
+            except YAMLError as exc:
+                raise _unreadable(self.file, exc, self.line) from None
         return self._data
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -98,7 +107,7 @@ class RegistryFile:
         try:
             original = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _unreadable(path, exc) from None
+            raise _unreadable(str(path), exc) from None
         body, tail = _split_tail(original)
         return _by_entry(body, tail, original, path) or _parsed_whole(body, tail, original, path)
 
@@ -126,18 +135,19 @@ def _by_entry(body: str, tail: str, original: str, path: Path) -> RegistryFile |
     """The registry as the lines of each entry, read as the generator reads them; None when
     the file is not one block list of entries, or the generator cannot read it (then it is
     parsed whole, which reports why)."""
+    body = body if body.endswith("\n") else body + "\n"  # an entry may be added after the last
     chunks = split_entries(body, "posyandu")
-    if not chunks:
-        return None
+    lines = body.splitlines(keepends=True)
+    if not chunks or not re.match(_ENTRY_START, lines[chunks[0][0] - 1]):
+        return None  # no entries, or their dashes where _yaml() would not write them
     problems = Problems()
     entries = [parse_entry(text, start, str(path), problems, i)
                for i, (start, text) in enumerate(chunks)]
     if problems:
         return None
-    lines = body.splitlines(keepends=True)
     starts = [line for line, _ in chunks]
     ends = [*starts[1:], len(lines) + 1]
-    return RegistryFile([Entry(plain, start, "".join(lines[start - 1:end - 1]))
+    return RegistryFile([Entry(plain, start, "".join(lines[start - 1:end - 1]), str(path))
                          for plain, start, end in zip(entries, starts, ends, strict=True)],
                         "".join(lines[:starts[0] - 1]), tail, original)
 
@@ -147,19 +157,19 @@ def _parsed_whole(body: str, tail: str, original: str, path: Path) -> RegistryFi
     try:
         data = _yaml().load(body)
     except YAMLError as exc:
-        raise _unreadable(path, exc) from None
+        raise _unreadable(str(path), exc) from None
     if not isinstance(data, CommentedMap) or not isinstance(data.get("posyandu"), list):
         raise RegistryError(Problem(str(path), 1, "posyandu", NOT_A_REGISTRY,
                                     NOT_A_REGISTRY_HINT))
     data["posyandu"].fa.set_block_style()  # 'posyandu: []' grows into a block list
     seq = data["posyandu"]
-    entries = [Entry(e, seq.lc.item(i)[0] + 1, "", e if isinstance(e, CommentedMap) else None)
-               for i, e in enumerate(seq)]
+    entries = [Entry(e, seq.lc.item(i)[0] + 1,
+                     _data=e if isinstance(e, CommentedMap) else None) for i, e in enumerate(seq)]
     return RegistryFile(entries, tail=tail, original=original, whole=data)
 
 
-def _unreadable(path: Path, exc: Exception) -> RegistryError:
-    return RegistryError(Problem(str(path), 1, "(file)", UNREADABLE.format(
+def _unreadable(path: str, exc: Exception, line: int = 1) -> RegistryError:
+    return RegistryError(Problem(path, line, "(file)", UNREADABLE.format(
         error=" ".join(str(exc).split())), UNREADABLE_HINT))
 
 
