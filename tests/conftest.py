@@ -1,7 +1,9 @@
 """Shared fixtures: a built copy of the sample site, a local web server and a real Chromium."""
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,10 +39,20 @@ def language(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample registry built once, with search, for a site served under a sub-path."""
-    out = tmp_path_factory.mktemp("built") / "site"
-    build(options(out))
-    return out
+    """The sample registry built once, with search, for a site served under a sub-path. The
+    workers of pytest-xdist share one build (it is only read): the first to ask builds it in
+    the run's folder, the others wait for it instead of building their own at the same time."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        out = tmp_path_factory.mktemp("built") / "site"
+        build(options(out))
+        return out
+    shared = tmp_path_factory.getbasetemp().parent / "sample-built"  # this run's, for all workers
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "done").exists():
+            build(options(shared / "site"))
+            (shared / "done").touch()
+    return shared / "site"
 
 
 @pytest.fixture(scope="session")
