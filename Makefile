@@ -38,9 +38,12 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check generator tests bench tools
 	$(PY) -m mypy generator
 
+# Both runs share the sites their fixtures build (tests/helpers.py: built_once), in a folder
+# made anew for each make test.
 test: deps-test $(VENV)/.installed node_modules/.installed lint
-	$(PY) -m pytest -q -n auto -m "not browser"
-	$(PY) -m pytest -q -m browser
+	run=$$(mktemp -d) && trap 'rm -rf "$$run"' EXIT && \
+	POSYANDU_TEST_RUN=$$run $(PY) -m pytest -q -n auto -m "not browser" && \
+	POSYANDU_TEST_RUN=$$run $(PY) -m pytest -q -m browser
 
 test-fast: deps-test $(VENV)/.installed node_modules/.installed lint
 	$(PY) -m pytest -q -n auto -m "not slow and not browser"

@@ -1,15 +1,13 @@
 """Shared fixtures: a built copy of the sample site, a local web server and a real Chromium."""
 from __future__ import annotations
 
-import fcntl
 import gc
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import CHROMIUM, CHROMIUM_ARGS, html_pages, options, serve, soup
+from helpers import CHROMIUM, CHROMIUM_ARGS, built_once, html_pages, options, serve, soup
 
 from generator.build import build
 
@@ -39,20 +37,11 @@ def language(monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample registry built once, with search, for a site served under a sub-path. The
-    workers of pytest-xdist share one build (it is only read): the first to ask builds it in
-    the run's folder, the others wait for it instead of building their own at the same time."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        out = tmp_path_factory.mktemp("built") / "site"
-        build(options(out))
-        return out
-    shared = tmp_path_factory.getbasetemp().parent / "sample-built"  # this run's, for all workers
-    with open(f"{shared}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "done").exists():
-            build(options(shared / "site"))
-            (shared / "done").touch()
-    return shared / "site"
+    """The sample registry built once, with search, for a site served under a sub-path."""
+    def make(folder: Path) -> Path:
+        build(options(folder / "site"))
+        return folder / "site"
+    return built_once(tmp_path_factory, "sample-site", make)
 
 
 @pytest.fixture(scope="session")

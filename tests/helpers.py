@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import fcntl
 import hashlib
+import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import Options
@@ -42,6 +45,29 @@ def options(out: Path, **changes) -> Options:
                 base_url=BASE_URL, cache=None)
     base.update(changes)
     return Options(**base)
+
+
+RUN_FOLDER = "POSYANDU_TEST_RUN"  # set by make test: a folder both of its pytest runs share
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               make: Callable[[Path], Path]) -> Path:
+    """What ``make(folder)`` builds into the empty ``folder`` (it returns the site inside), made
+    once per test run and only read afterwards: shared by the workers of pytest-xdist, and by
+    make test's browser run after them (the folder named by POSYANDU_TEST_RUN, which make
+    test makes anew each time); in a run of neither kind, made in the session's own folder."""
+    root = os.environ.get(RUN_FOLDER) or (
+        tmp_path_factory.getbasetemp().parent if "PYTEST_XDIST_WORKER" in os.environ else None)
+    if root is None:
+        return make(tmp_path_factory.mktemp(name))
+    folder, done = Path(root) / name, Path(root) / f"{name}.done"
+    with open(Path(root) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first to ask builds it, the others wait
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            done.write_text(make(folder).relative_to(folder).as_posix(), encoding="utf-8")
+    return folder / done.read_text(encoding="utf-8")
 
 
 def digests(folder: Path) -> dict[str, str]:

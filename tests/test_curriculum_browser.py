@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from helpers import axe_violations, cached_training, options
+from helpers import axe_violations, built_once, cached_training, options
 from playwright.sync_api import expect
 from training_content import make_content
 
@@ -17,10 +17,10 @@ pypdf = pytest.importorskip("pypdf")
 
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("curriculum")
-    out = base / "site"
-    build(options(out, content=make_content(base), search=False, cache=None))
-    return out
+    def make(base: Path) -> Path:
+        build(options(base / "site", content=make_content(base), search=False, cache=None))
+        return base / "site"
+    return built_once(tmp_path_factory, "curriculum", make)
 
 
 @pytest.mark.browser

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from helpers import ROOT, axe_violations, html_pages, options, serve
+from helpers import ROOT, axe_violations, built_once, html_pages, options, serve
 
 from generator import map_pages, pagedata
 from generator.build import build, load, plan
@@ -242,10 +242,11 @@ def build_units(units: Path, out: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The two-kabupaten national fixture with boundaries, built in one go without search."""
-    tmp = tmp_path_factory.mktemp("national-maps")
-    units = units_with_boundaries(tmp, str(ROOT / "data/batas-indonesia.json"))
-    assert build_units(units, tmp / "site").returncode == 0
-    return tmp / "site"
+    def make(tmp: Path) -> Path:
+        units = units_with_boundaries(tmp, str(ROOT / "data/batas-indonesia.json"))
+        assert build_units(units, tmp / "site").returncode == 0
+        return tmp / "site"
+    return built_once(tmp_path_factory, "national-maps", make)
 
 
 @pytest.mark.parametrize("rel,level", [("index.html", "provinsi"),

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, html_pages, served, soup
+from helpers import ROOT, built_once, html_pages, served, soup
 from playwright.sync_api import Page, expect
 
 from generator import links
@@ -33,13 +33,14 @@ def generator(*args: object) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def assembled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two shards (Kalimantan Timur, Jawa Barat) built apart, then assembled."""
-    tmp = tmp_path_factory.mktemp("national")
-    for code in ("64", "32"):
-        generator("build", "--units", UNITS, "--only", code, "--out", tmp / f"shard-{code}",
-                  "--cache", tmp / f"cache-{code}")
-    generator("assemble", "--units", UNITS, "--out", tmp / "site", "--cache", tmp / "cache-top",
-              tmp / "shard-64", tmp / "shard-32")
-    return tmp / "site"
+    def make(tmp: Path) -> Path:
+        for code in ("64", "32"):
+            generator("build", "--units", UNITS, "--only", code, "--out", tmp / f"shard-{code}",
+                      "--cache", tmp / f"cache-{code}")
+        generator("assemble", "--units", UNITS, "--out", tmp / "site", "--cache",
+                  tmp / "cache-top", tmp / "shard-64", tmp / "shard-32")
+        return tmp / "site"
+    return built_once(tmp_path_factory, "national", make)
 
 
 def test_shards_hold_only_their_provinsi(assembled: Path):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, axe_violations, served, soup
+from helpers import ROOT, axe_violations, built_once, served, soup
 from playwright.sync_api import Page, expect
 
 from generator import urls
@@ -34,19 +34,21 @@ HOSTILE = 'Posyandu <img src=x onerror="window.pwned=1"> Ünik'
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 invented Posyandu over the desa of Daerah Istimewa Yogyakarta (five kabupaten/kota),
     built as a national site."""
-    tmp = tmp_path_factory.mktemp("provinsi-finder")
-    synth.national_dataset(tmp / "units", 300, only="34")
-    registry = tmp / "units" / "34.71" / "posyandu.yaml"  # one name that must stay text
-    text = registry.read_text(encoding="utf-8")
-    first = text.index('nama: "') + len('nama: "')
-    end = text.index('"', first)
-    registry.write_text(text[:first] + HOSTILE.replace('"', '\\"') + text[end:], encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "generator", "build", "--units", tmp / "units",
-                           "--out", tmp / "site", "--no-cache", "--base-url",
-                           "https://example.org" + BASE_PATH],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return tmp / "site"
+    def make(tmp: Path) -> Path:
+        synth.national_dataset(tmp / "units", 300, only="34")
+        registry = tmp / "units" / "34.71" / "posyandu.yaml"  # one name that must stay text
+        text = registry.read_text(encoding="utf-8")
+        first = text.index('nama: "') + len('nama: "')
+        end = text.index('"', first)
+        registry.write_text(text[:first] + HOSTILE.replace('"', '\\"') + text[end:],
+                            encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "generator", "build", "--units",
+                               tmp / "units", "--out", tmp / "site", "--no-cache", "--base-url",
+                               "https://example.org" + BASE_PATH],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return tmp / "site"
+    return built_once(tmp_path_factory, "provinsi-finder", make)
 
 
 def read(folder: Path) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
