@@ -88,20 +88,22 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """One content line folded into lines of at most 75 octets, each ending in CRLF."""
-    if len(line) <= 18 or len(line.encode("utf-8")) <= 75:  # 18 chars are at most 72 octets
+    """One content line folded into lines of at most 75 octets, each ending in CRLF: each line
+    is as long as it can be without splitting a character (cut in its UTF-8 octets, where no
+    continuation octet follows; a description is folded some ten times per file)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
         return line + "\r\n"
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            parts.append(current)
-            current, size = " ", 1  # a continuation line starts with one space
-        current += char
-        size += width
-    parts.append(current)
-    return "".join(part + "\r\n" for part in parts)
+    parts: list[bytes] = []
+    start, room = 0, 75
+    while len(data) - start > room:
+        end = start + room
+        while data[end] & 0xC0 == 0x80:  # the octet at the cut continues a character
+            end -= 1
+        parts.append(data[start:end])
+        start, room = end, 74  # a continuation line starts with one space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8") + "\r\n"
 
 
 def _stamp(day: dt.date, hhmm: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import icalendar
@@ -14,7 +14,7 @@ from dateutil import rrule as dateutil_rrule
 from helpers import ROOT, scalars
 
 from generator.build import Options, load
-from generator.calendar import ANCHOR, file_name, ics, occurrences, rrule
+from generator.calendar import ANCHOR, file_name, fold, ics, occurrences, rrule
 from generator.models import WEEKDAYS, Posyandu, Registry, Schedule
 from generator.urls import posyandu as posyandu_url
 
@@ -163,6 +163,25 @@ def test_lines_are_crlf_and_folded_at_75_octets(registry: Registry):
         assert len(line) <= 75
         line.decode("utf-8")  # no line splits a character
     assert str(_event(data.decode())["SUMMARY"]) == p.nama
+
+
+@pytest.mark.parametrize("line", [
+    "DESCRIPTION:" + "a" * 63,  # exactly 75 octets: not folded
+    "DESCRIPTION:" + "a" * 64,
+    "DESCRIPTION:" + "Éé–€😀\u0301漢 " * 40,
+    "X:" + "😀" * 100,
+])
+def test_each_folded_line_is_as_long_as_it_can_be(line: str):
+    physical = fold(line).encode("utf-8").split(b"\r\n")
+    assert physical[-1] == b""
+    physical = physical[:-1]
+    assert b"".join([physical[0], *(p[1:] for p in physical[1:])]).decode("utf-8") == line
+    assert all(p.startswith(b" ") for p in physical[1:])
+    for this, after in pairwise(physical):
+        assert len(this) <= 75
+        next_char = after[1:].decode("utf-8")[0].encode("utf-8")
+        assert len(this) + len(next_char) > 75  # the next character would not have fitted
+    assert len(physical[-1]) <= 75
 
 
 def test_hostile_text_is_escaped(registry: Registry):
