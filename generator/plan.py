@@ -77,16 +77,20 @@ class Page:
         data = self.data
         if isinstance(data, Deferred):
             parts.append(data.make.__qualname__)
-            parts += [digest_of(value, seen) for value in data.args]
+            # most values were digested for an earlier page: looked up here, without a call
+            parts += [seen.get(id(value)) or digest_of(value, seen) for value in data.args]
         else:
             parts += [f"{name}={digest_of(value, seen)}"
                       for name, value in sorted(data.variables().items())]
-        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def root(self) -> str:
         """The relative path from this page back to the site root."""
         return urls.root(self.url)
+
+
+INLINE = 200  # digest_of: the longest text that stands for itself in a fingerprint
 
 
 def digest_of(value: Any, seen: dict[int, str]) -> str:
@@ -95,7 +99,10 @@ def digest_of(value: Any, seen: dict[int, str]) -> str:
     sheet's or the quality report's, made of what they are made of: models.derived_digest),
     one made of the items' digests for a list or tuple (but of strings: a desa page lists the
     Posyandu of its profiles), a function's name, a string's type and text (a profile's
-    JSON-LD: no repr of it), or the digest of the value's repr."""
+    JSON-LD: no repr of it), or the digest of the value's repr. A text of at most INLINE
+    characters without a NUL (a page's way back to the site root, a QR code's text and title)
+    stands for itself, after a "=" that no hexadecimal digest begins with: hashing it would cost
+    more than the fingerprint's hash of the longer text."""
     digest = seen.get(id(value))
     if digest is None:
         own = getattr(value, "content_digest", None)
@@ -107,10 +114,11 @@ def digest_of(value: Any, seen: dict[int, str]) -> str:
             elif isinstance(value, str):
                 text = f"{type(value).__name__}:{value}"
             elif isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value):
-                text = type(value).__name__ + "(" + ",".join(digest_of(v, seen) for v in value)
+                text = type(value).__name__ + "(" + "\0".join(digest_of(v, seen) for v in value)
             else:
                 text = repr(value)
-            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            digest = "=" + text if len(text) <= INLINE and "\0" not in text else \
+                hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         seen[id(value)] = digest
     return digest
 

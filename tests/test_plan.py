@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,17 @@ def test_a_value_digest_follows_its_content_not_its_identity():
     assert len({digest_of("<b>", {}), digest_of(Markup("<b>"), {}), digest_of("<i>", {})}) == 3
     assert digest_of(visit_sheet(melati, day), {}) != digest_of(
         visit_sheet(melati, dt.date(2027, 1, 1)), {})
+
+
+def test_values_written_out_in_a_fingerprint_stay_apart():
+    """Short texts stand for themselves in a fingerprint (digest_of): no two different values
+    read the same, however their items are cut, and a long or NUL-holding text is hashed."""
+    values = [("a", "=b"), ("a,=b",), [("a", "b"), ("c",)], [("a", "b", "c")], [("a,", "b")],
+              [("a",), (",b",)], "a", ["a"], ("a",), "x" * 201, "a\0b", "a\x00b\x00"]
+    digests = [digest_of(v, {}) for v in values]
+    assert len(set(digests)) == len(values)
+    assert digest_of("../../", {}) == "=str:../../"
+    assert all(re.fullmatch("[0-9a-f]{64}", digest_of(v, {})) for v in ("x" * 201, "a\0b"))
 
 
 def test_the_quality_report_digest_follows_every_entry_and_the_date():
