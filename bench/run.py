@@ -94,6 +94,7 @@ class Work:
     root: Path
     data: synth.Dataset
     log: Path
+    trash: Trash
 
     def path(self, name: str) -> Path:
         """A folder (or file) in the work folder."""
@@ -157,10 +158,44 @@ def hugo_binary() -> str:
     return found
 
 
-def remove(*paths: Path) -> None:
-    """Delete folders if they exist."""
-    for path in paths:
-        shutil.rmtree(path, ignore_errors=True)
+class Trash:
+    """Where the benchmark puts the folders it replaces, to delete them after the timed runs.
+
+    A folder deleted just before a timed run would slow that run down on some disks, and not by
+    a constant: on ext4 without a journal (this project's benchmark machine), the allocator
+    skips every inode freed in the last 60 s (300 s more while its block is not yet written)
+    and looks at each one it skips, so making 30,000 folders right after deleting as many took
+    8.4 s instead of 2.3 s (``find_inode_bit`` -> ``recently_deleted`` in ``perf``). Moving a
+    folder aside is one rename; the trash is emptied at the end, or between rounds (followed
+    by a wait of ``SETTLE`` seconds) when the disk runs short of ``ROOM`` bytes."""
+
+    ROOM = 20e9
+    SETTLE = 65.0
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def discard(self, *paths: Path) -> None:
+        """Move ``paths`` (those that exist) into the trash."""
+        for path in paths:
+            if path.exists():
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.count += 1
+                path.rename(self.folder / f"{os.getpid()}-{self.count}")
+
+    def empty(self) -> None:
+        """Delete what the trash holds."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def make_room(self) -> None:
+        """Empty the trash and let the disk settle if free space is short (untimed)."""
+        if self.folder.exists() and shutil.disk_usage(self.folder).free < self.ROOM:
+            print(f"  emptying {self.folder} (disk short of space); waiting {self.SETTLE:.0f} s",
+                  flush=True)
+            self.empty()
+            os.sync()
+            time.sleep(self.SETTLE)
 
 
 def tree_size(folder: Path) -> tuple[float, int]:
@@ -207,7 +242,7 @@ def generator_trials(work: Work, original: str, full: bool = False) -> list[Tria
 
     def cold(_: int) -> None:
         registry.write_text(original, encoding="utf-8")
-        remove(out, cache)
+        work.trash.discard(out, cache)
 
     return [Trial(Step(prefix + ("cold" if full else "cold build")), cold, commands),
             Trial(Step(prefix + "warm rebuild, nothing changed"), lambda _: None, commands),
@@ -231,10 +266,10 @@ def floor_trials(work: Work) -> list[Trial]:
     source, copy, indexed = (work.path(n) for n in ("generator-site", "cp-copy", "pagefind-site"))
 
     def fresh_copy(_: int) -> None:
-        remove(indexed)
+        work.trash.discard(indexed)
         shutil.copytree(source, indexed, symlinks=True)
 
-    cp = Trial(Step("cp -r of the generator's output"), lambda _: remove(copy),
+    cp = Trial(Step("cp -r of the generator's output"), lambda _: work.trash.discard(copy),
                [["cp", "-r", str(source), str(copy)]])
     if len(work.data.units) > 1:
         return [cp]
@@ -262,7 +297,7 @@ def preview_trial(work: Work, edits: int = 3) -> Trial:
 def hugo_trial(work: Work) -> tuple[Trial, float]:
     """Hugo's cold build of the same pages, and the seconds the (untimed) JSON conversion took."""
     site, out, cache = (work.path(n) for n in ("hugo-site", "hugo-public", "hugo-cache"))
-    remove(site)
+    work.trash.discard(site)
     shutil.copytree(HUGO_SITE, site)
     shutil.copytree(ASSETS, site / "static" / "assets")
     started = time.perf_counter()
@@ -270,7 +305,8 @@ def hugo_trial(work: Work) -> tuple[Trial, float]:
     conversion = time.perf_counter() - started
     command = [hugo_binary(), "--source", str(site), "--destination", str(out), "--cacheDir",
                str(cache), "--logLevel", "warn"]
-    return Trial(Step("Hugo cold build"), lambda _: remove(out, cache), [command]), conversion
+    return Trial(Step("Hugo cold build"), lambda _: work.trash.discard(out, cache),
+                 [command]), conversion
 
 
 def write_hugo_data(data: synth.Dataset, folder: Path) -> None:
@@ -303,16 +339,26 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(f, Loader=yaml.CSafeLoader)
 
 
-def run_rounds(trials: list[Trial], repeat: int, log: Path) -> None:
+def run_rounds(trials: list[Trial], repeat: int, log: Path, trash: Trash) -> None:
     """``repeat`` rounds of every trial in turn (so that a slow spell of the machine hits every
-    tool alike); before each run its preparation, then a flush of the disk, both untimed."""
-    for i in range(repeat):
-        for trial in trials:
-            trial.prepare(i)
-            os.sync()
-            trial.step.runs += trial.timed(i) if trial.timed else [measure(trial.commands, log)]
-            print(f"  round {i + 1}/{repeat}: {trial.step.name}: "
-                  f"{trial.step.runs[-1].seconds:.2f} s", flush=True)
+    tool alike); before each run its preparation, then a flush of the disk, both untimed. What
+    the preparations replace goes to ``trash``, emptied at the end."""
+    try:
+        for i in range(repeat):
+            trash.make_room()
+            run_round(trials, i, repeat, log)
+    finally:
+        trash.empty()
+
+
+def run_round(trials: list[Trial], i: int, repeat: int, log: Path) -> None:
+    """Round ``i`` of ``run_rounds``."""
+    for trial in trials:
+        trial.prepare(i)
+        os.sync()
+        trial.step.runs += trial.timed(i) if trial.timed else [measure(trial.commands, log)]
+        print(f"  round {i + 1}/{repeat}: {trial.step.name}: "
+              f"{trial.step.runs[-1].seconds:.2f} s", flush=True)
 
 
 def finish(step: Step, output: Path, pages: int) -> None:
@@ -360,7 +406,7 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
     extra = generator_trials(work, original, full=True) if full else []
     extra.append(preview_trial(work))
     try:
-        run_rounds(trials + extra, repeat, work.log)
+        run_rounds(trials + extra, repeat, work.log, work.trash)
     finally:
         registry.write_text(original, encoding="utf-8")
     check_profiles(work)
@@ -379,7 +425,7 @@ def benchmark(work: Work, repeat: int, full: bool = False) -> str:
             finish(trial.step, work.path("generator-full-site"), full_pages)
     preview_site = work.path("preview") / "site"
     finish(extra[-1].step, preview_site, html_pages(preview_site))
-    remove(work.path("cp-copy"), work.path("pagefind-site"))
+    work.trash.discard(work.path("cp-copy"), work.path("pagefind-site"))
     scope = (f"{work.data.posyandu:,} Posyandu in {len(work.data.units)} kabupaten"
              + (" (generator: --units, one shard per kabupaten)" if len(work.data.units) > 1
                 else ""))
@@ -408,7 +454,7 @@ def scaling(sizes: list[int], base: Path, repeat: int) -> str:
         for trial in pair:
             trial.step.name = f"{work.data.posyandu:,} Posyandu: {trial.step.name}"
     try:
-        run_rounds([t for pair in measured for t in pair], repeat, works[0].log)
+        run_rounds([t for pair in measured for t in pair], repeat, works[0].log, works[0].trash)
     finally:
         for work, original in zip(works, originals, strict=True):
             work.data.units[0].edited.write_text(original, encoding="utf-8")
@@ -436,19 +482,28 @@ def prepare(args: argparse.Namespace, base: Path) -> Work:
         return kabupaten_work(args.posyandu or 827, base)
     count = args.posyandu or synth.NATIONAL_POSYANDU
     root = base / f"national-{count}{'-' + args.only if args.only else ''}"
-    synth.fresh(root)
+    trash = fresh_work(root)
     data = synth.national_dataset(root / "data", count, only=args.only)
     print(f"{count:,} synthetic Posyandu in {len(data.units)} kabupaten: {root}/", flush=True)
-    return Work(root, data, root / "log.txt")
+    return Work(root, data, root / "log.txt", trash)
 
 
 def kabupaten_work(count: int, base: Path) -> Work:
     """``count`` synthetic Posyandu of one kabupaten in a fresh work folder."""
     root = base / f"kabupaten-{count}"
-    synth.fresh(root)
+    trash = fresh_work(root)
     data = synth.kabupaten_dataset(root / "data", count)
     print(f"{count:,} synthetic Posyandu in 1 kabupaten: {root}/", flush=True)
-    return Work(root, data, root / "log.txt")
+    return Work(root, data, root / "log.txt", trash)
+
+
+def fresh_work(root: Path) -> Trash:
+    """An empty work folder at ``root`` (an earlier one moved to the trash of its parent
+    folder, shared by every work folder there), and that trash."""
+    trash = Trash(root.parent / ".trash")
+    trash.discard(root)
+    root.mkdir(parents=True)
+    return trash
 
 
 def smoke() -> int:
