@@ -10,6 +10,7 @@ set -euo pipefail
 # need   what is checked                  Debian packages that provide it
 TABLE='
 site    lib:libpangoft2-1.0.so.0          libpango-1.0-0 libpangoft2-1.0-0
+site    lib:libharfbuzz-subset.so.0       libharfbuzz-subset0
 test    cmd:chromium                      chromium
 test    cmd:java                          default-jre-headless
 test    cmd:npm                           nodejs npm
