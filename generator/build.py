@@ -301,7 +301,7 @@ def render_pages(opts: Options, pub: Publication, salt: str, qr: QrCache, stagin
     ``meanwhile``, the templates' code kept in ``compiled``, the page workers yielding the CPU
     to the handbook's printer while it is ``printing``; raises BuildError."""
     job = pool.Job(pub.pages, pub.site, salt, staging, opts.templates, qr, compiled,
-                   yield_cpu=printing)
+                   yield_cpu=printing, link_scope=(pub.site.base_path, _absent(opts, pub)))
     problems = pool.render_pages(job, opts.jobs, progress, known, meanwhile, opts.start_method,
                                  opts.environments)
     if problems:
@@ -359,7 +359,7 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: Sharde
     with every broken one. The pages of the previous output the check found whole and nothing
     changed under are not checked again (links.check_links); the check is recorded with the
     output's manifest for the next build."""
-    outside = pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
+    outside = _absent(opts, pub)
     built = links.Built(staging.files(), staging.digests,
                         links.previous_site(staging.previous, staging.previous_checked))
     checked = links.check_links(staging.dir, pub.site.base_path, problems, opts.out.name,
@@ -367,6 +367,12 @@ def check_links(opts: Options, pub: Publication, staging: Staging, known: Sharde
     if problems:
         raise BuildError(problems)
     staging.checked = links.checked_record(built, pub.site.base_path, outside, checked)
+
+
+def _absent(opts: Options, pub: Publication) -> tuple[str, ...]:
+    """The prefixes of the links the check leaves out: the levels above a kabupaten of a
+    national site, and the search bundle when none is built."""
+    return pub.outside + (() if _full_text(opts, pub) else ("pagefind/",))
 
 
 def write_open_data(staging: Staging, registry: Registry, cache: CacheDir) -> None:

@@ -35,6 +35,15 @@ def page_links(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(ids), tuple(links)
 
 
+def resolved_links(text: str, rel: str, base_path: str, absent: tuple[str, ...]
+                   ) -> tuple[frozenset[str], tuple[str, ...], Targets]:
+    """``page_links`` of the page ``rel`` with its ``Targets`` (from there, with ``base_path``
+    and ``absent``), as the link check keeps them: the page workers resolve the links of the
+    pages they render, so that a cold build's check does not resolve them all in one process."""
+    ids, found = page_links(text)
+    return ids, found, _targets(rel, found, base_path, absent)
+
+
 @dataclass(frozen=True)
 class Previous:
     """The site the last committed build made, whose links were all found whole: each file's
@@ -183,11 +192,9 @@ class _Pages:
         """The links of ``entry`` (``page_links``, with the ``Targets`` of the place they were
         last resolved from, if any) resolved from the page ``rel``: those kept, when they were
         resolved from there."""
-        where = (rel, self.base_path, self.absent)
-        if len(entry) > 2 and entry[2].where == where:
+        if len(entry) > 2 and entry[2].where == (rel, self.base_path, self.absent):
             return entry[2]
-        return Targets(where, tuple(_target(rel, link, self.base_path, self.absent)
-                                    for link in entry[1]))
+        return _targets(rel, entry[1], self.base_path, self.absent)
 
     def inbound(self, rels: Iterable[str], counts: dict[str, int] | None = None) -> dict[str, int]:
         """``counts`` (default: none) with the files each page of ``rels`` leads to counted
@@ -270,6 +277,13 @@ def _missing(target: str, fragment: str, files: frozenset[str], pages: _Pages) -
     return None
 
 
+def _targets(rel: str, found: tuple[str, ...], base_path: str, absent: tuple[str, ...]
+             ) -> Targets:
+    """The ``Targets`` of the links ``found`` in the page ``rel``."""
+    return Targets((rel, base_path, absent),
+                   tuple(_target(rel, link, base_path, absent) for link in found))
+
+
 def _target(page: str, link: str, base_path: str, absent: tuple[str, ...]) -> str | Message | None:
     """The file that ``link`` of ``page`` leads to, None when it is not checked, or a message
     (with a ``{link}`` placeholder) when it points outside the site."""
@@ -284,13 +298,32 @@ def _target(page: str, link: str, base_path: str, absent: tuple[str, ...]) -> st
             return None if "../" in absent else OUTSIDE
         target = path[len(base_path):]
     else:
-        target = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
-        if target.startswith("../") or target == "..":
+        inside = _relative(folder, path)
+        if inside is None:
             return None if "../" in absent else OUTSIDE
-        target = "" if target in ("./", ".") else target.removeprefix("./")
+        target = inside
     target = unquote(target)
     if absent and target.startswith(absent):
         return None
     if target == "" or target.endswith("/"):
         target += "index.html"
     return sys.intern(target)
+
+
+def _relative(folder: str, path: str) -> str | None:
+    """The path ``path`` (relative, not empty) leads to from ``folder`` ("" for the root), with
+    its trailing slash; None when it leads above the root. The usual link, some ``../`` then
+    plain names, is resolved by counting; any other by posixpath."""
+    ups = 0
+    while path.startswith("../", 3 * ups):
+        ups += 1
+    rest = path[3 * ups:]
+    parts = folder.split("/") if folder else []
+    if not ("./" in rest or "//" in rest or rest.startswith("/") or rest.endswith(".") or
+            ups > len(parts)):
+        base = "/".join(parts[:len(parts) - ups])
+        return f"{base}/{rest}" if base else rest
+    target = posixpath.normpath(posixpath.join(folder, path)) + ("/" if path.endswith("/") else "")
+    if target.startswith("../") or target == "..":
+        return None
+    return "" if target in ("./", ".") else target.removeprefix("./")

@@ -56,6 +56,9 @@ class Job:
     qr: QrCache
     compiled: tuple[Path, str] | None = None  # where compiled templates are kept (render.py)
     yield_cpu: bool = False  # the workers run at a lower priority (the handbook is printing)
+    # what the links of the pages are resolved with (links.resolved_links): the site's base
+    # path and the prefixes the link check leaves out
+    link_scope: tuple[str, tuple[str, ...]] = ("/", ())
 
 
 @dataclass
@@ -64,7 +67,7 @@ class Done:
 
     files: list[tuple[str, str, str]] = field(default_factory=list)  # (path, digest, key)
     problems: list[Problem] = field(default_factory=list)
-    links: dict[str, tuple] = field(default_factory=dict)  # digest -> links.page_links
+    links: dict[str, tuple] = field(default_factory=dict)  # digest -> links.resolved_links
     qr: dict[str, str] = field(default_factory=dict)
     rendered: int = 0  # pages rendered, not reused
 
@@ -179,7 +182,8 @@ def render_chunk(job: Job, env: Environment, indices: range, seen: dict[int, str
             if html is None:
                 continue
             job.staging.write(page.output, html, key)
-            done.links[job.staging.digests[page.output]] = links.page_links(html)
+            done.links[job.staging.digests[page.output]] = links.resolved_links(
+                html, page.output, *job.link_scope)
             done.rendered += 1
         done.files.append((page.output, job.staging.digests[page.output], key))
     done.problems, done.qr = problems.items, job.qr.made

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import posixpath
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,6 +46,24 @@ def test_link_check_finds_every_broken_link(tmp_path: Path):
     assert [p.message.render("id") for p in problems.sorted()][-2:] == [
         "'a/#hilang' menaut ke #hilang, yang tidak ada di a/index.html",
         "'b/' mengarah ke halaman yang tidak ada"]
+
+
+@pytest.mark.parametrize("page", ["index.html", "a/index.html", "a/b/c/index.html"])
+def test_relative_links_of_every_shape_resolve_as_posixpath_resolves_them(page: str):
+    folder = posixpath.dirname(page)
+    shapes = [f"{'/'.join(parts)}{end}" for n in (1, 2, 3, 4)
+              for parts in itertools.product(["..", ".", "a", "b.c", "", "x.", ".h", "..."],
+                                             repeat=n) for end in ("", "/")]
+    for link in (s for s in shapes if s and not s.startswith("/")):
+        joined = posixpath.normpath(posixpath.join(folder, link))
+        if joined == ".." or joined.startswith("../"):
+            expected: object = links.OUTSIDE
+        else:
+            expected = joined + ("/" if link.endswith("/") else "")
+            expected = "" if expected in ("./", ".") else expected.removeprefix("./")
+            if expected == "" or expected.endswith("/"):
+                expected += "index.html"
+        assert links._target(page, link, "/", ()) == expected, link
 
 
 def _site(folder: Path, pages: dict[str, str]) -> Built:
