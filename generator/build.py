@@ -128,7 +128,7 @@ def load(opts: Options, today: dt.date | None = None) -> Inputs:
     caches = [EntryCache(opts.cache_dir.entries(path), salt) for path in opts.data]
     registry = Registry(settings, region, [
         p for path, cache in zip(opts.data, caches, strict=True)
-        for p in read_registry(path, checker, cache)])
+        for p in read_registry(path, checker, cache, opts.jobs)])
     training = cached_training(opts.content, problems, opts.cache_dir) if opts.content else None
     boundaries = _boundaries(Path(os.path.normpath(opts.config.parent / settings.batas)),
                              region, region_digest, opts.cache_dir, problems) \

@@ -8,6 +8,7 @@ or one with a syntax error, is read whole by the precise reader.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,20 @@ from .fields import Fields
 from .i18n import _
 from .load import YamlMap, line_of, parse_entry, parse_yaml, read_text, split_entries
 from .models import Posyandu
-from .problems import Problems
+from .pool import workers
+from .problems import Problem, Problems
 from .validate import RegistryValidator
+
+# Entries not in the cache are parsed by worker processes from this many on (fewer cost less
+# here than starting the workers and sending the results back), in tasks of PARSE_CHUNK.
+PARALLEL_PARSE = 2000
+PARSE_CHUNK = 500
 
 
 def read_registry(path: Path, checker: RegistryValidator,
-                  cache: EntryCache | None = None) -> list[Posyandu]:
-    """The valid Posyandu of one registry file; problems go to ``checker.problems``."""
+                  cache: EntryCache | None = None, jobs: int = 1) -> list[Posyandu]:
+    """The valid Posyandu of one registry file, its entries parsed by ``jobs`` processes;
+    problems go to ``checker.problems``."""
     shown = str(path)
     if path.is_dir() and path.suffix != ".yaml" and not any(path.rglob("*.yaml")):
         checker.problems.add(shown, 1, "(file)",
@@ -32,17 +40,17 @@ def read_registry(path: Path, checker: RegistryValidator,
     text = read_text(path, checker.problems, shown)
     if text is None:
         return []
-    return registry_text(text, shown, checker, cache)
+    return registry_text(text, shown, checker, cache, jobs=jobs)
 
 
 def registry_text(text: str, shown: str, checker: RegistryValidator,
-                  cache: EntryCache | None = None, items: list[Any] | None = None
-                  ) -> list[Posyandu]:
+                  cache: EntryCache | None = None, items: list[Any] | None = None,
+                  jobs: int = 1) -> list[Posyandu]:
     """The valid Posyandu of the registry ``text`` (of the file ``shown``); ``items``, when
     given, gains every entry as read (plain mappings; those not from ``cache``), valid or not."""
     chunks = split_entries(text, "posyandu")
     if chunks is not None:
-        result = _entries(chunks, shown, checker, cache, items)
+        result = _entries(chunks, shown, checker, cache, items, jobs)
         if result is not None:
             return result
     data = parse_yaml(text, shown, checker.problems)
@@ -52,20 +60,23 @@ def registry_text(text: str, shown: str, checker: RegistryValidator,
 
 
 def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidator,
-             cache: EntryCache | None, items: list[Any] | None) -> list[Posyandu] | None:
+             cache: EntryCache | None, items: list[Any] | None,
+             jobs: int) -> list[Posyandu] | None:
     """Validate entries parsed one by one; None if one is not even YAML (then the whole
     file is parsed, so that the syntax error is reported as for any other file)."""
-    parsed: list[tuple[int, str, Any, str]] = []
+    keys = [EntryCache.key(text) for _, text in chunks]
+    hits = [cache.get(key) if cache else None for key in keys]
+    missing = [(i, *chunks[i]) for i, hit in enumerate(hits) if hit is None]
     local = Problems()
-    for i, (start, text) in enumerate(chunks):
-        key = EntryCache.key(text)
-        hit = cache.get(key) if cache else None
-        if hit is None:
-            hit = parse_entry(text, start, path, local, i)
-            if not isinstance(hit, YamlMap) or any(
-                    p.field in ("(syntax)", "(indentation)") for p in local.items):
-                return None
-        parsed.append((start, key, hit, text))
+    for i, (hit, problems) in zip((m[0] for m in missing), _parsed(missing, path, jobs),
+                                  strict=True):
+        local.items += problems
+        if not isinstance(hit, YamlMap) or any(
+                p.field in ("(syntax)", "(indentation)") for p in problems):
+            return None
+        hits[i] = hit
+    parsed: list[tuple[int, str, Any, str]] = [
+        (start, key, hit, text) for (start, text), key, hit in zip(chunks, keys, hits, strict=True)]
     checker.problems.extend(local)
     result = []
     for i, (start, key, item, text) in enumerate(parsed):
@@ -81,6 +92,27 @@ def _entries(chunks: list[tuple[int, str]], path: str, checker: RegistryValidato
             result.append(posyandu)
             if cache:
                 cache.put(key, (posyandu, line_of(item, "id") - start))
+    return result
+
+
+def _parsed(missing: list[tuple[int, int, str]], path: str, jobs: int
+            ) -> list[tuple[Any, list[Problem]]]:
+    """Each entry of ``missing`` (its index, first line and text) parsed, with its problems:
+    by ``jobs`` worker processes when there are many."""
+    if jobs < 2 or len(missing) < PARALLEL_PARSE:
+        return _parse_many(path, missing)
+    tasks = [missing[i:i + PARSE_CHUNK] for i in range(0, len(missing), PARSE_CHUNK)]
+    with workers(jobs) as pool:
+        return [r for done in pool.map(functools.partial(_parse_many, path), tasks) for r in done]
+
+
+def _parse_many(path: str, entries: list[tuple[int, int, str]]
+                ) -> list[tuple[Any, list[Problem]]]:
+    """``_parsed`` in one process."""
+    result = []
+    for i, start, text in entries:
+        problems = Problems()
+        result.append((parse_entry(text, start, path, problems, i), problems.items))
     return result
 
 
